@@ -1,0 +1,190 @@
+"""Shared fixtures: the people of the three shipped partnerships, and the browser.
+
+The personas are the demo staff (created by the same reference-data code the
+demo uses), so every test can say who may and who may not:
+london-police (Met DS, may triage in London), london-health, london-advocate,
+cheshire-police (another partnership: must get "not found" for London's
+records), cheshire-support (Cheshire's business support, who triages there),
+pmo and evaluator (no case work).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls in tests that drive a browser
+
+AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def partnerships(db):
+    from masip.demo.reference import ensure_reference_data
+
+    return ensure_reference_data()
+
+
+@pytest.fixture
+def london(partnerships):
+    return partnerships["london"]
+
+
+@pytest.fixture
+def cheshire(partnerships):
+    return partnerships["cheshire"]
+
+
+@pytest.fixture
+def hampshire(partnerships):
+    return partnerships["hampshire"]
+
+
+@pytest.fixture
+def staff(partnerships):
+    """Demo staff by username."""
+    from masip.accounts.models import User
+
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def as_user(client, staff):
+    """Sign the test client in as a persona: as_user("london-police")."""
+
+    def sign_in(username: str):
+        client.force_login(staff[username])
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def make_referral(staff):
+    """Create a referral through the service, as a user of its partnership would."""
+    from masip.people.services import PersonDetails
+    from masip.referrals.services import PartyInput, ReferralInput, referral_create
+
+    def make(
+        partnership,
+        *,
+        by="london-police",
+        suspect="Ryan Cole",
+        suspect_id=None,
+        victim="Emma Hart",
+        received_on=date(2026, 11, 20),
+        behaviours=("messages",),
+        frightened=False,
+        crime_reference="",
+        relationship="ex_intimate",
+        suspect_dob=None,
+    ):
+        data = ReferralInput(
+            source_agency_kind="police",
+            channel="police_scan",
+            received_on=received_on,
+            recorded_offence="s2",
+            summary="Repeated unwanted messages after the relationship ended.",
+            crime_reference=crime_reference,
+            behaviours=list(behaviours),
+            victim_very_frightened=frightened,
+            parties=[
+                PartyInput(
+                    role="suspect",
+                    details=PersonDetails(full_name=suspect, date_of_birth=suspect_dob),
+                    existing_person_id=suspect_id,
+                ),
+                PartyInput(
+                    role="victim",
+                    details=PersonDetails(full_name=victim),
+                    relationship_to_suspect=relationship,
+                ),
+            ],
+            incidents=[(received_on, "Forty messages in one evening.")],
+        )
+        return referral_create(partnership=partnership, acting_user=staff[by], data=data)
+
+    return make
+
+
+@pytest.fixture
+def accept(staff):
+    """Triage a referral as accepted, through the service."""
+    from masip.referrals.services import TriageInput, triage_decide
+
+    def do(referral, *, by="london-police", outcome="accept", **extra):
+        decision = TriageInput(is_stalking="yes", outcome=outcome, **extra)
+        return triage_decide(referral=referral, acting_user=staff[by], decision=decision)
+
+    return do
+
+
+@pytest.fixture
+def count_queries():
+    """How many database queries a call makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(call) -> int:
+        with CaptureQueriesContext(connection) as context:
+            call()
+        return len(context.captured_queries)
+
+    return count
+
+
+# -- browser -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # axe-core is injected as an inline script; a strict CSP would block it.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core on the current page; fail on any serious or critical WCAG 2.2 AA violation."""
+
+    def check(page, *, context: str = ""):
+        page.add_script_tag(path=str(AXE_PATH))
+        result = page.evaluate(
+            "axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+        )
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert not bad, f"Accessibility violations on {context or page.url}:\n" + "\n".join(bad)
+        return result
+
+    return check
+
+
+@pytest.fixture
+def signed_in_page(page, live_server, staff):
+    """A browser page signed in through the real sign-in form."""
+
+    def sign_in(username: str, password: str = "demo-password"):
+        page.goto(f"{live_server.url}/accounts/sign-in/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return sign_in

@@ -1,0 +1,1 @@
+"""MASIP: the case system for multi-agency stalking units."""

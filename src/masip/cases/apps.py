@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "masip.cases"
+
+    def ready(self) -> None:
+        from masip.cases import timeline_sources  # noqa: F401  (registers timeline entries)

@@ -1,0 +1,106 @@
+"""A case: one suspect's stalking as the unit manages it.
+
+A case has one suspect and one or more victims; a case whose suspect is not
+identified centres on its victim. A new referral about a suspect who already
+has an open case joins that case and raises a re-review trigger instead of
+opening a duplicate, so that re-offending stays countable per perpetrator.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from masip.referrals.choices import Relationship
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Case(models.Model):
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.PROTECT, related_name="cases"
+    )
+    reference = models.CharField(max_length=20, unique=True)
+    suspect = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="cases_as_suspect"
+    )
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    opened_on = models.DateField(default=timezone.localdate)
+    closed_on = models.DateField(null=True, blank=True)
+    close_reason = models.TextField(blank=True)
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_cases"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["partnership", "status", "suspect"], name="case_open_suspect"),
+            models.Index(fields=["partnership", "-opened_on"], name="case_opened"),
+        ]
+        ordering = ["-opened_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CaseStatus.OPEN
+
+
+class CasePartyRole(models.TextChoices):
+    SUSPECT = "suspect", "Suspect"
+    VICTIM = "victim", "Victim"
+
+
+class CaseParty(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="case_parties")
+    role = models.CharField(max_length=16, choices=CasePartyRole.choices)
+    relationship_to_suspect = models.CharField(max_length=32, choices=Relationship.choices, blank=True)
+    added_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "person", "role"], name="uniq_case_party")]
+        ordering = ["case", "-role", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} in {self.case_id}"
+
+
+class TriggerKind(models.TextChoices):
+    NEW_REFERRAL = "new_referral", "New referral about the same suspect"
+    NEW_INCIDENT = "new_incident", "New incident"
+    NEW_OFFENCE = "new_offence", "New offence"
+    BREACH = "breach", "Breach of an order"
+    ADVOCATE_CONCERN = "advocate_concern", "Victim advocate's concern"
+    NEW_INFORMATION = "new_information", "New information"
+
+
+class ReviewTrigger(models.Model):
+    """Something that brings a case back for re-review.
+
+    Meetings put open triggers on the next suitable agenda; a trigger is
+    resolved when the case has been discussed.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="review_triggers")
+    kind = models.CharField(max_length=32, choices=TriggerKind.choices)
+    reason = models.TextField()
+    raised_at = models.DateTimeField(default=timezone.now)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["case", "resolved_at"], name="trigger_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.case_id}"

@@ -1,0 +1,142 @@
+"""Form building blocks that render as GOV.UK Design System components.
+
+Error messages follow the GOV.UK pattern: they name the field and say how to
+fix it ("Date received must be today or in the past").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Three text inputs; rendered by core/includes/field.html as a GOV.UK date input."""
+
+    def __init__(self, attrs=None):
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A GOV.UK date input (day, month, year) that checks the date is real and,
+    by default, not in the future."""
+
+    widget = GovukDateWidget
+
+    def __init__(
+        self, *, label_for_errors: str, allow_future: bool = False, earliest: date | None = None, **kwargs
+    ):
+        self.label_for_errors = label_for_errors
+        self.allow_future = allow_future
+        self.earliest = earliest or date(1900, 1, 1)
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(fields=fields, **kwargs)
+        self.error_messages["required"] = f"Enter {label_for_errors[0].lower() + label_for_errors[1:]}"
+        self.error_messages["incomplete"] = f"{label_for_errors} must include a day, month and year"
+
+    def compress(self, data_list):
+        if not data_list or not any(str(v or "").strip() for v in data_list):
+            return None
+        day, month, year = (str(v or "").strip() for v in data_list)
+        missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
+        if missing:
+            raise ValidationError(f"{self.label_for_errors} must include a {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise ValidationError(f"{self.label_for_errors} must be a real date")
+        if len(year) != 4:
+            raise ValidationError(f"{self.label_for_errors}: the year must include 4 numbers")
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError(f"{self.label_for_errors} must be a real date") from exc
+        if not self.allow_future and value > timezone.localdate():
+            raise ValidationError(f"{self.label_for_errors} must be today or in the past")
+        if value < self.earliest:
+            raise ValidationError(f"{self.label_for_errors} must be after {self.earliest:%-d %B %Y}")
+        return value
+
+    def clean(self, value):
+        # MultiValueField reports "required" per sub-field; GOV.UK wants one message.
+        if not value or not any(str(v or "").strip() for v in value):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        return self.compress(value)
+
+
+class GovukFormMixin:
+    """GOV.UK-style messages for the standard errors, naming the field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label or "This field")
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages["max_length"] = f"{label} must be {field.max_length} characters or fewer"
+            if "required" in field.error_messages and not isinstance(field, GovukDateField):
+                verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
+                field.error_messages["required"] = f"{verb} {label[0].lower() + label[1:]}"
+            if "invalid_choice" in field.error_messages:
+                field.error_messages["invalid_choice"] = f"Select a valid option for {label.lower()}"
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(anchor id, message) pairs for the error summary, in form order."""
+        items: list[tuple[str, str]] = []
+        for message in self.non_field_errors():
+            items.append(("", message))
+        for name, _field in self.fields.items():
+            bound = self[name]
+            for message in bound.errors:
+                items.append((anchor_for(bound), message))
+        return items
+
+
+def anchor_for(bound_field) -> str:
+    """The id the error summary links to: the first input of a group."""
+    widget = bound_field.field.widget
+    if isinstance(widget, (forms.MultiWidget, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+_PHONE = re.compile(r"^\+?[0-9 ()-]{7,20}$")
+
+
+def validate_phone(value: str) -> None:
+    if value and not _PHONE.match(value):
+        raise ValidationError("Enter a phone number, like 01632 960 001 or +44 7700 900 982")
+
+
+def nhs_number_is_valid(value: str) -> bool:
+    """NHS number: 10 digits, the last a Modulus 11 check digit (NHS Data Dictionary)."""
+    digits = re.sub(r"\s", "", value)
+    if not re.fullmatch(r"\d{10}", digits):
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def validate_nhs_number(value: str) -> None:
+    if value and not nhs_number_is_valid(value):
+        raise ValidationError("Enter a valid 10-digit NHS number, like 943 476 5919")
+
+
+_PNC = re.compile(r"^\d{2}(\d{2})?/\d{1,7}[A-Z]$")
+
+
+def validate_pnc(value: str) -> None:
+    if value and not _PNC.match(value.strip().upper()):
+        raise ValidationError("Enter a PNC ID in the format year/number and letter, like 2019/0012345X")

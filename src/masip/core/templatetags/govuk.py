@@ -1,0 +1,94 @@
+"""Template helpers for rendering Django forms as GOV.UK Design System components."""
+
+from __future__ import annotations
+
+from django import forms, template
+
+from masip.core.forms import GovukDateWidget
+
+register = template.Library()
+
+
+@register.filter
+def widget_kind(bound_field) -> str:
+    widget = bound_field.field.widget
+    if isinstance(widget, GovukDateWidget):
+        return "date"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+@register.filter
+def input_type(bound_field) -> str:
+    return getattr(bound_field.field.widget, "input_type", "text") or "text"
+
+
+@register.filter
+def date_parts(bound_field) -> list[dict]:
+    value = bound_field.value()
+    if not isinstance(value, (list, tuple)):
+        value = bound_field.field.widget.decompress(value)
+    value = list(value) + [None] * (3 - len(value))
+    parts = []
+    for index, (label, width) in enumerate((("Day", 2), ("Month", 2), ("Year", 4))):
+        parts.append(
+            {
+                "id": f"{bound_field.auto_id}_{index}",
+                "name": f"{bound_field.html_name}_{index}",
+                "value": "" if value[index] in (None, "") else value[index],
+                "label": label,
+                "width": width,
+            }
+        )
+    return parts
+
+
+@register.filter
+def is_checked(choice_value, bound_field) -> bool:
+    value = bound_field.value()
+    if value is None:
+        return False
+    if isinstance(value, (list, tuple)):
+        return str(choice_value) in {str(v) for v in value}
+    return str(choice_value) == str(value)
+
+
+@register.filter
+def first_error_anchor(bound_field) -> str:
+    from masip.core.forms import anchor_for
+
+    return anchor_for(bound_field)
+
+
+@register.inclusion_tag("core/includes/error_summary.html")
+def error_summary(*forms_or_lists):
+    """One GOV.UK error summary for one or more forms (or ready (anchor, message) lists)."""
+    items: list[tuple[str, str]] = []
+    for thing in forms_or_lists:
+        if thing is None or thing == "":
+            continue
+        if hasattr(thing, "error_list"):
+            items.extend(thing.error_list())
+        else:
+            items.extend(thing)
+    return {"items": items}
+
+
+@register.simple_tag
+def field_classes(bound_field, extra: str = "") -> str:
+    width = bound_field.field.widget.attrs.get("data-width", "")
+    classes = [extra] if extra else []
+    if width:
+        classes.append(f"govuk-input--width-{width}")
+    return " ".join(classes)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from masip.access.policy import Action, public, requires
+from masip.core import selectors
+
+
+@public
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers, 503 otherwise. Nothing personal, nothing about data volume."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means unhealthy
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@requires(Action.HOME)
+def home(request):
+    request.nav = "home"
+    return render(request, "core/home.html", {"summaries": selectors.home_summaries(request.user)})
+
+
+@requires(Action.SEARCH)
+def search(request):
+    request.nav = "search"
+    query = request.GET.get("q", "")[:200]
+    results = selectors.search(request.user, query) if query.strip() else None
+    return render(request, "core/search.html", {"query": query, "results": results})
+
+
+def not_found(request, exception=None):
+    return render(request, "core/404.html", status=404)
+
+
+def forbidden(request, exception=None):
+    message = str(exception) if exception else ""
+    return render(request, "core/403.html", {"message": message}, status=403)
+
+
+def server_error(request):
+    return render(request, "core/500.html", status=500)
+
+
+def bad_request(request, exception=None):
+    return render(request, "core/400.html", status=400)

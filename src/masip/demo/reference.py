@@ -1,0 +1,424 @@
+"""The three shipped partnerships, configured as the MASIP interim report describes them,
+and the demo staff accounts. Idempotent: running it twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from masip.accounts.models import User
+from masip.partnerships.apps import UNIT_MANAGER_GROUP, ensure_unit_manager_group
+from masip.partnerships.models import (
+    Agency,
+    AgencyKind,
+    Cadence,
+    MeetingKind,
+    MeetingSeries,
+    Membership,
+    OperatingModel,
+    PartnerAgency,
+    Partnership,
+    PartnerStatus,
+    Role,
+)
+
+DEMO_PASSWORD = "demo-password"
+OPERATING_MODELS_FROM = date(2018, 9, 3)  # MASIP became operational on 3 September 2018
+
+AGENCIES = [
+    # name, short name, kind
+    ("Cheshire Constabulary", "Cheshire Police", AgencyKind.POLICE),
+    ("Cheshire forensic psychology service (NHS)", "Cheshire Health", AgencyKind.HEALTH),
+    ("Cheshire independent stalking advocacy", "Cheshire Advocacy", AgencyKind.VICTIM_ADVOCACY),
+    ("National Probation Service - Cheshire", "Cheshire NPS", AgencyKind.PROBATION),
+    ("Cheshire Community Rehabilitation Company", "Cheshire CRC", AgencyKind.CRC),
+    ("Refuge IDVA Services - Cheshire", "Refuge IDVA", AgencyKind.IDVA),
+    ("Cheshire Adult Social Care", "Cheshire Social Care", AgencyKind.SOCIAL_SERVICES),
+    ("Hampshire Constabulary", "Hampshire Police", AgencyKind.POLICE),
+    ("Recolo mental health service (NHS)", "Recolo", AgencyKind.HEALTH),
+    ("Aurora New Dawn", "Aurora New Dawn", AgencyKind.VICTIM_ADVOCACY),
+    ("National Probation Service - Hampshire", "Hampshire NPS", AgencyKind.PROBATION),
+    ("Crown Prosecution Service - Wessex", "CPS Wessex", AgencyKind.CPS),
+    ("Hampshire Children's Services", "Hampshire Social Care", AgencyKind.SOCIAL_SERVICES),
+    ("Metropolitan Police Service", "Met Police", AgencyKind.POLICE),
+    ("STAC forensic mental health team (NHS)", "STAC Health", AgencyKind.HEALTH),
+    ("STAC stalking victim advocacy", "STAC Advocacy", AgencyKind.VICTIM_ADVOCACY),
+    ("National Probation Service - London", "London NPS", AgencyKind.PROBATION),
+    ("National Stalking Helpline", "Helpline", AgencyKind.HELPLINE),
+    ("MASIP Programme Management Office", "PMO", AgencyKind.PMO),
+    ("MASIP Evaluation Team", "Evaluation", AgencyKind.EVALUATION),
+]
+
+PARTNERSHIPS = {
+    "cheshire": {
+        "code": "CHE",
+        "name": "Cheshire",
+        "unit_name": "Integrated Anti-Stalking Unit (IASU)",
+        "police_force": "Cheshire Constabulary",
+        "areas": ["Warrington", "Halton", "Cheshire East", "Cheshire West and Chester"],
+        "crime_reference_example": "CC/0123456/19",
+        "agencies": [
+            ("Cheshire Constabulary", PartnerStatus.FUNDED_CORE),
+            ("Cheshire forensic psychology service (NHS)", PartnerStatus.FUNDED_CORE),
+            ("Cheshire independent stalking advocacy", PartnerStatus.FUNDED_CORE),
+            ("National Probation Service - Cheshire", PartnerStatus.UNFUNDED_ATTENDING),
+            ("Cheshire Community Rehabilitation Company", PartnerStatus.UNFUNDED_ATTENDING),
+            ("Refuge IDVA Services - Cheshire", PartnerStatus.UNFUNDED_ATTENDING),
+            ("Cheshire Adult Social Care", PartnerStatus.UNFUNDED_ATTENDING),
+            ("National Stalking Helpline", PartnerStatus.EXTERNAL),
+        ],
+        "model": {
+            "summary": "Seven full-time core staff, co-located. Piloted as the Anti-Stalking Clinic Initiative since 2015.",
+            "first_screen": "The business support officer triages police referrals; unit members screen possible stalking cases daily.",
+            "triage_roles": [Role.BUSINESS_SUPPORT, Role.TRIAGE_LEAD, Role.UNIT_MANAGER],
+            "triage_agency_kinds": [],
+            "referral_screening_tools": ["DASH", "Stalking screening tool", "VPA"],
+            "triage_screening_tools": ["SCSQ", "CAS"],
+            "case_summary": "Case Analysis Summary (CAS), a new one at each re-review",
+            "co_located": True,
+            "direct_intervention_areas": ["Warrington", "Halton"],
+            "direct_interventions": "Brief therapeutic work by perpetrator outreach practitioners, only in Warrington and Halton.",
+            "tracking_months_after_closure": 6,
+            "revisiting": "Every case is tracked for its life and six months after; any change returns it to clinic.",
+        },
+        "series": [
+            (
+                "IASU internal meeting",
+                MeetingKind.INTERNAL,
+                Cadence.WEEKLY,
+                ["police", "health", "victim_advocacy"],
+            ),
+            (
+                "Partnership meeting (clinic)",
+                MeetingKind.PARTNERSHIP,
+                Cadence.FORTNIGHTLY,
+                ["police", "health", "victim_advocacy", "probation", "crc", "idva", "social_services"],
+            ),
+        ],
+    },
+    "hampshire": {
+        "code": "HAM",
+        "name": "Hampshire",
+        "unit_name": "Hampshire Stalking Clinic and Recolo",
+        "police_force": "Hampshire Constabulary",
+        "areas": ["Southampton", "Portsmouth", "Basingstoke", "Winchester", "Isle of Wight"],
+        "crime_reference_example": "44190012345/19",
+        "agencies": [
+            ("Hampshire Constabulary", PartnerStatus.FUNDED_CORE),
+            ("Recolo mental health service (NHS)", PartnerStatus.FUNDED_CORE),
+            ("Aurora New Dawn", PartnerStatus.FUNDED_CORE),
+            ("National Probation Service - Hampshire", PartnerStatus.FUNDED_CORE),
+            ("Crown Prosecution Service - Wessex", PartnerStatus.UNFUNDED_ATTENDING),
+            ("Hampshire Children's Services", PartnerStatus.UNFUNDED_ATTENDING),
+            ("National Stalking Helpline", PartnerStatus.EXTERNAL),
+        ],
+        "model": {
+            "summary": "About five full-time staff plus part-time staff, not co-located. Stalking Clinic since 2012.",
+            "first_screen": "The force stalking co-ordinator reviews police referrals (form AD344a) daily.",
+            "triage_roles": [Role.TRIAGE_LEAD, Role.UNIT_MANAGER],
+            "triage_agency_kinds": [],
+            "referral_screening_tools": ["S-DASH"],
+            "triage_screening_tools": ["DASH", "SASH"],
+            "case_summary": "Tailored risk assessment and management plan",
+            "co_located": False,
+            "direct_intervention_areas": [],
+            "direct_interventions": "In-house psychology and occupational therapy (Recolo); MAPPA is considered first.",
+            "tracking_months_after_closure": 0,
+            "revisiting": "Tracked daily; revisited only on significant change; reassessed after an intervention.",
+        },
+        "series": [
+            (
+                "Weekly triage meeting",
+                MeetingKind.TRIAGE,
+                Cadence.WEEKLY,
+                ["police", "health", "victim_advocacy", "probation"],
+            ),
+            (
+                "Monthly stalking clinic",
+                MeetingKind.CLINIC,
+                Cadence.MONTHLY,
+                ["police", "health", "victim_advocacy", "probation", "cps"],
+            ),
+            (
+                "Recolo mental-health clinic",
+                MeetingKind.MENTAL_HEALTH_CLINIC,
+                Cadence.FORTNIGHTLY,
+                ["health", "police"],
+            ),
+        ],
+    },
+    "london": {
+        "code": "LON",
+        "name": "London",
+        "unit_name": "Stalking Threat Assessment Centre (STAC)",
+        "police_force": "Metropolitan Police Service",
+        "areas": [
+            "Central East",
+            "Central North",
+            "Central South",
+            "Central West",
+            "East Area",
+            "North Area",
+            "North East",
+            "North West",
+            "South Area",
+            "South East",
+            "South West",
+            "West Area",
+        ],
+        "crime_reference_example": "4401234/19",
+        "agencies": [
+            ("Metropolitan Police Service", PartnerStatus.FUNDED_CORE),
+            ("STAC forensic mental health team (NHS)", PartnerStatus.FUNDED_CORE),
+            ("STAC stalking victim advocacy", PartnerStatus.FUNDED_CORE),
+            ("National Probation Service - London", PartnerStatus.FUNDED_CORE),
+            ("National Stalking Helpline", PartnerStatus.EXTERNAL),
+        ],
+        "model": {
+            "summary": "Fourteen full-time staff, co-located on police premises; pan-London and mainly advisory.",
+            "first_screen": "A police officer scans all crimes recorded as harassment or stalking overnight.",
+            "triage_roles": [Role.TRIAGE_LEAD, Role.UNIT_MANAGER],
+            "triage_agency_kinds": [AgencyKind.POLICE],
+            "referral_screening_tools": [],
+            "triage_screening_tools": ["SASH", "DASH", "SRP (condensed)"],
+            "case_summary": "Advice to the officer in charge and referral agencies",
+            "co_located": True,
+            "direct_intervention_areas": [],
+            "direct_interventions": "Mostly signposting to the nine NHS mental health trusts.",
+            "tracking_months_after_closure": 0,
+            "revisiting": "No formal follow-up; the victim advocate can bring a case back.",
+        },
+        "series": [
+            (
+                "Daily morning case review",
+                MeetingKind.DAILY_REVIEW,
+                Cadence.WEEKDAYS,
+                ["police", "health", "victim_advocacy", "probation"],
+            ),
+            (
+                "Complex case consultation",
+                MeetingKind.COMPLEX_CASE,
+                Cadence.AS_NEEDED,
+                ["police", "health", "probation"],
+            ),
+        ],
+    },
+}
+
+# username, first, last, agency, {partnership slug: role}, job title, staff (admin)
+DEMO_STAFF = [
+    (
+        "cheshire-police",
+        "Dana",
+        "Whitlock",
+        "Cheshire Constabulary",
+        {"cheshire": Role.PRACTITIONER},
+        "Detective constable",
+        False,
+    ),
+    (
+        "cheshire-health",
+        "Priya",
+        "Anand",
+        "Cheshire forensic psychology service (NHS)",
+        {"cheshire": Role.PRACTITIONER},
+        "Consultant forensic psychologist",
+        False,
+    ),
+    (
+        "cheshire-advocate",
+        "Rosa",
+        "Kemble",
+        "Cheshire independent stalking advocacy",
+        {"cheshire": Role.PRACTITIONER},
+        "Independent stalking advocacy caseworker",
+        False,
+    ),
+    (
+        "cheshire-manager",
+        "Martin",
+        "Oyelaran",
+        "Cheshire Constabulary",
+        {"cheshire": Role.UNIT_MANAGER},
+        "Unit manager",
+        True,
+    ),
+    (
+        "cheshire-support",
+        "Beth",
+        "Carrow",
+        "Cheshire Constabulary",
+        {"cheshire": Role.BUSINESS_SUPPORT},
+        "Business support officer",
+        False,
+    ),
+    (
+        "hampshire-police",
+        "Tom",
+        "Ashdown",
+        "Hampshire Constabulary",
+        {"hampshire": Role.TRIAGE_LEAD},
+        "Force stalking co-ordinator (DC)",
+        False,
+    ),
+    (
+        "hampshire-health",
+        "Helen",
+        "Marsh",
+        "Recolo mental health service (NHS)",
+        {"hampshire": Role.PRACTITIONER},
+        "Psychologist",
+        False,
+    ),
+    (
+        "hampshire-advocate",
+        "Amira",
+        "Stone",
+        "Aurora New Dawn",
+        {"hampshire": Role.PRACTITIONER},
+        "Victim advocate lead",
+        False,
+    ),
+    (
+        "hampshire-manager",
+        "Colin",
+        "Reyes",
+        "Hampshire Constabulary",
+        {"hampshire": Role.UNIT_MANAGER},
+        "Detective inspector",
+        True,
+    ),
+    (
+        "london-police",
+        "Sam",
+        "Okafor",
+        "Metropolitan Police Service",
+        {"london": Role.PRACTITIONER},
+        "Detective sergeant",
+        False,
+    ),
+    (
+        "london-health",
+        "Nadia",
+        "Farrant",
+        "STAC forensic mental health team (NHS)",
+        {"london": Role.PRACTITIONER},
+        "Clinical psychologist",
+        False,
+    ),
+    (
+        "london-advocate",
+        "Joanne",
+        "Pike",
+        "STAC stalking victim advocacy",
+        {"london": Role.PRACTITIONER},
+        "Stalking victim advocate",
+        False,
+    ),
+    (
+        "london-probation",
+        "Kieran",
+        "Doyle",
+        "National Probation Service - London",
+        {"london": Role.PRACTITIONER},
+        "Probation officer",
+        False,
+    ),
+    (
+        "london-manager",
+        "Grace",
+        "Holloway",
+        "Metropolitan Police Service",
+        {"london": Role.UNIT_MANAGER},
+        "Detective inspector",
+        True,
+    ),
+    (
+        "pmo",
+        "Lena",
+        "Marsh-Ito",
+        "MASIP Programme Management Office",
+        {"cheshire": Role.PMO, "hampshire": Role.PMO, "london": Role.PMO},
+        "Programme manager",
+        False,
+    ),
+    (
+        "evaluator",
+        "Oliver",
+        "Brandt",
+        "MASIP Evaluation Team",
+        {"cheshire": Role.EVALUATOR, "hampshire": Role.EVALUATOR, "london": Role.EVALUATOR},
+        "Research fellow",
+        False,
+    ),
+]
+
+# The sign-ins the README and `make demo` list.
+DEMO_SIGN_INS = [row[0] for row in DEMO_STAFF]
+
+
+@transaction.atomic
+def ensure_reference_data() -> dict[str, Partnership]:
+    agencies = {}
+    for name, short, kind in AGENCIES:
+        agencies[name], _ = Agency.objects.get_or_create(
+            name=name, defaults={"short_name": short, "kind": kind}
+        )
+    partnerships = {}
+    for slug, spec in PARTNERSHIPS.items():
+        partnership, _ = Partnership.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "code": spec["code"],
+                "name": spec["name"],
+                "unit_name": spec["unit_name"],
+                "police_force": spec["police_force"],
+                "areas": spec["areas"],
+                "crime_reference_example": spec["crime_reference_example"],
+            },
+        )
+        partnerships[slug] = partnership
+        for agency_name, status in spec["agencies"]:
+            PartnerAgency.objects.get_or_create(
+                partnership=partnership, agency=agencies[agency_name], defaults={"status": status}
+            )
+        if not partnership.operating_models.exists():
+            model = OperatingModel.objects.create(
+                partnership=partnership, version=1, effective_from=OPERATING_MODELS_FROM, **spec["model"]
+            )
+            for name, kind, cadence, expected in spec["series"]:
+                MeetingSeries.objects.create(
+                    operating_model=model,
+                    name=name,
+                    kind=kind,
+                    cadence=cadence,
+                    expected_agency_kinds=expected,
+                )
+    ensure_unit_manager_group()
+    managers = Group.objects.get(name=UNIT_MANAGER_GROUP)
+    password_hash = None  # hashing is deliberately slow: do it once for all demo accounts
+    for username, first, last, agency_name, roles, title, staff in DEMO_STAFF:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.org",
+                agency=agencies[agency_name],
+                is_staff=staff,
+                is_demo_account=True,
+            )
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user.password = password_hash
+            user.save()
+            if staff:
+                user.groups.add(managers)
+        for slug, role in roles.items():
+            Membership.objects.get_or_create(
+                user=user, partnership=partnerships[slug], defaults={"role": role, "job_title": title}
+            )
+    return partnerships

@@ -1,0 +1,86 @@
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from masip.cases.models import Case, CaseStatus
+from masip.core.forms import nhs_number_is_valid
+from masip.demo.generator import EX_INTIMATE_SHARE, seed, synthetic_nhs_number
+from masip.referrals.models import Referral, ReferralParty, TriageDecision
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def seeded(db):
+    return seed(scale=1, seed_value=7, today=TODAY)
+
+
+def test_volumes_follow_the_report(seeded):
+    counts = {
+        slug: Referral.objects.filter(partnership__slug=slug).count()
+        for slug in ("cheshire", "hampshire", "london")
+    }
+    assert counts == {"cheshire": 246, "hampshire": 83, "london": 1120}
+    assert seeded.referrals == 1449 and seeded.rows > 10_000
+
+
+def test_proportions_are_realistic(seeded):
+    for slug, share in EX_INTIMATE_SHARE.items():
+        victims = ReferralParty.objects.filter(referral__partnership__slug=slug, role="victim")
+        observed = victims.filter(relationship_to_suspect="ex_intimate").count() / victims.count()
+        assert abs(observed - share) < 0.08, (slug, observed)
+    police = Referral.objects.filter(source_agency_kind="police").count() / Referral.objects.count()
+    assert police > 0.7
+    london_harassment = TriageDecision.objects.filter(
+        referral__partnership__slug="london", referral__recorded_offence__in=["s2", "s4"], is_stalking="yes"
+    )
+    corrected = london_harassment.exclude(corrected_offence="").count() / london_harassment.count()
+    assert 0.4 < corrected < 0.8
+
+
+def test_data_is_internally_consistent(seeded):
+    # Every accepted referral is in a case; no suspect has two open cases; the untriaged queue is not empty.
+    assert not Referral.objects.filter(status="accept", case__isnull=True).exists()
+    assert not Referral.objects.exclude(status="accept").filter(case__isnull=False).exists()
+    open_cases = Case.objects.filter(status=CaseStatus.OPEN).values_list("partnership_id", "suspect_id")
+    assert len(open_cases) == len(set(open_cases))
+    assert Referral.objects.filter(status="untriaged").exists()
+    assert not Referral.objects.filter(received_on__gt=TODAY).exists()
+    for referral in Referral.objects.filter(status="accept").select_related("case")[:200]:
+        assert referral.case.opened_on <= TODAY
+
+
+def test_same_seed_gives_the_same_data(db):
+    seed(scale=0.05, seed_value=3, today=TODAY)
+    first = list(
+        Referral.objects.order_by("reference").values_list("reference", "received_on", "summary", "status")
+    )
+    Referral.objects.all().delete()
+    from masip.cases.models import Case
+    from masip.partnerships.models import Partnership
+
+    Case.objects.all().delete()
+    Partnership.objects.update(next_referral_number=1, next_case_number=1)
+    seed(scale=0.05, seed_value=3, today=TODAY)
+    second = list(
+        Referral.objects.order_by("reference").values_list("reference", "received_on", "summary", "status")
+    )
+    assert first == second
+
+
+def test_synthetic_nhs_numbers_are_valid_and_in_the_test_range():
+    import random
+
+    rng = random.Random(1)
+    for _ in range(50):
+        number = synthetic_nhs_number(rng)
+        assert number.startswith("999") and nhs_number_is_valid(number)
+
+
+def test_command_skips_when_data_exists(db, capsys):
+    call_command("seed_demo", "--scale", "0.02", "--today", "2026-11-27")
+    count = Referral.objects.count()
+    call_command("seed_demo", "--scale", "0.02", "--if-empty")
+    assert Referral.objects.count() == count
+    assert "already loaded" in capsys.readouterr().out

@@ -1,0 +1,102 @@
+"""Writes to people records. Callers hold the transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from masip.people.matching import name_key, surname_key
+from masip.people.models import ContactDetail, ContactKind, Person, PersonAlias, PersonIdentifier
+
+
+@dataclass
+class PersonDetails:
+    """What a referral says about a person. Only a name or a description is required."""
+
+    full_name: str = ""
+    description: str = ""
+    aliases: list[str] = field(default_factory=list)
+    date_of_birth: date | None = None
+    age_range: str = ""
+    sex: str = "unknown"
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    identifiers: dict[str, str] = field(default_factory=dict)  # scheme -> value
+
+
+def person_create(*, partnership: Any, acting_user: Any, details: PersonDetails) -> Person:
+    person = Person(
+        partnership=partnership,
+        full_name=details.full_name.strip(),
+        description=details.description.strip(),
+        date_of_birth=details.date_of_birth,
+        age_range=details.age_range,
+        sex=details.sex or "unknown",
+        created_by=acting_user,
+    )
+    person.refresh_keys()
+    person.save()
+    _add_known_details(person, details)
+    return person
+
+
+def person_add_details(*, person: Person, details: PersonDetails) -> Person:
+    """Add what a new referral says about someone already known, without overwriting.
+
+    A different spelling of the name becomes an alias; a missing date of birth
+    or age range is filled in; new identifiers and contact details are added
+    (a changed address replaces the current one).
+    """
+    changed = []
+    typed_name = details.full_name.strip()
+    if typed_name and name_key(typed_name) != person.name_key:
+        if not person.full_name:
+            person.full_name = typed_name
+            person.refresh_keys()
+            changed += ["full_name", "name_key", "surname_key"]
+        else:
+            details = PersonDetails(**{**details.__dict__, "aliases": [typed_name, *details.aliases]})
+    if details.date_of_birth and not person.date_of_birth:
+        person.date_of_birth = details.date_of_birth
+        changed.append("date_of_birth")
+    if details.age_range and not person.age_range and not person.date_of_birth:
+        person.age_range = details.age_range
+        changed.append("age_range")
+    if changed:
+        person.save(update_fields=changed)
+    _add_known_details(person, details)
+    return person
+
+
+def _add_known_details(person: Person, details: PersonDetails) -> None:
+    known_aliases = {name_key(a.name) for a in person.aliases.all()} | {person.name_key}
+    new_aliases = []
+    for alias in details.aliases:
+        key = name_key(alias)
+        if alias.strip() and key not in known_aliases:
+            known_aliases.add(key)
+            new_aliases.append(PersonAlias(person=person, name=alias.strip(), surname_key=surname_key(alias)))
+    PersonAlias.objects.bulk_create(new_aliases)
+
+    existing_ids = set(person.identifiers.values_list("scheme", "value"))
+    PersonIdentifier.objects.bulk_create(
+        PersonIdentifier(person=person, scheme=scheme, value=value)
+        for scheme, value in details.identifiers.items()
+        if value and (scheme, value) not in existing_ids
+    )
+
+    for kind, value in (
+        (ContactKind.ADDRESS, details.address),
+        (ContactKind.PHONE, details.phone),
+        (ContactKind.EMAIL, details.email),
+    ):
+        value = value.strip()
+        if not value:
+            continue
+        current = person.contact_details.filter(kind=kind, is_current=True)
+        if current.filter(value=value).exists():
+            continue
+        current.update(is_current=False)
+        ContactDetail.objects.create(person=person, kind=kind, value=value)

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from masip.access import policy
+from masip.access.policy import Action, requires
+from masip.people.selectors import person_matches
+from masip.referrals import selectors, services
+from masip.referrals.choices import ReferralStatus
+from masip.referrals.forms import ReferralEntry, TriageForm
+from masip.referrals.urgency import urgency_flags
+
+PAGE_SIZE = 50
+
+
+@requires(Action.REFERRAL_CREATE)
+def referral_create(request, slug: str):
+    partnership = policy.partnership_for(request.user, slug)
+    request.partnership, request.nav = partnership, "new_referral"
+    entry = ReferralEntry(partnership, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and entry.is_save and entry.is_valid():
+        _look_for_known_people(request.user, entry)
+        entry.duplicates = list(
+            selectors.referrals_with_crime_reference(
+                partnership, entry.details.cleaned_data["crime_reference"]
+            )
+        )
+        if not entry.needs_decision:
+            try:
+                referral = services.referral_create(
+                    partnership=partnership, acting_user=request.user, data=entry.to_input()
+                )
+            except ValidationError as exc:
+                entry.extra_errors = [("", m) for m in exc.messages]
+            else:
+                messages.success(request, f"Referral {referral.reference} recorded")
+                return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/referral_form.html", {"entry": entry, "partnership": partnership})
+
+
+def _look_for_known_people(user, entry: ReferralEntry) -> None:
+    """Search before create: show people already known who match each typed person.
+
+    A choice made earlier stands only while it is still among the matches for
+    what is typed now (the name may have been edited since).
+    """
+    for form in entry.people_forms:
+        details = form.details()
+        if not details.full_name:
+            continue  # a description alone cannot be matched
+        found = person_matches(
+            user, entry.partnership, name=details.full_name, date_of_birth=details.date_of_birth
+        )
+        choice = (form.cleaned_data.get("match") or "").strip()
+        ids = {str(m.person.pk) for m in found}
+        if choice and choice != "new" and choice not in ids:
+            form.cleaned_data["match"] = ""
+        entry.offer_matches(form, found)
+
+
+@requires(Action.REFERRAL_VIEW)
+def referral_detail(request, pk: int):
+    referral = selectors.referral_get(request.user, pk)
+    request.partnership, request.nav = referral.partnership, "referrals"
+    decisions = list(referral.triage_decisions.all())
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "suspect": selectors.suspect_of(referral),
+            "victims": selectors.victims_of(referral),
+            "decisions": decisions,
+            "current_decision": decisions[0] if decisions else None,
+            "flags": urgency_flags(referral.urgency),
+            "can_triage": policy.can_triage(request.user, referral.partnership),
+        },
+    )
+
+
+@requires(Action.TRIAGE_QUEUE)
+def triage_queue(request, slug: str):
+    partnership = policy.partnership_for(request.user, slug)
+    request.partnership, request.nav = partnership, "triage"
+    page = Paginator(selectors.triage_queue(request.user, partnership), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        {
+            "referral": r,
+            "flags": urgency_flags(r.urgency),
+            "suspect": selectors.suspect_of(r),
+            "victims": selectors.victims_of(r),
+        }
+        for r in page.object_list
+    ]
+    return render(
+        request,
+        "referrals/triage_queue.html",
+        {
+            "partnership": partnership,
+            "page": page,
+            "rows": rows,
+            "can_triage": policy.can_triage(request.user, partnership),
+            "triage_rule": policy.triage_refusal_reason(request.user, partnership),
+        },
+    )
+
+
+@requires(Action.TRIAGE_DECIDE)
+def triage_decide(request, pk: int):
+    referral = selectors.referral_get(request.user, pk)
+    request.partnership, request.nav = referral.partnership, "triage"
+    if not policy.can_triage(request.user, referral.partnership):
+        raise PermissionDenied(policy.triage_refusal_reason(request.user, referral.partnership))
+    decisions = list(referral.triage_decisions.all())
+    current = decisions[0] if decisions else None
+    initial = {}
+    if current is not None:
+        initial = {
+            f: getattr(current, f)
+            for f in (
+                "is_stalking",
+                "fixated",
+                "fixated_note",
+                "obsessive",
+                "obsessive_note",
+                "unwanted",
+                "unwanted_note",
+                "repeated",
+                "repeated_note",
+                "corrected_offence",
+                "outcome",
+                "advice_text",
+                "signpost_agency",
+                "signpost_reason",
+                "close_reason",
+            )
+        }
+    initial["based_on"] = current.pk if current else ""
+    data = request.POST.copy() if request.method == "POST" else None
+    stale = data is not None and current is not None and data.get("based_on", "") != str(current.pk)
+    if stale:
+        # Someone decided while this user was deciding: show their decision and
+        # keep what this user typed, now as a revision of it.
+        data["based_on"] = str(current.pk)
+    form = TriageForm(data, initial=initial, revising=current is not None)
+    if stale:
+        form.is_valid()
+        form.add_error(None, services.stale_decision_message(current))
+    elif data is not None and form.is_valid():
+        try:
+            decision = services.triage_decide(
+                referral=referral, acting_user=request.user, decision=form.to_input()
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            if decision.case_id:
+                verb = "joined open case" if decision.joined_existing_case else "opened case"
+                messages.success(
+                    request, f"Referral {referral.reference} accepted: {verb} {decision.case.reference}"
+                )
+                return redirect("cases:detail", decision.case_id)
+            messages.success(request, f"Triage decision recorded for {referral.reference}")
+            return redirect(reverse("referrals:triage_queue", args=[referral.partnership.slug]))
+    return render(
+        request,
+        "referrals/triage_form.html",
+        {
+            "referral": referral,
+            "form": form,
+            "current": current,
+            "suspect": selectors.suspect_of(referral),
+            "victims": selectors.victims_of(referral),
+            "flags": urgency_flags(referral.urgency),
+        },
+    )
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's refusal on the form: on its field where it names one, else at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, messages_ in exc.message_dict.items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@requires(Action.REFERRAL_VIEW)
+def referral_list(request, slug: str):
+    partnership = policy.partnership_for(request.user, slug)
+    request.partnership, request.nav = partnership, "referrals"
+    status = request.GET.get("status", "")
+    if status not in ReferralStatus.values:
+        status = ""
+    page = Paginator(selectors.referral_list(request.user, partnership, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        {"referral": r, "suspect": selectors.suspect_of(r), "victims": selectors.victims_of(r)} for r in page
+    ]
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {
+            "partnership": partnership,
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": ReferralStatus.choices,
+        },
+    )

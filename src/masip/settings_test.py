@@ -1,0 +1,16 @@
+"""Fast settings for the test suite; the database still follows DATABASE_URL."""
+
+import os
+
+os.environ.setdefault("MASIP_DEMO", "1")
+
+from masip.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # live_server 404s hashed names; plain storage serves from the finders.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEMO_MODE = True

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "MASIP administration"
+admin.site.site_title = "MASIP administration"
+admin.site.index_title = "Reference data"
+
+urlpatterns = [
+    path("", include("masip.core.urls")),
+    path("accounts/", include("masip.accounts.urls")),
+    path("", include("masip.referrals.urls")),
+    path("", include("masip.cases.urls")),
+    path("", include("masip.people.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "masip.core.views.bad_request"
+handler403 = "masip.core.views.forbidden"
+handler404 = "masip.core.views.not_found"
+handler500 = "masip.core.views.server_error"
