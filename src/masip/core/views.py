@@ -33,7 +33,8 @@ def home(request):
 @requires(Action.SEARCH)
 def search(request):
     request.nav = "search"
-    query = request.GET.get("q", "")[:200]
+    # NUL cannot be stored or compared in PostgreSQL text; it is never part of a name or reference.
+    query = request.GET.get("q", "")[:200].replace("\x00", "")
     results = selectors.search(request.user, query) if query.strip() else None
     return render(request, "core/search.html", {"query": query, "results": results})
 
