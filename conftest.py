@@ -123,6 +123,19 @@ def accept(staff):
 
 
 @pytest.fixture
+def give_reason():
+    """Answer the "why are you opening this case?" question for a case outside the user's caseload."""
+    from django.urls import reverse
+
+    def give(client, case, reason="meeting"):
+        response = client.post(reverse("cases:detail", args=[case.pk]), {"reason": reason})
+        assert response.status_code in (200, 302)  # 200: already in the user's caseload
+        return client
+
+    return give
+
+
+@pytest.fixture
 def count_queries():
     """How many database queries a call makes."""
     from django.db import connection

@@ -66,13 +66,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "masip.core",
+    "masip.audit",
     "masip.access",
     "masip.accounts",
     "masip.partnerships",
     "masip.people",
     "masip.referrals",
     "masip.cases",
+    "masip.sharing",
     "masip.demo",
 ]
 
@@ -83,10 +88,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "masip.core.middleware.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "masip.accounts.twofactor.TwoFactorRequiredMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",  # refuses locked accounts before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "masip.urls"
@@ -161,13 +176,40 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every star
 if not (STATIC_ROOT / "staticfiles.json").exists():
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
+# Idle timeout: the session lasts this long after the last request (each
+# request renews it); pages warn two minutes before (masip/app.js).
 SESSION_COOKIE_AGE = env_int("MASIP_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Production: everything over HTTPS. The demo (MASIP_DEMO) runs on plain http://127.0.0.1.
+PRODUCTION = not (DEBUG or DEMO_MODE)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Lockout after repeated failed sign-ins, until a unit manager unlocks the account.
+AXES_FAILURE_LIMIT = env_int("MASIP_LOCKOUT_AFTER", 5)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = None
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "masip.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# axes.W006 suggests locking per username *and* IP address; that would let a
+# guesser who changes address carry on. Locking the account itself is the point.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+OTP_TOTP_ISSUER = "MASIP stalking case system"
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "stalking-unit@masip.invalid")
@@ -182,3 +224,10 @@ LOGGING = {
 # The programme's definition of a stalking episode ends after six months with
 # no contact; research varies, so it is a setting (DOMAIN.md, "Episode gap").
 MASIP_EPISODE_GAP_DAYS = env_int("MASIP_EPISODE_GAP_DAYS", 182)
+
+# Audit trail. MASIP_AUDIT_ENABLED exists only so a benchmark can measure the
+# cost of logging; it must stay on wherever personal data is processed.
+MASIP_AUDIT_ENABLED = env_bool("MASIP_AUDIT_ENABLED", True)
+# Strict: a view that shows personal data without logging a consultation raises.
+MASIP_AUDIT_STRICT = env_bool("MASIP_AUDIT_STRICT", DEBUG)
+MASIP_AUDIT_ALLOW_FLUSH = False

@@ -14,3 +14,5 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_MODE = True
+MASIP_AUDIT_ALLOW_FLUSH = True  # throwaway test databases are reset with flush (audit.management.commands.flush)
+MASIP_AUDIT_STRICT = True  # a view that shows personal data without logging a consultation fails the test

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("masip.referrals.urls")),
     path("", include("masip.cases.urls")),
     path("", include("masip.people.urls")),
+    path("", include("masip.sharing.urls")),
+    path("", include("masip.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,16 +13,20 @@ Two kinds of refusal:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest
 
-from masip.partnerships.models import CASEWORK_ROLES, Membership, Partnership, Role
+from masip.partnerships.models import CASEWORK_ROLES, AgencyKind, Membership, Partnership, Role
+
+logger = logging.getLogger(__name__)
 
 
 class Action(StrEnum):
@@ -32,8 +36,29 @@ class Action(StrEnum):
     TRIAGE_QUEUE = "triage.queue"
     TRIAGE_DECIDE = "triage.decide"
     CASE_VIEW = "case.view"
+    CASE_EDIT = "case.edit"
     PERSON_VIEW = "person.view"
+    PERSON_EDIT = "person.edit"
     SEARCH = "search"
+    INFORMATION_RECORD = "information.record"
+    HEALTH_SUMMARY_SHARE = "information.share_health_summary"
+    AUDIT_CASE = "audit.case"
+    AUDIT_STAFF = "audit.staff"
+    AUDIT_EXPORT = "audit.export"
+    SUBJECT_ACCESS = "person.subject_access"
+    RETENTION = "retention.review"
+    ACCOUNT_UNLOCK = "accounts.unlock"
+    API = "api"
+
+
+# Actions whose pages show personal data: each such page must log a
+# consultation (checked by `requires`; see MASIP_AUDIT_STRICT).
+PERSONAL_DATA_ACTIONS = frozenset(
+    {
+        Action.REFERRAL_VIEW, Action.TRIAGE_QUEUE, Action.TRIAGE_DECIDE, Action.CASE_VIEW,
+        Action.PERSON_VIEW, Action.SEARCH, Action.AUDIT_CASE, Action.AUDIT_STAFF,
+    }
+)
 
 
 _CACHE_ATTR = "_masip_memberships"
@@ -108,17 +133,44 @@ def partnership_for(user: Any, slug: str, *, casework: bool = True) -> Partnersh
     raise Http404("No such partnership")
 
 
+def manages(user: Any, partnership: Partnership | int) -> bool:
+    return role_in(user, partnership) == Role.UNIT_MANAGER
+
+
+def managed_partnership_ids(user: Any) -> set[int]:
+    return {pid for pid, m in memberships(user).items() if m.role == Role.UNIT_MANAGER}
+
+
+def _casework(user: Any) -> bool:
+    return bool(casework_partnership_ids(user))
+
+
+def _manager(user: Any) -> bool:
+    return bool(managed_partnership_ids(user))
+
+
 # Role checks for actions that are not about one record. Record-level access
 # is the selectors' job (a record out of reach is simply not found).
 _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
     Action.HOME: lambda user: True,
-    Action.REFERRAL_CREATE: lambda user: bool(casework_partnership_ids(user)),
-    Action.REFERRAL_VIEW: lambda user: bool(casework_partnership_ids(user)),
-    Action.TRIAGE_QUEUE: lambda user: bool(casework_partnership_ids(user)),
-    Action.TRIAGE_DECIDE: lambda user: bool(casework_partnership_ids(user)),
-    Action.CASE_VIEW: lambda user: bool(casework_partnership_ids(user)),
-    Action.PERSON_VIEW: lambda user: bool(casework_partnership_ids(user)),
-    Action.SEARCH: lambda user: bool(casework_partnership_ids(user)),
+    Action.REFERRAL_CREATE: _casework,
+    Action.REFERRAL_VIEW: _casework,
+    Action.TRIAGE_QUEUE: _casework,
+    Action.TRIAGE_DECIDE: _casework,
+    Action.CASE_VIEW: _casework,
+    Action.CASE_EDIT: _casework,
+    Action.PERSON_VIEW: _casework,
+    Action.PERSON_EDIT: _casework,
+    Action.SEARCH: _casework,
+    Action.INFORMATION_RECORD: _casework,
+    Action.HEALTH_SUMMARY_SHARE: lambda user: _casework(user) and user.agency_kind == AgencyKind.HEALTH,
+    Action.AUDIT_CASE: _manager,
+    Action.AUDIT_STAFF: _manager,
+    Action.AUDIT_EXPORT: _manager,
+    Action.SUBJECT_ACCESS: _manager,
+    Action.RETENTION: _manager,
+    Action.ACCOUNT_UNLOCK: _manager,
+    Action.API: _casework,
 }
 
 
@@ -138,12 +190,26 @@ def requires(action: Action) -> Callable:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any):
             if not allows(request.user, action):
                 raise PermissionDenied(f"Your role does not allow this ({action}).")
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            if action in PERSONAL_DATA_ACTIONS:
+                _check_consultation_logged(request, response, view)
+            return response
 
         wrapper.access_action = action  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
+
+
+def _check_consultation_logged(request: HttpRequest, response: Any, view: Callable) -> None:
+    """A page that shows personal data must have logged who looked at it."""
+    shown = request.method == "GET" and getattr(response, "status_code", 0) == 200
+    if not shown or getattr(request, "audit_logged", False) or getattr(request, "audit_not_personal", False):
+        return
+    message = f"{view.__module__}.{view.__name__} showed personal data without logging a consultation"
+    if settings.MASIP_AUDIT_STRICT:
+        raise ImproperlyConfigured(message)
+    logger.error(message)
 
 
 def public(view: Callable) -> Callable:

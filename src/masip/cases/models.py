@@ -21,6 +21,8 @@ class CaseStatus(models.TextChoices):
 
 
 class Case(models.Model):
+    audit_type = "case"
+
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.PROTECT, related_name="cases"
     )
@@ -36,9 +38,16 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_cases"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    allocated_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="CaseAllocation", related_name="allocated_cases", blank=True
+    )
+    # Retention: set when the case closes (closing date + the partnership's
+    # tracking period + its retention period); the review queue lists cases due.
+    retention_review_on = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [
+            models.Index(fields=["partnership", "retention_review_on"], name="case_retention_review"),
             models.Index(fields=["partnership", "status", "suspect"], name="case_open_suspect"),
             models.Index(fields=["partnership", "-opened_on"], name="case_opened"),
         ]
@@ -50,6 +59,20 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
+
+
+class CaseAllocation(models.Model):
+    """A member of staff working the case: with the lead officer, the user's caseload."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_allocations")
+    allocated_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="uniq_case_allocation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.case_id}"
 
 
 class CasePartyRole(models.TextChoices):

@@ -43,3 +43,17 @@ def case_list(user: Any, partnership: Partnership, *, status: str = "") -> Query
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-opened_on", "-id")
+
+
+def casework_staff(partnership: Partnership):
+    """Staff who may be given a case in this partnership."""
+    from masip.accounts.models import User
+    from masip.partnerships.models import CASEWORK_ROLES
+
+    return (
+        User.objects.filter(
+            memberships__partnership=partnership, memberships__is_active=True, memberships__role__in=CASEWORK_ROLES
+        )
+        .select_related("agency")
+        .order_by("agency__name", "last_name", "first_name")
+    )

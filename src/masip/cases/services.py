@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from masip.audit.models import Operation
+from masip.audit.services import log_event
 from masip.cases.models import Case, CaseParty, CasePartyRole, CaseStatus, ReviewTrigger, TriggerKind
 from masip.partnerships.models import Partnership
 from masip.referrals.choices import PartyRole
@@ -48,6 +51,10 @@ def case_take_referral(*, referral: Any, acting_user: Any) -> tuple[Case, bool]:
             lead_officer=acting_user,
         )
         CaseParty.objects.create(case=case, person_id=suspect.person_id, role=CasePartyRole.SUSPECT)
+        log_event(
+            actor=acting_user, operation=Operation.COLLECTION, action="case.open", partnership=referral.partnership,
+            subjects=[case, referral],
+        )
     existing = set(case.parties.filter(role=CasePartyRole.VICTIM).values_list("person_id", flat=True))
     CaseParty.objects.bulk_create(
         CaseParty(
@@ -89,3 +96,37 @@ def case_release_referral(*, referral: Any, acting_user: Any, reason: str) -> No
         case.closed_on = timezone.localdate()
         case.close_reason = f"Triage of {referral.reference} revised: {reason}"
         case.save(update_fields=["status", "closed_on", "close_reason"])
+        log_event(
+            actor=acting_user, operation=Operation.ALTERATION, action="case.close", partnership=case.partnership,
+            subjects=[case, referral], reason=case.close_reason, changes=[(case, "status", "open", "closed")],
+        )
+
+
+@transaction.atomic
+def case_update_team(*, case: Case, acting_user: Any, lead_officer: Any, allocated_staff: list[Any]) -> Case:
+    """Set the lead and the staff working the case (their caseload), with field-level history."""
+    from masip.access import policy
+    from masip.audit.services import log_changes
+    from masip.cases.models import CaseAllocation
+    from masip.cases.selectors import casework_staff
+
+    if not policy.does_casework_in(acting_user, case.partnership):
+        raise PermissionDenied("You are not a member of this partnership's unit.")
+    allowed = set(casework_staff(case.partnership).values_list("pk", flat=True))
+    chosen = [u for u in [lead_officer, *allocated_staff] if u is not None]
+    if any(u.pk not in allowed for u in chosen):
+        raise ValidationError("Only staff of this partnership's unit can work its cases.")
+    before = {
+        "lead_officer": str(case.lead_officer or ""),
+        "allocated_staff": sorted(str(u) for u in case.allocated_staff.all()),
+    }
+    case.lead_officer = lead_officer
+    case.save(update_fields=["lead_officer"])
+    CaseAllocation.objects.filter(case=case).exclude(user__in=allocated_staff).delete()
+    existing = set(CaseAllocation.objects.filter(case=case).values_list("user_id", flat=True))
+    CaseAllocation.objects.bulk_create(CaseAllocation(case=case, user=u) for u in allocated_staff if u.pk not in existing)
+    after = {"lead_officer": str(lead_officer or ""), "allocated_staff": sorted(str(u) for u in allocated_staff)}
+    log_changes(actor=acting_user, action="case.update_team", record=case, before=before, after=after,
+                partnership=case.partnership)
+    return case
+

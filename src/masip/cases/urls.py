@@ -7,4 +7,5 @@ app_name = "cases"
 urlpatterns = [
     path("partnerships/<slug:slug>/cases/", views.case_list, name="list"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
+    path("cases/<int:pk>/team/", views.case_edit, name="edit"),
 ]

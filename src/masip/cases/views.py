@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db import transaction
+from django.shortcuts import redirect, render
 
 from masip.access import policy
 from masip.access.policy import Action, requires
-from masip.cases import selectors
+from masip.audit.services import log_consultation
+from masip.cases import selectors, services
+from masip.cases.access import reason_for_access, remember_reason
+from masip.cases.forms import AccessReasonForm, CaseDetailsForm
 from masip.cases.models import CasePartyRole, CaseStatus
 from masip.cases.timeline import case_timeline
+from masip.sharing.selectors import health_summaries_for_case, information_for_case
 
 
 @requires(Action.CASE_VIEW)
@@ -17,8 +23,10 @@ def case_list(request, slug: str):
     status = request.GET.get("status", "")
     if status not in CaseStatus.values:
         status = ""
-    page = Paginator(selectors.case_list(request.user, partnership, status=status), 50).get_page(
-        request.GET.get("page")
+    page = Paginator(selectors.case_list(request.user, partnership, status=status), 50).get_page(request.GET.get("page"))
+    log_consultation(
+        request, action="case.list", partnership=partnership,
+        subjects=[*page.object_list, *[c.suspect for c in page.object_list if c.suspect]],
     )
     return render(
         request,
@@ -31,7 +39,14 @@ def case_list(request, slug: str):
 def case_detail(request, pk: int):
     case = selectors.case_get(request.user, pk)
     request.partnership, request.nav = case.partnership, "cases"
+    must_ask, reason = reason_for_access(request, case)
+    if must_ask:
+        return _ask_reason(request, case)
     parties = list(case.parties.all())
+    log_consultation(
+        request, action="case.view", partnership=case.partnership, subjects=[case, *[p.person for p in parties]],
+        reason=reason,
+    )
     return render(
         request,
         "cases/case_detail.html",
@@ -41,5 +56,42 @@ def case_detail(request, pk: int):
             "victims": [p for p in parties if p.role == CasePartyRole.VICTIM],
             "open_triggers": list(case.review_triggers.all()),
             "timeline": case_timeline(case, request.user),
+            "information": list(information_for_case(request.user, case)),
+            "health_summaries": list(health_summaries_for_case(request.user, case)),
+            "is_manager": policy.manages(request.user, case.partnership),
+            "is_health": request.user.agency_kind == "health",
+            "access_reason": reason,
         },
     )
+
+
+def _ask_reason(request, case):
+    """Outside the user's caseload: ask why before showing anything personal."""
+    form = AccessReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        remember_reason(request, case, form.reason_text())
+        return redirect("cases:detail", case.pk)
+    request.audit_not_personal = True  # the question page shows only the case reference
+    return render(request, "cases/access_reason.html", {"case": case, "form": form})
+
+
+@requires(Action.CASE_EDIT)
+def case_edit(request, pk: int):
+    case = selectors.case_get(request.user, pk)
+    request.partnership, request.nav = case.partnership, "cases"
+    staff = selectors.casework_staff(case.partnership)
+    initial = {
+        "lead_officer": case.lead_officer_id,
+        "allocated_staff": list(case.allocations.values_list("user_id", flat=True)),
+    }
+    form = CaseDetailsForm(request.POST or None, initial=initial, staff_queryset=staff)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            services.case_update_team(
+                case=case, acting_user=request.user, lead_officer=form.cleaned_data["lead_officer"],
+                allocated_staff=list(form.cleaned_data["allocated_staff"]),
+            )
+        messages.success(request, f"Case {case.reference} updated")
+        return redirect("cases:detail", case.pk)
+    return render(request, "cases/case_edit.html", {"case": case, "form": form})
+

@@ -36,7 +36,10 @@ def service(request):
     if user.is_staff:
         items.append(("Admin", reverse("admin:index"), "admin"))
     active = getattr(request, "nav", "")
+    if policy.managed_partnership_ids(user):
+        items.append(("Staff", reverse("audit:staff"), "staff"))
     context.update(
+        session_timeout_seconds=settings.SESSION_COOKIE_AGE,
         current_partnership=partnership,
         nav_items=[{"text": t, "href": h, "active": key == active} for t, h, key in items],
     )

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from masip.access.policy import Action, public, requires
+from masip.audit.services import log_consultation
 from masip.core import selectors
 
 
@@ -36,6 +37,13 @@ def search(request):
     # NUL cannot be stored or compared in PostgreSQL text; it is never part of a name or reference.
     query = request.GET.get("q", "")[:200].replace("\x00", "")
     results = selectors.search(request.user, query) if query.strip() else None
+    if results is None:
+        request.audit_not_personal = True  # an empty search page shows nobody
+    else:
+        log_consultation(
+            request, action="search", subjects=[*results.people, *results.referrals, *results.cases],
+            details={"query_length": len(query)},
+        )
     return render(request, "core/search.html", {"query": query, "results": results})
 
 

@@ -196,6 +196,10 @@ class OperatingModel(models.Model):
         default=0, help_text="How many months a closed case stays under tracking."
     )
     revisiting = models.TextField(blank=True, help_text="When and how cases come back for re-review.")
+    retention_months_after_tracking = models.PositiveSmallIntegerField(
+        default=72,
+        help_text="How long a closed case's records are kept after its tracking period ends, before review.",
+    )
 
     class Meta:
         constraints = [

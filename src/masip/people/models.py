@@ -34,6 +34,8 @@ class AgeRange(models.TextChoices):
 
 
 class Person(models.Model):
+    audit_type = "person"
+
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.PROTECT, related_name="people"
     )

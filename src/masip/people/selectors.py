@@ -18,17 +18,43 @@ def people_visible_to(user: Any) -> QuerySet[Person]:
 
 
 def person_get(user: Any, pk: int) -> Person:
-    """A person the user may see, with names, identifiers and contact details; otherwise not found."""
+    """A person the user may see, with names and identifiers; otherwise not found.
+
+    Contact details are not loaded here: use `contact_details_visible`.
+    """
     return get_object_or_404(
-        people_visible_to(user)
-        .select_related("partnership")
-        .prefetch_related(
-            "aliases",
-            "identifiers",
-            Prefetch("contact_details", queryset=ContactDetail.objects.filter(is_current=True)),
-        ),
+        people_visible_to(user).select_related("partnership").prefetch_related("aliases", "identifiers"),
         pk=pk,
     )
+
+
+def is_victim(person: Person) -> bool:
+    from masip.cases.models import CaseParty
+    from masip.referrals.models import ReferralParty
+
+    return (
+        ReferralParty.objects.filter(person=person, role="victim").exists()
+        or CaseParty.objects.filter(person=person, role="victim").exists()
+    )
+
+
+@dataclass(frozen=True)
+class ContactView:
+    details: list[ContactDetail]
+    withheld: bool  # a victim's contact details exist but this user's role does not need them
+    protected: bool  # the person is a victim, so their details are protected
+
+
+def contact_details_visible(user: Any, person: Person) -> ContactView:
+    """Current contact details the user may see. A victim's are shown only to the
+    agencies that need them (Category.VICTIM_CONTACT)."""
+    from masip.access.sharing import can_see_victim_contact
+
+    current = list(ContactDetail.objects.filter(person=person, is_current=True))
+    protected = is_victim(person)
+    if protected and not can_see_victim_contact(user, person.partnership):
+        return ContactView([], withheld=bool(current), protected=True)
+    return ContactView(current, withheld=False, protected=protected)
 
 
 @dataclass(frozen=True)

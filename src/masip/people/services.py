@@ -100,3 +100,26 @@ def _add_known_details(person: Person, details: PersonDetails) -> None:
             continue
         current.update(is_current=False)
         ContactDetail.objects.create(person=person, kind=kind, value=value)
+
+
+def person_update(*, person: Person, acting_user: Any, changes: dict[str, Any], reason: str) -> Person:
+    """Correct a person's identifying details, with field-level history in the audit trail."""
+    from django.db import transaction
+
+    from masip.audit.services import log_changes
+
+    fields = ["full_name", "description", "date_of_birth", "age_range", "sex"]
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        before = {f: getattr(locked, f) for f in fields}
+        for field_name in fields:
+            if field_name in changes:
+                value = changes[field_name]
+                setattr(locked, field_name, value.strip() if isinstance(value, str) else value)
+        locked.refresh_keys()
+        locked.save(update_fields=[*fields, "name_key", "surname_key"])
+        log_changes(
+            actor=acting_user, action="person.update", record=locked, partnership=locked.partnership,
+            before=before, after={f: getattr(locked, f) for f in fields}, reason=reason,
+        )
+    return locked

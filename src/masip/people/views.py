@@ -1,23 +1,74 @@
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
+from masip.access import policy
 from masip.access.policy import Action, requires
+from masip.audit.models import FieldChange
+from masip.audit.services import log_consultation
 from masip.people import selectors
+from masip.people.forms import PersonEditForm, SubjectAccessForm
+from masip.people.services import person_update
+from masip.people.subject_access import subject_access_export
 
 
 @requires(Action.PERSON_VIEW)
 def person_detail(request, pk: int):
     person = selectors.person_get(request.user, pk)
     request.partnership = person.partnership
+    contacts = selectors.contact_details_visible(request.user, person)
+    log_consultation(
+        request, action="person.view", partnership=person.partnership, subjects=[person],
+        details={"contact_details_shown": bool(contacts.details)},
+    )
     return render(
         request,
         "people/person_detail.html",
         {
             "person": person,
+            "contacts": contacts,
             "case_parties": person.case_parties.select_related("case").order_by("-case__opened_on"),
-            "referral_parties": person.referral_parties.select_related("referral").order_by(
-                "-referral__received_on"
-            ),
+            "referral_parties": person.referral_parties.select_related("referral").order_by("-referral__received_on"),
+            "changes": FieldChange.objects.filter(object_type="person", object_id=person.pk)
+            .select_related("event")
+            .order_by("-event__at", "-id")[:50],
+            "is_manager": policy.manages(request.user, person.partnership),
         },
     )
+
+
+@requires(Action.PERSON_EDIT)
+def person_edit(request, pk: int):
+    person = selectors.person_get(request.user, pk)
+    request.partnership = person.partnership
+    initial = {f: getattr(person, f) for f in ("full_name", "description", "date_of_birth", "age_range", "sex")}
+    form = PersonEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data.pop("reason")
+        person_update(person=person, acting_user=request.user, changes=form.cleaned_data, reason=reason)
+        messages.success(request, "Record updated")
+        return redirect("people:detail", person.pk)
+    return render(request, "people/person_edit.html", {"person": person, "form": form})
+
+
+@requires(Action.SUBJECT_ACCESS)
+def subject_access(request, pk: int):
+    """A unit manager produces a subject access pack for one person."""
+    person = get_object_or_404(
+        selectors.people_visible_to(request.user).filter(partnership_id__in=policy.managed_partnership_ids(request.user)),
+        pk=pk,
+    )
+    request.partnership = person.partnership
+    form = SubjectAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        content, content_type = subject_access_export(
+            person=person, acting_user=request.user, request_reference=form.cleaned_data["request_reference"],
+            fmt=form.cleaned_data["format"],
+        )
+        response = HttpResponse(content, content_type=content_type)
+        extension = "json" if form.cleaned_data["format"] == "json" else "pdf"
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{person.pk}.{extension}"'
+        return response
+    return render(request, "people/subject_access.html", {"person": person, "form": form})

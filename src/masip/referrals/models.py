@@ -17,6 +17,8 @@ from masip.referrals.choices import (
 
 
 class Referral(models.Model):
+    audit_type = "referral"
+
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.PROTECT, related_name="referrals"
     )

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access import policy
+from masip.audit.models import Operation
+from masip.audit.services import Subject, log_changes, log_event
 from masip.cases import services as case_services
 from masip.partnerships.models import Partnership
 from masip.people.models import Person
@@ -108,6 +110,18 @@ def referral_create(*, partnership: Partnership, acting_user: Any, data: Referra
     ReportedIncident.objects.bulk_create(
         ReportedIncident(referral=referral, occurred_on=day, description=text) for day, text in data.incidents
     )
+    people = [p.person for p in referral.parties.select_related("person")]
+    log_event(
+        actor=acting_user, operation=Operation.COLLECTION, action="referral.create", partnership=partnership,
+        subjects=[referral, *people], details={"parties": len(people), "incidents": len(data.incidents)},
+    )
+    linked = [p for p in data.parties if p.existing_person_id is not None]
+    if linked:
+        # Linking a new referral to people already known combines records (DPA s.62 "combination").
+        log_event(
+            actor=acting_user, operation=Operation.COMBINATION, action="person.link_existing", partnership=partnership,
+            subjects=[referral, *[Subject("person", p.existing_person_id) for p in linked]],
+        )
     return referral
 
 
@@ -200,9 +214,19 @@ def triage_decide(*, referral: Referral, acting_user: Any, decision: TriageInput
         referral.case = None
 
     row.save()
+    before = {"status": referral.status, "current_offence": referral.current_offence, "case": str(referral.case or "")}
     referral.status = decision.outcome
     referral.current_offence = row.corrected_offence or referral.recorded_offence
     referral.save(update_fields=["status", "current_offence", "case"])
+    log_changes(
+        actor=acting_user, action="triage.decide", record=referral, partnership=partnership,
+        before=before,
+        after={"status": referral.status, "current_offence": referral.current_offence, "case": str(referral.case or "")},
+        reason=row.revision_reason, extra_subjects=[referral.case] if referral.case else [],
+    ) or log_event(
+        actor=acting_user, operation=Operation.ALTERATION, action="triage.decide", partnership=partnership,
+        subjects=[referral], reason=row.revision_reason,
+    )
     return row
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from masip.access import policy
 from masip.access.policy import Action, requires
+from masip.audit.services import log_consultation
 from masip.people.selectors import person_matches
 from masip.referrals import selectors, services
 from masip.referrals.choices import ReferralStatus
@@ -23,7 +24,7 @@ def referral_create(request, slug: str):
     request.partnership, request.nav = partnership, "new_referral"
     entry = ReferralEntry(partnership, request.POST if request.method == "POST" else None)
     if request.method == "POST" and entry.is_save and entry.is_valid():
-        _look_for_known_people(request.user, entry)
+        _look_for_known_people(request, entry)
         entry.duplicates = list(
             selectors.referrals_with_crime_reference(
                 partnership, entry.details.cleaned_data["crime_reference"]
@@ -42,7 +43,7 @@ def referral_create(request, slug: str):
     return render(request, "referrals/referral_form.html", {"entry": entry, "partnership": partnership})
 
 
-def _look_for_known_people(user, entry: ReferralEntry) -> None:
+def _look_for_known_people(request, entry: ReferralEntry) -> None:
     """Search before create: show people already known who match each typed person.
 
     A choice made earlier stands only while it is still among the matches for
@@ -53,13 +54,19 @@ def _look_for_known_people(user, entry: ReferralEntry) -> None:
         if not details.full_name:
             continue  # a description alone cannot be matched
         found = person_matches(
-            user, entry.partnership, name=details.full_name, date_of_birth=details.date_of_birth
+            request.user, entry.partnership, name=details.full_name, date_of_birth=details.date_of_birth
         )
         choice = (form.cleaned_data.get("match") or "").strip()
         ids = {str(m.person.pk) for m in found}
         if choice and choice != "new" and choice not in ids:
             form.cleaned_data["match"] = ""
         entry.offer_matches(form, found)
+        if found:
+            # Showing who is already known is a read of their records.
+            log_consultation(
+                request, action="person.match", partnership=entry.partnership,
+                subjects=[m.person for m in found],
+            )
 
 
 @requires(Action.REFERRAL_VIEW)
@@ -67,6 +74,7 @@ def referral_detail(request, pk: int):
     referral = selectors.referral_get(request.user, pk)
     request.partnership, request.nav = referral.partnership, "referrals"
     decisions = list(referral.triage_decisions.all())
+    _log_referrals_seen(request, "referral.view", referral.partnership, [referral])
     return render(
         request,
         "referrals/referral_detail.html",
@@ -98,6 +106,7 @@ def triage_queue(request, slug: str):
         }
         for r in page.object_list
     ]
+    _log_referrals_seen(request, "triage.queue", partnership, page.object_list)
     return render(
         request,
         "referrals/triage_queue.html",
@@ -168,6 +177,8 @@ def triage_decide(request, pk: int):
                 return redirect("cases:detail", decision.case_id)
             messages.success(request, f"Triage decision recorded for {referral.reference}")
             return redirect(reverse("referrals:triage_queue", args=[referral.partnership.slug]))
+    if request.method == "GET":
+        _log_referrals_seen(request, "triage.form", referral.partnership, [referral])
     return render(
         request,
         "referrals/triage_form.html",
@@ -180,6 +191,15 @@ def triage_decide(request, pk: int):
             "flags": urgency_flags(referral.urgency),
         },
     )
+
+
+def _log_referrals_seen(request, action: str, partnership, referrals) -> None:
+    """Log the referrals on a page and the people named on it (parties are prefetched)."""
+    subjects = []
+    for referral in referrals:
+        subjects.append(referral)
+        subjects.extend(party.person for party in referral.parties.all())
+    log_consultation(request, action=action, partnership=partnership, subjects=subjects)
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:
@@ -206,6 +226,7 @@ def referral_list(request, slug: str):
     rows = [
         {"referral": r, "suspect": selectors.suspect_of(r), "victims": selectors.victims_of(r)} for r in page
     ]
+    _log_referrals_seen(request, "referral.list", partnership, page.object_list)
     return render(
         request,
         "referrals/referral_list.html",

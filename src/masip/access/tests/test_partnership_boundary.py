@@ -35,8 +35,8 @@ def record_urls(records, slug="london"):
 @pytest.mark.parametrize(
     "username", ["london-police", "london-health", "london-advocate", "london-probation"]
 )
-def test_members_of_the_partnership_can_read_its_records(as_user, london_records, username):
-    client = as_user(username)
+def test_members_of_the_partnership_can_read_its_records(as_user, give_reason, london_records, username):
+    client = give_reason(as_user(username), london_records["case"])
     for url in record_urls(london_records):
         if "/triage/" in url and url.startswith("/referrals/") and username != "london-police":
             continue  # only those the operating model names may open the triage form

@@ -12,7 +12,7 @@ def test_case_page_shows_people_and_a_timeline_in_order(as_user, london, make_re
     second = make_referral(london, suspect_id=suspect.pk, victim="Zoe Price", relationship="acquaintance")
     accept(second)
     case = Case.objects.get()
-    html = as_user("london-advocate").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    html = as_user("london-police").get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Ryan Cole" in html and "Emma Hart" in html and "Zoe Price" in html
     timeline = html[html.index('id="case-timeline"') :]
     # Newest first: the trigger the second triage raised, that triage, then the case's beginning.

@@ -1,0 +1,247 @@
+"""Writing to the audit trail. Call inside the transaction of the change it records.
+
+Views record consultations (`log_consultation`); services record collection,
+alteration, combination, disclosure and erasure (`log_event`) in the same
+transaction as the change, so a change and its log entry commit or fail together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from masip.audit.models import AuditEvent, AuditSubject, FieldChange, Operation
+
+logger = logging.getLogger(__name__)
+
+# Values never copied into the log: where someone lives or can be reached.
+SENSITIVE_KEYS = frozenset({"address", "phone", "email", "contact", "value", "password", "secret"})
+MASKED = "(withheld)"
+
+
+@dataclass(frozen=True)
+class Subject:
+    object_type: str
+    object_id: int
+    label: str = ""
+
+
+def subject(obj: models.Model) -> Subject:
+    """The audit subject for a record: its type, id and human reference (never a name)."""
+    object_type = getattr(obj, "audit_type", None) or obj._meta.model_name
+    label = getattr(obj, "reference", "") or ""
+    return Subject(object_type, int(obj.pk), str(label)[:64])
+
+
+def mask(details: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Copy of details with sensitive values withheld."""
+    if not details:
+        return {}
+    clean: dict[str, Any] = {}
+    for key, value in details.items():
+        if key.lower() in SENSITIVE_KEYS:
+            clean[key] = MASKED
+        elif isinstance(value, Mapping):
+            clean[key] = mask(value)
+        else:
+            clean[key] = value
+    return clean
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any], *, protected: Iterable[str] = ()) -> list[tuple[str, str, str]]:
+    """(field, old, new) for each field whose value changed; protected fields show as withheld."""
+    protected = set(protected)
+    changes = []
+    for field_name in sorted(set(before) | set(after)):
+        old, new = before.get(field_name), after.get(field_name)
+        if old == new:
+            continue
+        if field_name in protected:
+            changes.append((field_name, MASKED if old not in (None, "") else "", MASKED))
+        else:
+            changes.append((field_name, _text(old), _text(new)))
+    return changes
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _actor_snapshot(actor: Any, partnership_id: int | None) -> dict[str, Any]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"user_id": None, "username": "", "user_name": "", "agency": "", "agency_kind": "", "role": ""}
+    from masip.access import policy
+
+    membership = policy.memberships(actor).get(partnership_id) if partnership_id else None
+    agency = getattr(actor, "agency", None)
+    return {
+        "user_id": actor.pk,
+        "username": actor.get_username(),
+        "user_name": actor.get_full_name(),
+        "agency": str(agency) if agency else "",
+        "agency_kind": agency.kind if agency else "",
+        "role": membership.role if membership else "",
+    }
+
+
+def log_event(
+    *,
+    actor: Any,
+    operation: str,
+    action: str,
+    partnership: Any = None,
+    subjects: Iterable[Subject | models.Model] = (),
+    reason: str = "",
+    recipient: str = "",
+    details: Mapping[str, Any] | None = None,
+    changes: Iterable[tuple[Subject | models.Model, str, str, str]] = (),
+    path: str = "",
+) -> AuditEvent | None:
+    """Append one event with its subjects and field changes."""
+    if not settings.MASIP_AUDIT_ENABLED:
+        return None
+    assert operation in Operation.values, operation
+    partnership_id = partnership if isinstance(partnership, int) or partnership is None else partnership.pk
+    event = AuditEvent.objects.create(
+        at=timezone.now(),
+        operation=operation,
+        action=action,
+        partnership_id=partnership_id,
+        recipient=recipient[:300],
+        reason=reason,
+        path=path[:500],
+        details=mask(details),
+        **_actor_snapshot(actor, partnership_id),
+    )
+    rows = []
+    seen = set()
+    for item in subjects:
+        s = item if isinstance(item, Subject) else subject(item)
+        if (s.object_type, s.object_id) not in seen:
+            seen.add((s.object_type, s.object_id))
+            rows.append(AuditSubject(event=event, object_type=s.object_type, object_id=s.object_id, label=s.label))
+    AuditSubject.objects.bulk_create(rows)
+    change_rows = []
+    for item, field_name, old, new in changes:
+        s = item if isinstance(item, Subject) else subject(item)
+        change_rows.append(
+            FieldChange(event=event, object_type=s.object_type, object_id=s.object_id, field=field_name,
+                        old_value=old, new_value=new)
+        )
+    FieldChange.objects.bulk_create(change_rows)
+    return event
+
+
+def log_consultation(
+    request: Any,
+    *,
+    action: str,
+    subjects: Iterable[Subject | models.Model],
+    partnership: Any = None,
+    reason: str = "",
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent | None:
+    """A read of personal data on a page or API response."""
+    request.audit_logged = True
+    return log_event(
+        actor=request.user,
+        operation=Operation.CONSULTATION,
+        action=action,
+        partnership=partnership,
+        subjects=subjects,
+        reason=reason,
+        details=details,
+        path=request.get_full_path(),
+    )
+
+
+def log_changes(
+    *,
+    actor: Any,
+    action: str,
+    record: models.Model,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    partnership: Any = None,
+    protected: Iterable[str] = (),
+    reason: str = "",
+    operation: str = Operation.ALTERATION,
+    extra_subjects: Iterable[Subject | models.Model] = (),
+) -> AuditEvent | None:
+    """An alteration with its field-level changes (nothing is logged when nothing changed)."""
+    changes = diff(before, after, protected=protected)
+    if not changes:
+        return None
+    target = subject(record)
+    return log_event(
+        actor=actor,
+        operation=operation,
+        action=action,
+        partnership=partnership,
+        subjects=[target, *extra_subjects],
+        reason=reason,
+        changes=[(target, f, old, new) for f, old, new in changes],
+    )
+
+
+def events_as_rows(events: Iterable[AuditEvent]) -> list[dict[str, Any]]:
+    """Plain rows for an export: what was done, by whom, to which records, and why."""
+    rows = []
+    for event in events:
+        rows.append(
+            {
+                "id": event.pk,
+                "at": event.at.isoformat(),
+                "operation": event.operation,
+                "action": event.action,
+                "username": event.username,
+                "name": event.user_name,
+                "agency": event.agency,
+                "role": event.role,
+                "recipient": event.recipient,
+                "reason": event.reason,
+                "records": "; ".join(f"{s.object_type}:{s.label or s.object_id}" for s in event.subjects.all()),
+                "changes": "; ".join(
+                    f"{c.object_type}:{c.object_id}.{c.field}: {c.old_value!r} -> {c.new_value!r}"
+                    for c in event.field_changes.all()
+                ),
+            }
+        )
+    return rows
+
+
+def audit_export(
+    *, actor: Any, events: Iterable[AuditEvent], about: models.Model, partnership: Any, recipient: str, reason: str,
+    fmt: str,
+) -> tuple[str, str]:
+    """Render log entries about a person or case for a regulator or a complaint.
+
+    The export is itself a disclosure, logged before the file is handed over.
+    Returns (content, content type).
+    """
+    import csv
+    import io
+    import json
+
+    rows = events_as_rows(events)
+    log_event(
+        actor=actor, operation=Operation.DISCLOSURE, action="audit.export", partnership=partnership,
+        subjects=[about], recipient=recipient, reason=reason, details={"entries": len(rows), "format": fmt},
+    )
+    if fmt == "json":
+        return json.dumps({"about": subject(about).__dict__, "entries": rows}, indent=2), "application/json"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0].keys()) if rows else ["id"])
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue(), "text/csv"

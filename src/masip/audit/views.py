@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from masip.access.policy import Action, requires
+from masip.audit import selectors
+from masip.audit.forms import ActivityFilterForm, ExportForm
+from masip.audit.models import Operation
+from masip.audit.services import Subject, audit_export, log_consultation
+
+
+@requires(Action.AUDIT_CASE)
+def case_log(request, pk: int):
+    """Who has seen or changed this case (for the unit manager)."""
+    case = selectors.case_for_audit(request.user, pk)
+    request.partnership, request.nav = case.partnership, "cases"
+    operation = request.GET.get("operation", "")
+    if operation not in Operation.values:
+        operation = ""
+    page = Paginator(selectors.case_events(case, operation=operation), 50).get_page(request.GET.get("page"))
+    log_consultation(request, action="audit.case", partnership=case.partnership, subjects=[case])
+    return render(
+        request,
+        "audit/case_log.html",
+        {"case": case, "page": page, "operation": operation, "operations": Operation.choices},
+    )
+
+
+@requires(Action.AUDIT_STAFF)
+def staff_list(request):
+    """The staff of the partnerships the manager runs: activity review and locked accounts."""
+    from masip.accounts.lockout import locked_usernames
+
+    staff = list(selectors.managed_staff(request.user))
+    locked = locked_usernames([s.username for s in staff])
+    return render(request, "audit/staff_list.html", {"staff": staff, "locked": locked})
+
+
+@requires(Action.AUDIT_STAFF)
+def staff_activity(request, user_id: int):
+    """A supervisor's review of one staff member's activity."""
+    member = selectors.staff_member_for_review(request.user, user_id)
+    form = ActivityFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    events = selectors.staff_activity(
+        request.user, member.pk, since=filters.get("since"), until=filters.get("until"),
+        operation=filters.get("operation", ""),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    subjects = {(s.object_type, s.object_id) for e in page.object_list for s in e.subjects.all()}
+    log_consultation(
+        request, action="audit.staff", subjects=[Subject(t, i) for t, i in sorted(subjects)],
+        details={"staff_user_id": member.pk},
+    )
+    return render(request, "audit/staff_activity.html", {"member": member, "page": page, "form": form})
+
+
+@requires(Action.AUDIT_EXPORT)
+def export(request, kind: str, pk: int):
+    """Export log entries about a person or a case, for a regulator or a complaint."""
+    if kind == "case":
+        about = selectors.case_for_audit(request.user, pk)
+        events = selectors.case_events(about)
+    elif kind == "person":
+        about = selectors.person_for_audit(request.user, pk)
+        events = selectors.person_events(about)
+    else:
+        raise Http404("Nothing to export")
+    request.partnership = about.partnership
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        content, content_type = audit_export(
+            actor=request.user, events=events, about=about, partnership=about.partnership,
+            recipient=form.cleaned_data["recipient"], reason=form.cleaned_data["reason"],
+            fmt=form.cleaned_data["format"],
+        )
+        response = HttpResponse(content, content_type=content_type)
+        name = getattr(about, "reference", "") or f"{kind}-{about.pk}"
+        response["Content-Disposition"] = f'attachment; filename="audit-log-{name}.{form.cleaned_data["format"]}"'
+        return response
+    return render(
+        request, "audit/export.html", {"about": about, "kind": kind, "form": form, "count": events.count()}
+    )

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django import forms
+
+from masip.core.forms import GovukFormMixin
+
+ACCESS_REASONS = [
+    ("meeting", "Preparing for or discussing it at a multi-agency meeting"),
+    ("triage", "Triage or screening of a new referral"),
+    ("cover", "Covering for a colleague"),
+    ("supervision", "Supervision or quality assurance"),
+    ("other", "Another reason"),
+]
+
+
+class AccessReasonForm(GovukFormMixin, forms.Form):
+    reason = forms.ChoiceField(label="Why are you opening this case?", choices=ACCESS_REASONS, widget=forms.RadioSelect)
+    detail = forms.CharField(label="Give the reason", max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Select why you are opening this case"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == "other" and not (data.get("detail") or "").strip():
+            self.add_error("detail", "Give the reason for opening this case")
+        return data
+
+    def reason_text(self) -> str:
+        label = dict(ACCESS_REASONS)[self.cleaned_data["reason"]]
+        detail = (self.cleaned_data.get("detail") or "").strip()
+        return f"{label}: {detail}" if detail else label
+
+
+class CaseDetailsForm(GovukFormMixin, forms.Form):
+    lead_officer = forms.ModelChoiceField(label="Lead", queryset=None, required=False, empty_label="Not assigned")
+    allocated_staff = forms.ModelMultipleChoiceField(
+        label="Staff working the case", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, staff_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_officer"].queryset = staff_queryset
+        self.fields["allocated_staff"].queryset = staff_queryset
+        self.fields["lead_officer"].label_from_instance = _staff_label
+        self.fields["allocated_staff"].label_from_instance = _staff_label
+
+
+def _staff_label(user) -> str:
+    return f"{user.get_full_name() or user.username} ({user.agency})" if user.agency_id else str(user)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from masip.access.sharing import sharing_view
+from masip.sharing.models import HealthSummaryShare, InformationEntry
+
+
+def information_for_case(user: Any, case: Any) -> QuerySet[InformationEntry]:
+    """Entries on a case the user may read under need-to-know and the ISAs in force today."""
+    view = sharing_view(user, case.partnership)
+    return (
+        InformationEntry.objects.filter(case=case)
+        .filter(view.visible_q())
+        .select_related("source_agency", "recorded_by")
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def health_summaries_for_case(user: Any, case: Any) -> QuerySet[HealthSummaryShare]:
+    """Summaries shared with the user's agency, and all summaries for their authors' agency."""
+    if user.agency_id is None:
+        return HealthSummaryShare.objects.none()
+    view = sharing_view(user, case.partnership)
+    if view.agency_id is None:
+        return HealthSummaryShare.objects.none()
+    return (
+        HealthSummaryShare.objects.filter(case=case)
+        .filter(Q(recipient_agency_id=user.agency_id) | Q(source_agency_id=user.agency_id))
+        .select_related("source_agency", "recipient_agency", "shared_by")
+    )

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from masip.access.policy import Action, requires
+from masip.cases.selectors import case_get
+from masip.partnerships.models import Agency
+from masip.sharing import services
+from masip.sharing.forms import HealthSummaryForm, InformationForm
+
+
+@requires(Action.INFORMATION_RECORD)
+def information_add(request, pk: int):
+    case = case_get(request.user, pk)
+    request.partnership, request.nav = case.partnership, "cases"
+    form = InformationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.information_record(case=case, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Information recorded")
+            return redirect("cases:detail", case.pk)
+    return render(request, "sharing/information_form.html", {"case": case, "form": form})
+
+
+@requires(Action.HEALTH_SUMMARY_SHARE)
+def health_summary_add(request, pk: int):
+    case = case_get(request.user, pk)
+    request.partnership, request.nav = case.partnership, "cases"
+    agencies = Agency.objects.filter(partner_roles__partnership=case.partnership).exclude(pk=request.user.agency_id)
+    form = HealthSummaryForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.health_summary_share(
+                case=case, acting_user=request.user, recipient=form.cleaned_data["recipient"],
+                summary=form.cleaned_data["summary"], purpose=form.cleaned_data["purpose"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, f"Health summary shared with {form.cleaned_data['recipient']}")
+            return redirect("cases:detail", case.pk)
+    return render(request, "sharing/health_summary_form.html", {"case": case, "form": form})
