@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -78,6 +81,7 @@ INSTALLED_APPS = [
     "masip.referrals",
     "masip.cases",
     "masip.sharing",
+    "masip.api",
     "masip.demo",
 ]
 
@@ -231,3 +235,22 @@ MASIP_AUDIT_ENABLED = env_bool("MASIP_AUDIT_ENABLED", True)
 # Strict: a view that shows personal data without logging a consultation raises.
 MASIP_AUDIT_STRICT = env_bool("MASIP_AUDIT_STRICT", DEBUG)
 MASIP_AUDIT_ALLOW_FLUSH = False
+
+REST_FRAMEWORK = {
+    # Sessions for people (after two-factor sign-in); tokens for the systems
+    # that send referrals (issued in the admin to a dedicated account).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MASIP stalking case system API",
+    "VERSION": "1",
+    "DESCRIPTION": "Referral intake from police and NHS systems; reads for analysts' tools. Every read is logged.",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}

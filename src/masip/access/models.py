@@ -129,3 +129,14 @@ def validate_agreement_parties(agreement: InformationSharingAgreement, parties: 
                 f"Overlaps '{other}' (from {other.valid_from:%d %b %Y}, until {until}) for {labels} "
                 "between the same parties. End the earlier agreement before this one starts."
             )
+
+
+def ensure_need_to_know_defaults(partnership: Partnership) -> None:
+    """Give a partnership the shipped need-to-know rules if it has none yet."""
+    if partnership.need_to_know_rules.exists():
+        return
+    NeedToKnowRule.objects.bulk_create(
+        NeedToKnowRule(partnership=partnership, category=category, agency_kind=kind)
+        for category, kinds in DEFAULT_NEED_TO_KNOW.items()
+        for kind in kinds
+    )

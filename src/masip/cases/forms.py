@@ -49,3 +49,48 @@ class CaseDetailsForm(GovukFormMixin, forms.Form):
 
 def _staff_label(user) -> str:
     return f"{user.get_full_name() or user.username} ({user.agency})" if user.agency_id else str(user)
+
+
+class RetentionProposalForm(GovukFormMixin, forms.Form):
+    action = forms.ChoiceField(label="What should happen to the records?", widget=forms.RadioSelect, choices=[])
+    keep_months = forms.IntegerField(
+        label="For how many more months", min_value=1, max_value=120, required=False,
+        help_text="Between 1 and 120 months",
+    )
+    reason = forms.CharField(label="Reason", max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        from masip.cases.models import RetentionAction
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = RetentionAction.choices
+        self.fields["action"].error_messages["required"] = "Select what should happen to the records"
+        self.fields["reason"].error_messages["required"] = "Enter the reason for the proposal"
+        self.fields["keep_months"].error_messages.update(
+            min_value="Keep the records for at least 1 month", max_value="Keep the records for at most 120 months",
+            invalid="Enter a whole number of months",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "keep" and not data.get("keep_months"):
+            self.add_error("keep_months", "Enter how many more months to keep the records")
+        return data
+
+
+class RetentionDecisionForm(GovukFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision", widget=forms.RadioSelect,
+        choices=[("approve", "Approve, and carry it out now"), ("reject", "Reject")],
+    )
+    note = forms.CharField(label="Note (required if you reject)", max_length=2000, required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].error_messages["required"] = "Select whether you approve"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("note") or "").strip():
+            self.add_error("note", "Enter why the proposal is rejected")
+        return data

@@ -44,6 +44,7 @@ class Case(models.Model):
     # Retention: set when the case closes (closing date + the partnership's
     # tracking period + its retention period); the review queue lists cases due.
     retention_review_on = models.DateField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -127,3 +128,40 @@ class ReviewTrigger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.case_id}"
+
+
+class RetentionAction(models.TextChoices):
+    ANONYMISE = "anonymise", "Anonymise (keep the figures, remove who it was about)"
+    ERASE = "erase", "Erase (delete the case and everyone only in it)"
+    KEEP = "keep", "Keep for longer"
+
+
+class RetentionProposal(models.Model):
+    """Erasure and anonymisation are two-person actions: one proposes, another approves."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting a second person"
+        DONE = "done", "Carried out"
+        REJECTED = "rejected", "Rejected"
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
+    # Kept after erasure (the case row is gone): the reference is not personal data.
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="retention_proposals")
+    case_reference = models.CharField(max_length=20)
+    action = models.CharField(max_length=16, choices=RetentionAction.choices)
+    keep_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    reason = models.TextField()
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.case_reference}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from masip.audit.models import Operation
 from masip.audit.services import log_event
+from masip.cases.retention import set_review_date
 from masip.cases.models import Case, CaseParty, CasePartyRole, CaseStatus, ReviewTrigger, TriggerKind
 from masip.partnerships.models import Partnership
 from masip.referrals.choices import PartyRole
@@ -96,6 +97,7 @@ def case_release_referral(*, referral: Any, acting_user: Any, reason: str) -> No
         case.closed_on = timezone.localdate()
         case.close_reason = f"Triage of {referral.reference} revised: {reason}"
         case.save(update_fields=["status", "closed_on", "close_reason"])
+        set_review_date(case)
         log_event(
             actor=acting_user, operation=Operation.ALTERATION, action="case.close", partnership=case.partnership,
             subjects=[case, referral], reason=case.close_reason, changes=[(case, "status", "open", "closed")],

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.audit.services import log_consultation
-from masip.cases import selectors, services
+from masip.cases import retention, selectors, services
 from masip.cases.access import reason_for_access, remember_reason
-from masip.cases.forms import AccessReasonForm, CaseDetailsForm
-from masip.cases.models import CasePartyRole, CaseStatus
+from masip.cases.forms import AccessReasonForm, CaseDetailsForm, RetentionDecisionForm, RetentionProposalForm
+from masip.cases.models import CasePartyRole, CaseStatus, RetentionProposal
 from masip.cases.timeline import case_timeline
 from masip.sharing.selectors import health_summaries_for_case, information_for_case
 
@@ -95,3 +96,78 @@ def case_edit(request, pk: int):
         return redirect("cases:detail", case.pk)
     return render(request, "cases/case_edit.html", {"case": case, "form": form})
 
+
+
+@requires(Action.RETENTION)
+def retention_queue(request, slug: str):
+    partnership = policy.partnership_for(request.user, slug)
+    if not policy.manages(request.user, partnership):
+        raise PermissionDenied("Only the unit manager reviews retention.")
+    request.partnership, request.nav = partnership, "cases"
+    cases = list(retention.review_queue(request.user, partnership))
+    pending = list(
+        RetentionProposal.objects.filter(partnership=partnership, status=RetentionProposal.Status.PENDING)
+        .select_related("proposed_by", "case")
+    )
+    request.audit_not_personal = True  # references, dates and proposals only: no names
+    return render(
+        request, "cases/retention_queue.html",
+        {"partnership": partnership, "cases": cases, "pending": pending},
+    )
+
+
+@requires(Action.RETENTION)
+def retention_propose(request, pk: int):
+    case = selectors.case_get(request.user, pk)
+    if not policy.manages(request.user, case.partnership):
+        raise PermissionDenied("Only the unit manager proposes what happens at review.")
+    request.partnership, request.nav = case.partnership, "cases"
+    form = RetentionProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retention.retention_propose(
+                case=case, acting_user=request.user, action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"], keep_months=form.cleaned_data.get("keep_months"),
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Proposal for {case.reference} recorded: a second person must approve it")
+            return redirect("cases:retention_queue", case.partnership.slug)
+    return render(request, "cases/retention_propose.html", {"case": case, "form": form})
+
+
+@requires(Action.CASE_VIEW)
+def retention_decide(request, proposal_id: int):
+    proposal = get_object_or_404(
+        RetentionProposal.objects.filter(partnership_id__in=policy.casework_partnership_ids(request.user))
+        .select_related("proposed_by", "partnership"),
+        pk=proposal_id,
+    )
+    if not retention.may_approve(request.user, proposal):
+        raise PermissionDenied("A different unit manager or triage lead of this partnership must decide.")
+    request.partnership, request.nav = proposal.partnership, "cases"
+    form = RetentionDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retention.retention_decide(
+                proposal=proposal, acting_user=request.user, approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data.get("note", ""),
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Decision recorded for {proposal.case_reference}")
+            return redirect("core:home")
+    request.audit_not_personal = True
+    return render(request, "cases/retention_decide.html", {"proposal": proposal, "form": form})
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -25,10 +25,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.accounts.models import User
-from masip.cases.models import Case, CaseParty, CasePartyRole, CaseStatus, ReviewTrigger, TriggerKind
+from masip.access.models import Category
+from masip.audit.models import AuditEvent, AuditSubject, Operation
+from masip.cases.models import Case, CaseAllocation, CaseParty, CasePartyRole, CaseStatus, ReviewTrigger, TriggerKind
+from masip.sharing.models import HealthSummaryShare, InformationEntry
 from masip.demo import names
 from masip.demo.reference import ensure_reference_data
-from masip.partnerships.models import AgencyKind, Membership, Partnership, Role
+from masip.partnerships.models import Agency, AgencyKind, Membership, Partnership, Role
 from masip.people.matching import name_key, surname_key
 from masip.people.models import (
     AgeRange,
@@ -180,6 +183,28 @@ SIGNPOSTS = [
 ]
 REPEAT_SUSPECT_SHARE = 0.10
 
+# What partner agencies typically bring to a case (category, agency kind, title, text).
+INFORMATION_TEMPLATES = [
+    (Category.POLICE_INTELLIGENCE, "police", "Previous harassment warning",
+     "Police information notice issued two years ago for contact with a previous partner. Two breaches recorded."),
+    (Category.POLICE_INTELLIGENCE, "police", "Intelligence on access to the victim's workplace",
+     "Suspect's car seen twice in the staff car park this month (ANPR)."),
+    (Category.HEALTH_CLINICAL, "health", "Known to community mental health services",
+     "Seen by the community team since 2017 for depression; missed the last two appointments. No history of psychosis."),
+    (Category.HEALTH_CLINICAL, "health", "Substance misuse",
+     "Alcohol use escalates after contact is refused; previously declined referral to the alcohol service."),
+    (Category.PROBATION, "probation", "Licence conditions",
+     "On licence until next spring; non-contact condition with a previous victim. Engages with the offender manager."),
+    (Category.ADVOCACY_NOTES, "victim_advocacy", "Victim's wishes",
+     "Wants the contact to stop more than a prosecution; worried about giving evidence in court."),
+    (Category.VICTIM_CONTACT, "victim_advocacy", "Victim has moved",
+     "Victim moved to a new address this week; it is held by the advocate only. Safe contact by mobile after 6pm."),
+    (Category.SAFEGUARDING_CHILDREN, "victim_advocacy", "Children in the household",
+     "Two children under ten live with the victim; the suspect has waited outside their school. Referral to children's services made."),
+    (Category.CASE_MANAGEMENT, "police", "Investigation update",
+     "Officer in charge has taken a statement and seized the victim's phone for download."),
+]
+
 
 def _weighted(rng: random.Random, pairs):
     values = [p[:-1] if len(p) > 2 else p[0] for p in pairs]
@@ -221,6 +246,7 @@ class PartnershipGenerator:
         self.suspects: list[_Suspect] = []
         members = list(Membership.objects.filter(partnership=partnership).select_related("user__agency"))
         model = partnership.operating_model_on(today)
+        self.model = model
         self.triagers = [
             m.user
             for m in members
@@ -228,11 +254,27 @@ class PartnershipGenerator:
             or (model and m.user.agency and m.user.agency.kind in model.triage_agency_kinds)
         ] or [m.user for m in members if m.role == Role.UNIT_MANAGER]
         self.creators = [m.user for m in members if m.role not in (Role.PMO, Role.EVALUATOR)]
+        self.roles = {m.user_id: m.role for m in members}
+        self.staff_by_kind: dict[str, list[User]] = {}
+        for m in members:
+            if m.role not in (Role.PMO, Role.EVALUATOR) and m.user.agency:
+                self.staff_by_kind.setdefault(m.user.agency.kind, []).append(m.user)
+        self.health_recipients = [
+            a for a in Agency.objects.filter(partner_roles__partnership=partnership, kind__in=["police", "probation"])
+        ]
         self.areas = partnership.areas or [""]
         # Received dates in order, so references run with time and a repeat
         # referral always comes after the one that opened the suspect's case.
         self.received_dates = iter(
             sorted(self.start + timedelta(days=rng.randint(0, WINDOW_DAYS)) for _ in range(count))
+        )
+
+    def _review_date(self, closed_on: date) -> date:
+        from masip.cases.retention import retention_review_date
+
+        return retention_review_date(
+            closed_on=closed_on, tracking_months=self.model.tracking_months_after_closure,
+            retention_months=self.model.retention_months_after_tracking,
         )
 
     def _maybe_close(self, case: Case) -> None:
@@ -516,7 +558,93 @@ class PartnershipGenerator:
             [r for r, s in zip(referral_rows, specs, strict=True) if s.get("corrected")], ["current_offence"]
         )
         rows += len(party_rows) + len(incident_rows) + len(decision_rows) + len(trigger_rows)
+        rows += self._casework(new_cases, specs, referral_rows, decision_rows)
         return rows
+
+    # -- what partners shared, who works each case, and the audit trail ---------
+    def _casework(self, new_cases, specs, referral_rows, decision_rows) -> int:
+        rng = self.rng
+        allocations, entries, summaries = [], [], []
+        for case in new_cases:
+            lead = case.lead_officer
+            team = {lead.pk}
+            for kind in ("victim_advocacy", "health", "probation"):
+                people = self.staff_by_kind.get(kind, [])
+                if people and rng.random() < {"victim_advocacy": 0.6, "health": 0.35, "probation": 0.25}[kind]:
+                    user = rng.choice(people)
+                    if user.pk not in team:
+                        team.add(user.pk)
+                        allocations.append(CaseAllocation(case=case, user=user, allocated_on=case.opened_on))
+            if rng.random() < 0.55:
+                when = _at(case.opened_on + timedelta(days=rng.randint(0, 10)), 11)
+                for category, kind, title, body in rng.sample(INFORMATION_TEMPLATES, k=rng.randint(2, 4)):
+                    people = self.staff_by_kind.get(kind, [])
+                    if people:
+                        author = rng.choice(people)
+                        entries.append(InformationEntry(
+                            partnership=self.p, case=case, category=category, source_agency_id=author.agency_id,
+                            title=title, body=body, recorded_by=author, recorded_at=when,
+                        ))
+                health = self.staff_by_kind.get("health", [])
+                if health and self.health_recipients and rng.random() < 0.25 and self.slug != "hampshire":
+                    author = rng.choice(health)
+                    summaries.append(HealthSummaryShare(
+                        partnership=self.p, case=case, source_agency_id=author.agency_id,
+                        recipient_agency=rng.choice(self.health_recipients), shared_by=author, shared_at=when,
+                        purpose="To agree the risk management plan at the partnership meeting.",
+                        summary="Known to mental health services; engaging with a community team. No psychosis. "
+                        "Rumination about the relationship is the main driver of contact.",
+                    ))
+        CaseAllocation.objects.bulk_create(allocations)
+        InformationEntry.objects.bulk_create(entries)
+        HealthSummaryShare.objects.bulk_create(summaries)
+        return len(allocations) + len(entries) + len(summaries) + self._audit_trail(specs, referral_rows, decision_rows)
+
+    def _audit_trail(self, specs, referral_rows, decision_rows) -> int:
+        """Log entries a real unit's work would have left: referrals recorded, triage
+        decisions, and colleagues reading cases (with reasons outside their caseload)."""
+        rng = self.rng
+        events: list[AuditEvent] = []
+        subjects: list[list[tuple[str, int, str]]] = []
+        by_referral = {d.referral_id: d for d in decision_rows}
+        for spec, referral in zip(specs, referral_rows, strict=True):
+            creator = referral.created_by
+            events.append(self._event(creator, Operation.COLLECTION, "referral.create", referral.created_at))
+            subjects.append([("referral", referral.pk, referral.reference)])
+            decision = by_referral.get(referral.pk)
+            if decision is not None:
+                events.append(self._event(decision.decided_by, Operation.ALTERATION, "triage.decide", decision.decided_at))
+                subjects.append([("referral", referral.pk, referral.reference)])
+            case = spec.get("case")
+            if case is not None and not spec.get("joined"):
+                for _ in range(rng.randint(1, 3)):
+                    reader = rng.choice(self.creators)
+                    outside = reader.pk != case.lead_officer_id
+                    when = _at(case.opened_on + timedelta(days=rng.randint(0, 30)), 9 + rng.randint(0, 8))
+                    if when.date() > self.today:
+                        continue
+                    reason = rng.choice(["Preparing for or discussing it at a multi-agency meeting",
+                                         "Covering for a colleague"]) if outside else ""
+                    events.append(self._event(reader, Operation.CONSULTATION, "case.view", when, reason=reason,
+                                              path=f"/cases/{case.pk}/"))
+                    subjects.append([("case", case.pk, case.reference)])
+        AuditEvent.objects.bulk_create(events)
+        rows = [
+            AuditSubject(event=event, object_type=t, object_id=i, label=label)
+            for event, items in zip(events, subjects, strict=True)
+            for t, i, label in items
+        ]
+        AuditSubject.objects.bulk_create(rows)
+        return len(events) + len(rows)
+
+    def _event(self, user, operation, action, at, *, reason="", path=""):
+        membership_role = self.roles.get(user.pk, "")
+        return AuditEvent(
+            at=at, operation=operation, action=action, user_id=user.pk, username=user.username,
+            user_name=user.get_full_name(), agency=str(user.agency or ""), agency_kind=user.agency.kind if user.agency else "",
+            role=membership_role, partnership_id=self.p.pk, reason=reason, path=path,
+            details={"source": "demo generator"},
+        )
 
     def _crime_reference(self, received: date) -> str:
         rng, yy = self.rng, received.year % 100
@@ -647,7 +775,7 @@ def seed(
     """Create reference data and scale x the report's referral volumes. Returns what was written."""
     today = today or timezone.localdate()
     started = time.perf_counter()
-    partnerships = ensure_reference_data()
+    partnerships = ensure_reference_data(today)
     report = SeedReport()
     for _index, (slug, volume) in enumerate(VOLUMES.items()):
         count = max(1, round(volume * scale))

@@ -3,12 +3,13 @@ and the demo staff accounts. Idempotent: running it twice changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from masip.access.models import Category, InformationSharingAgreement, LawfulBasis, ensure_need_to_know_defaults
 from masip.accounts.models import User
 from masip.partnerships.apps import UNIT_MANAGER_GROUP, ensure_unit_manager_group
 from masip.partnerships.models import (
@@ -215,7 +216,7 @@ DEMO_STAFF = [
         "Dana",
         "Whitlock",
         "Cheshire Constabulary",
-        {"cheshire": Role.PRACTITIONER},
+        {"cheshire": Role.TRIAGE_LEAD},
         "Detective constable",
         False,
     ),
@@ -296,7 +297,7 @@ DEMO_STAFF = [
         "Sam",
         "Okafor",
         "Metropolitan Police Service",
-        {"london": Role.PRACTITIONER},
+        {"london": Role.TRIAGE_LEAD},
         "Detective sergeant",
         False,
     ),
@@ -361,7 +362,7 @@ DEMO_SIGN_INS = [row[0] for row in DEMO_STAFF]
 
 
 @transaction.atomic
-def ensure_reference_data() -> dict[str, Partnership]:
+def ensure_reference_data(today: date | None = None) -> dict[str, Partnership]:
     agencies = {}
     for name, short, kind in AGENCIES:
         agencies[name], _ = Agency.objects.get_or_create(
@@ -397,6 +398,9 @@ def ensure_reference_data() -> dict[str, Partnership]:
                     cadence=cadence,
                     expected_agency_kinds=expected,
                 )
+    for partnership in partnerships.values():
+        ensure_need_to_know_defaults(partnership)
+        _ensure_agreements(partnership, today or date.today())
     ensure_unit_manager_group()
     managers = Group.objects.get(name=UNIT_MANAGER_GROUP)
     password_hash = None  # hashing is deliberately slow: do it once for all demo accounts
@@ -422,3 +426,47 @@ def ensure_reference_data() -> dict[str, Partnership]:
                 user=user, partnership=partnerships[slug], defaults={"role": role, "job_title": title}
             )
     return partnerships
+
+
+def _ensure_agreements(partnership: Partnership, today: date) -> None:
+    """Each partnership's ISAs: one among all partners for case work, and one for
+    health information. Hampshire's health agreement has lapsed, so the demo
+    shows a health summary being refused until it is renewed."""
+    if partnership.sharing_agreements.exists():
+        return
+    partners = [pa.agency for pa in partnership.partner_agencies.select_related("agency") if pa.status != "external"]
+    core = InformationSharingAgreement.objects.create(
+        partnership=partnership,
+        title=f"{partnership.name} stalking partnership information sharing agreement",
+        reference=f"ISA-{partnership.code}-001",
+        categories=[
+            Category.CASE_MANAGEMENT, Category.POLICE_INTELLIGENCE, Category.PROBATION, Category.VICTIM_CONTACT,
+            Category.ADVOCACY_NOTES, Category.SAFEGUARDING_CHILDREN,
+        ],
+        lawful_basis=LawfulBasis.PART3_LAW_ENFORCEMENT,
+        lawful_basis_detail=(
+            "Police and probation: DPA 2018 Part 3 (law-enforcement purposes). Advocacy and social care: UK GDPR "
+            "Art 6(1)(e) and 9(2)(g) with DPA 2018 Schedule 1 para 18 (safeguarding of individuals at risk)."
+        ),
+        valid_from=date(2018, 9, 1),
+        signed_by="Signed for each partner by its Senior Information Risk Owner.",
+        signed_on=date(2018, 8, 20),
+    )
+    core.parties.set(partners)
+    health = [a for a in partners if a.kind == "health"]
+    recipients = [a for a in partners if a.kind in ("police", "probation", "victim_advocacy")]
+    if health and recipients:
+        lapsed = partnership.slug == "hampshire"
+        agreement = InformationSharingAgreement.objects.create(
+            partnership=partnership,
+            title=f"{partnership.name} health information sharing agreement",
+            reference=f"ISA-{partnership.code}-002",
+            categories=[Category.HEALTH_CLINICAL],
+            lawful_basis=LawfulBasis.GDPR_6_1_E_9_2_H,
+            lawful_basis_detail="Health summaries shared for a stated purpose in managing risk; detailed records stay with health.",
+            valid_from=date(2018, 9, 1),
+            valid_to=today - timedelta(days=45) if lapsed else None,
+            signed_by="Caldicott Guardian of the trust; SIRO of each recipient agency.",
+            signed_on=date(2018, 8, 20),
+        )
+        agreement.parties.set(health + recipients)

@@ -66,6 +66,12 @@ class PartnershipAdmin(ManagedByPartnershipAdmin):
     def has_add_permission(self, request):
         return request.user.is_superuser
 
+    def save_model(self, request, obj, form, change):
+        from masip.access.models import ensure_need_to_know_defaults
+
+        super().save_model(request, obj, form, change)
+        ensure_need_to_know_defaults(obj)
+
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 

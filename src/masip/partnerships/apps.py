@@ -23,6 +23,13 @@ UNIT_MANAGER_PERMISSIONS = [
     ("partnerships", "add_membership"),
     ("partnerships", "change_membership"),
     ("accounts", "view_user"),
+    ("access", "view_informationsharingagreement"),
+    ("access", "add_informationsharingagreement"),
+    ("access", "change_informationsharingagreement"),
+    ("access", "view_needtoknowrule"),
+    ("access", "add_needtoknowrule"),
+    ("access", "change_needtoknowrule"),
+    ("access", "delete_needtoknowrule"),
 ]
 
 

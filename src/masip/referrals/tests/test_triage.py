@@ -77,7 +77,8 @@ class TestWhoMayTriage:
             ("london-health", "london", False),
             ("london-manager", "london", True),
             ("cheshire-support", "cheshire", True),  # Cheshire: business support triages
-            ("cheshire-police", "cheshire", False),
+            ("cheshire-police", "cheshire", True),  # the unit DC is its triage lead
+            ("cheshire-health", "cheshire", False),
             ("hampshire-police", "hampshire", True),  # Hampshire: the force stalking co-ordinator
             ("hampshire-advocate", "hampshire", False),
         ],

@@ -1,0 +1,128 @@
+"""The API: referral intake from police and NHS systems, and reads for analysts' tools.
+
+Every route goes through the same access policy and selectors as the pages,
+and every response holding personal data is logged as a consultation.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from masip.access import policy
+from masip.access.policy import Action, requires
+from masip.api.serializers import CaseSerializer, ReferralIntakeSerializer, ReferralSerializer
+from masip.audit.services import log_consultation
+from masip.cases.access import in_caseload
+from masip.cases.selectors import case_get
+from masip.people.services import PersonDetails
+from masip.referrals import selectors, services
+from masip.referrals.services import PartyInput, ReferralInput
+
+PAGE_SIZE = 100
+
+
+def _partnership(request, slug):
+    try:
+        return policy.partnership_for(request.user, slug)
+    except Http404 as exc:
+        raise NotFound("No such partnership.") from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+@extend_schema(responses=ReferralSerializer(many=True), request=ReferralIntakeSerializer)
+@api_view(["GET", "POST"])
+@requires(Action.API)
+def referrals(request, slug: str):
+    partnership = _partnership(request, slug)
+    if request.method == "POST":
+        return _intake(request, partnership)
+    try:
+        page = max(1, int(request.query_params.get("page", 1)))
+    except ValueError as exc:
+        raise ValidationError({"page": "Give a whole number."}) from exc
+    qs = selectors.referral_list(request.user, partnership, status=request.query_params.get("status", ""))
+    items = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    log_consultation(
+        request, action="api.referral.list", partnership=partnership,
+        subjects=[*items, *[p.person for r in items for p in r.parties.all()]],
+    )
+    return Response({"page": page, "results": ReferralSerializer(items, many=True).data})
+
+
+def _intake(request, partnership):
+    serializer = ReferralIntakeSerializer(data=request.data, context={"partnership": partnership})
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+
+    def person(details):
+        return PersonDetails(
+            full_name=details["full_name"].strip(), description=details["description"].strip(),
+            date_of_birth=details["date_of_birth"], age_range=details["age_range"], sex=details["sex"],
+        )
+
+    parties = [PartyInput(role="suspect", details=person(data["suspect"]))] + [
+        PartyInput(role="victim", details=person(v), relationship_to_suspect=v["relationship_to_suspect"])
+        for v in data["victims"]
+    ]
+    duplicates = list(selectors.referrals_with_crime_reference(partnership, data["crime_reference"]))
+    try:
+        referral = services.referral_create(
+            partnership=partnership, acting_user=request.user,
+            data=ReferralInput(
+                source_agency_kind=data["source_agency_kind"], source_agency_name=data["source_agency_name"],
+                channel=data["channel"], received_on=data["received_on"], crime_reference=data["crime_reference"],
+                recorded_offence=data["recorded_offence"], area=data["area"], behaviours=data["behaviours"],
+                victim_very_frightened=data["victim_very_frightened"], summary=data["summary"],
+                referrer_name=data["referrer_name"], referrer_email=data["referrer_email"], parties=parties,
+                incidents=[(i["occurred_on"], i["description"]) for i in data["incidents"]],
+                possible_duplicate_of_id=duplicates[0].pk if duplicates else None,
+            ),
+        )
+    except DjangoValidationError as exc:
+        raise ValidationError({"detail": exc.messages}) from exc
+    body = {"id": referral.pk, "reference": referral.reference, "status": referral.status}
+    if duplicates:
+        body["possible_duplicate_of"] = duplicates[0].reference
+    return Response(body, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses=ReferralSerializer)
+@api_view(["GET"])
+@requires(Action.API)
+def referral_detail(request, pk: int):
+    try:
+        referral = selectors.referral_get(request.user, pk)
+    except Http404 as exc:
+        raise NotFound() from exc
+    log_consultation(
+        request, action="api.referral.view", partnership=referral.partnership,
+        subjects=[referral, *[p.person for p in referral.parties.all()]],
+    )
+    return Response(ReferralSerializer(referral).data)
+
+
+@extend_schema(responses=CaseSerializer)
+@api_view(["GET"])
+@requires(Action.API)
+def case_detail(request, pk: int):
+    """Outside the caller's caseload a `reason` query parameter is required, as on the case page."""
+    try:
+        case = case_get(request.user, pk)
+    except Http404 as exc:
+        raise NotFound() from exc
+    reason = request.query_params.get("reason", "").strip()[:500]
+    if not in_caseload(request.user, case) and not reason:
+        raise PermissionDenied("This case is not in your caseload: give a reason with ?reason=...")
+    log_consultation(
+        request, action="api.case.view", partnership=case.partnership,
+        subjects=[case, *[p.person for p in case.parties.all()]], reason=reason,
+    )
+    return Response(CaseSerializer(case).data)

@@ -1,0 +1,195 @@
+"""Retention: when a closed case's records come up for review, and the
+two-person actions that anonymise or erase them.
+
+Review date = the day the case closed + the partnership's tracking period
+after closure + its retention period (both on the operating model, so a unit
+manager sets them). Erasure and anonymisation are logged without copying
+the erased data: the log keeps the case reference, counts and who decided.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from masip.access import policy
+from masip.audit.models import Operation
+from masip.audit.services import Subject, log_event
+from masip.cases.models import Case, CaseParty, CaseStatus, RetentionAction, RetentionProposal
+from masip.partnerships.models import Partnership, Role
+
+# Who may approve what another proposed: a different unit manager or triage lead.
+APPROVER_ROLES = {Role.UNIT_MANAGER, Role.TRIAGE_LEAD}
+
+
+def retention_review_date(*, closed_on: date, tracking_months: int, retention_months: int) -> date:
+    return closed_on + relativedelta(months=tracking_months + retention_months)
+
+
+def set_review_date(case: Case) -> None:
+    """Called when a case closes (and by `masip retention_recompute` after a model change)."""
+    if case.status != CaseStatus.CLOSED or case.closed_on is None:
+        case.retention_review_on = None
+    else:
+        model = case.partnership.operating_model_on(case.closed_on)
+        tracking = model.tracking_months_after_closure if model else 0
+        retention = model.retention_months_after_tracking if model else 72
+        case.retention_review_on = retention_review_date(
+            closed_on=case.closed_on, tracking_months=tracking, retention_months=retention
+        )
+    case.save(update_fields=["retention_review_on"])
+
+
+def review_queue(user: Any, partnership: Partnership, *, today: date | None = None) -> QuerySet[Case]:
+    """Closed cases due for review, oldest due first, for the partnership's manager."""
+    if not policy.manages(user, partnership):
+        return Case.objects.none()
+    today = today or timezone.localdate()
+    return (
+        Case.objects.filter(partnership=partnership, status=CaseStatus.CLOSED, retention_review_on__lte=today)
+        .filter(anonymised_at__isnull=True)
+        .select_related("suspect")
+        .prefetch_related("retention_proposals")
+        .order_by("retention_review_on", "id")
+    )
+
+
+@transaction.atomic
+def retention_propose(*, case: Case, acting_user: Any, action: str, reason: str, keep_months: int | None = None) -> RetentionProposal:
+    if not policy.manages(acting_user, case.partnership):
+        raise PermissionDenied("Only the unit manager proposes what happens to records at review.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason for the proposal"})
+    if action not in RetentionAction.values:
+        raise ValidationError({"action": "Select what should happen to the records"})
+    if action == RetentionAction.KEEP and not keep_months:
+        raise ValidationError({"keep_months": "Enter how many more months to keep the records"})
+    if case.retention_proposals.filter(status=RetentionProposal.Status.PENDING).exists():
+        raise ValidationError("A proposal for this case is already waiting for a second person.")
+    proposal = RetentionProposal.objects.create(
+        partnership=case.partnership, case=case, case_reference=case.reference, action=action,
+        keep_months=keep_months if action == RetentionAction.KEEP else None, reason=reason.strip(),
+        proposed_by=acting_user,
+    )
+    log_event(
+        actor=acting_user, operation=Operation.ALTERATION, action=f"retention.propose_{action}",
+        partnership=case.partnership, subjects=[case], reason=reason,
+    )
+    return proposal
+
+
+def may_approve(user: Any, proposal: RetentionProposal) -> bool:
+    return user.pk != proposal.proposed_by_id and policy.role_in(user, proposal.partnership_id) in APPROVER_ROLES
+
+
+@transaction.atomic
+def retention_decide(*, proposal: RetentionProposal, acting_user: Any, approve: bool, note: str = "") -> RetentionProposal:
+    """The second person approves (and the action is carried out at once) or rejects."""
+    proposal = RetentionProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != RetentionProposal.Status.PENDING:
+        raise ValidationError("This proposal has already been decided.")
+    if acting_user.pk == proposal.proposed_by_id:
+        raise ValidationError("A second person must approve: you proposed this.")
+    if not may_approve(acting_user, proposal):
+        raise PermissionDenied("Only another unit manager or triage lead of this partnership may approve.")
+    if not approve and not note.strip():
+        raise ValidationError({"note": "Enter why the proposal is rejected"})
+    proposal.decided_by, proposal.decided_at, proposal.decision_note = acting_user, timezone.now(), note.strip()
+    if not approve:
+        proposal.status = RetentionProposal.Status.REJECTED
+        proposal.save()
+        log_event(
+            actor=acting_user, operation=Operation.ALTERATION, action="retention.reject",
+            partnership=proposal.partnership, subjects=[Subject("case", proposal.case_id or 0, proposal.case_reference)],
+            reason=note,
+        )
+        return proposal
+    case = Case.objects.select_for_update().get(pk=proposal.case_id)
+    if proposal.action == RetentionAction.KEEP:
+        case.retention_review_on = timezone.localdate() + relativedelta(months=proposal.keep_months)
+        case.save(update_fields=["retention_review_on"])
+        counts = {"kept_months": proposal.keep_months}
+        operation = Operation.ALTERATION
+    elif proposal.action == RetentionAction.ANONYMISE:
+        counts = _anonymise(case)
+        operation = Operation.ERASURE
+    else:
+        counts = _erase(case)
+        operation = Operation.ERASURE
+    proposal.status = RetentionProposal.Status.DONE
+    proposal.save()
+    log_event(
+        actor=acting_user, operation=operation, action=f"retention.{proposal.action}",
+        partnership=proposal.partnership, subjects=[Subject("case", proposal.case_id or 0, proposal.case_reference)],
+        reason=f"Proposed by {proposal.proposed_by}: {proposal.reason}", details=counts,
+    )
+    return proposal
+
+
+def _people_only_in(case: Case) -> list[int]:
+    from masip.referrals.models import ReferralParty
+
+    person_ids = set(CaseParty.objects.filter(case=case).values_list("person_id", flat=True))
+    referral_ids = list(case.referrals.values_list("pk", flat=True))
+    person_ids |= set(ReferralParty.objects.filter(referral_id__in=referral_ids).values_list("person_id", flat=True))
+    elsewhere = set(
+        CaseParty.objects.filter(person_id__in=person_ids).exclude(case=case).values_list("person_id", flat=True)
+    ) | set(
+        ReferralParty.objects.filter(person_id__in=person_ids)
+        .exclude(referral_id__in=referral_ids)
+        .values_list("person_id", flat=True)
+    )
+    return sorted(person_ids - elsewhere)
+
+
+def _anonymise(case: Case) -> dict[str, int]:
+    """Keep what the evaluation counts (dates, outcomes, offences, behaviours,
+    relationships, age bands); remove who it was about and free text."""
+    from masip.people.models import ContactDetail, Person, PersonAlias, PersonIdentifier
+    from masip.referrals.models import Referral, ReportedIncident, TriageDecision
+
+    people = _people_only_in(case)
+    referral_ids = list(case.referrals.values_list("pk", flat=True))
+    PersonAlias.objects.filter(person_id__in=people).delete()
+    PersonIdentifier.objects.filter(person_id__in=people).delete()
+    ContactDetail.objects.filter(person_id__in=people).delete()
+    Person.objects.filter(pk__in=people).update(
+        full_name="", description="Anonymised person", date_of_birth=None, name_key="", surname_key=""
+    )
+    Referral.objects.filter(pk__in=referral_ids).update(
+        summary="(anonymised)", crime_reference="", referrer_name="", referrer_role="", referrer_phone="",
+        referrer_email="", source_agency_name="",
+    )
+    ReportedIncident.objects.filter(referral_id__in=referral_ids).update(description="(anonymised)")
+    TriageDecision.objects.filter(referral_id__in=referral_ids).update(
+        fixated_note="", obsessive_note="", unwanted_note="", repeated_note="", advice_text="", signpost_reason="",
+        close_reason="", revision_reason="",
+    )
+    entries = case.information_entries.all().delete()[0]
+    summaries = case.health_summaries.all().delete()[0]
+    case.review_triggers.update(reason="(anonymised)")
+    case.close_reason = "(anonymised)"
+    case.anonymised_at = timezone.now()
+    case.retention_review_on = None
+    case.save(update_fields=["close_reason", "anonymised_at", "retention_review_on"])
+    return {"people": len(people), "referrals": len(referral_ids), "information_entries": entries + summaries}
+
+
+def _erase(case: Case) -> dict[str, int]:
+    from masip.people.models import Person
+    from masip.referrals.models import Referral
+
+    people = _people_only_in(case)
+    referrals = Referral.objects.filter(case=case)
+    referral_count = referrals.count()
+    referrals.delete()
+    case.delete()
+    Person.objects.filter(pk__in=people).delete()
+    return {"people": len(people), "referrals": referral_count}
+
