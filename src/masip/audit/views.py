@@ -19,8 +19,9 @@ def case_log(request, pk: int):
     operation = request.GET.get("operation", "")
     if operation not in Operation.values:
         operation = ""
-    page = Paginator(selectors.case_events(case, operation=operation), 50).get_page(request.GET.get("page"))
+    # Logged first, so the page (which is read after) includes this look too.
     log_consultation(request, action="audit.case", partnership=case.partnership, subjects=[case])
+    page = Paginator(selectors.case_events(case, operation=operation), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "audit/case_log.html",
@@ -35,6 +36,7 @@ def staff_list(request):
 
     staff = list(selectors.managed_staff(request.user))
     locked = locked_usernames([s.username for s in staff])
+    request.audit_not_personal = True  # the staff directory: no victim's or suspect's data
     return render(request, "audit/staff_list.html", {"staff": staff, "locked": locked})
 
 
@@ -49,6 +51,7 @@ def staff_activity(request, user_id: int):
         operation=filters.get("operation", ""),
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # read before this look is logged
     subjects = {(s.object_type, s.object_id) for e in page.object_list for s in e.subjects.all()}
     log_consultation(
         request, action="audit.staff", subjects=[Subject(t, i) for t, i in sorted(subjects)],

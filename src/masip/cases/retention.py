@@ -122,6 +122,7 @@ def retention_decide(*, proposal: RetentionProposal, acting_user: Any, approve: 
     else:
         counts = _erase(case)
         operation = Operation.ERASURE
+        proposal.case = None  # the case row is gone; case_reference keeps the link
     proposal.status = RetentionProposal.Status.DONE
     proposal.save()
     log_event(

@@ -168,6 +168,7 @@ def triage_decide(*, referral: Referral, acting_user: Any, decision: TriageInput
     if not policy.can_triage(acting_user, partnership):
         raise PermissionDenied(policy.triage_refusal_reason(acting_user, partnership))
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    before = {"status": referral.status, "current_offence": referral.current_offence, "case": str(referral.case or "")}
     previous = referral.triage_decisions.select_related("decided_by").order_by("-decided_at", "-id").first()
     if previous is not None and previous.pk != decision.based_on_decision_id:
         raise ValidationError(stale_decision_message(previous), code="stale_decision")
@@ -214,7 +215,6 @@ def triage_decide(*, referral: Referral, acting_user: Any, decision: TriageInput
         referral.case = None
 
     row.save()
-    before = {"status": referral.status, "current_offence": referral.current_offence, "case": str(referral.case or "")}
     referral.status = decision.outcome
     referral.current_offence = row.corrected_offence or referral.recorded_offence
     referral.save(update_fields=["status", "current_offence", "case"])

@@ -1,0 +1,90 @@
+"""The declared access policy: for each page and API route, what each persona gets.
+
+This table is the specification the policy test (access/tests/test_policy_table.py)
+checks against the running application. Every URL name in the URL
+configuration must appear here, so a new view cannot ship without someone
+deciding who may use it.
+
+Personas (all demo staff):
+  police    london-police: Met detective sergeant, London's triage lead
+  health    london-health: STAC clinical psychologist
+  advocate  london-advocate: STAC victim advocate
+  manager   london-manager: STAC unit manager
+  other     cheshire-police: a member of *another* partnership
+  pmo       programme management office (aggregates only)
+  evaluator evaluation team (pseudonymised data only)
+  anonymous not signed in
+
+Outcomes:
+  ok        the page or response is served (200, or a redirect within the app)
+  forbidden 403: the role does not allow the function
+  not_found 404: the record or partnership is outside the user's reach
+  sign_in   redirected to sign in (pages) or 401/403 (API)
+  post_only the URL only accepts POST (405 to a GET)
+"""
+
+from __future__ import annotations
+
+PERSONAS = {
+    "police": "london-police",
+    "health": "london-health",
+    "advocate": "london-advocate",
+    "manager": "london-manager",
+    "other": "cheshire-police",
+    "pmo": "pmo",
+    "evaluator": "evaluator",
+    "anonymous": None,
+}
+
+ALL_OK = {p: "ok" for p in PERSONAS}
+
+
+def _row(police, health, advocate, manager, other, pmo, evaluator, anonymous="sign_in"):
+    return dict(police=police, health=health, advocate=advocate, manager=manager, other=other, pmo=pmo,
+                evaluator=evaluator, anonymous=anonymous)
+
+
+CASEWORK_IN_LONDON = _row("ok", "ok", "ok", "ok", "not_found", "forbidden", "forbidden")
+MANAGER_ONLY = _row("forbidden", "forbidden", "forbidden", "ok", "forbidden", "forbidden", "forbidden")
+POST_ONLY = _row(*["post_only"] * 7, anonymous="post_only")
+
+POLICY: dict[str, dict[str, str]] = {
+    "core:home": _row("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "core:search": _row("ok", "ok", "ok", "ok", "ok", "forbidden", "forbidden"),
+    "core:healthz": ALL_OK,
+    "accounts:login": ALL_OK,
+    "accounts:logout": POST_ONLY,
+    "accounts:keep_alive": POST_ONLY,
+    "accounts:unlock": _row("forbidden", "forbidden", "forbidden", "post_only", "forbidden", "forbidden", "forbidden"),
+    "accounts:two_factor": _row("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "accounts:two_factor_setup": _row("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "referrals:list": CASEWORK_IN_LONDON,
+    "referrals:create": CASEWORK_IN_LONDON,
+    "referrals:triage_queue": CASEWORK_IN_LONDON,
+    "referrals:detail": CASEWORK_IN_LONDON,
+    # London's operating model: its triage leads, its unit manager and its police staff triage.
+    "referrals:triage": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
+    "cases:list": CASEWORK_IN_LONDON,
+    "cases:detail": CASEWORK_IN_LONDON,  # outside one's caseload: the "why?" page first
+    "cases:edit": CASEWORK_IN_LONDON,
+    "cases:retention_queue": _row("forbidden", "forbidden", "forbidden", "ok", "forbidden", "forbidden", "forbidden"),
+    "cases:retention_propose": MANAGER_ONLY,
+    # The second person: another manager or a triage lead, never the proposer.
+    "cases:retention_decide": _row("ok", "forbidden", "forbidden", "forbidden", "not_found", "forbidden", "forbidden"),
+    "people:detail": CASEWORK_IN_LONDON,
+    "people:edit": CASEWORK_IN_LONDON,
+    "people:subject_access": MANAGER_ONLY,
+    "sharing:information_add": CASEWORK_IN_LONDON,
+    "sharing:health_summary_add": _row("forbidden", "ok", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"),
+    "audit:case": MANAGER_ONLY,
+    "audit:staff": MANAGER_ONLY,
+    "audit:staff_activity": MANAGER_ONLY,
+    "audit:export": MANAGER_ONLY,
+    "api:referrals": CASEWORK_IN_LONDON,
+    "api:referral": CASEWORK_IN_LONDON,
+    # Outside the caseload the API asks for ?reason= (403 without it).
+    "api:case": _row("ok", "forbidden", "forbidden", "forbidden", "not_found", "forbidden", "forbidden"),
+    "api:schema": _row("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    # The Django admin (reference data): staff accounts only - unit managers.
+    "admin": _row("sign_in", "sign_in", "sign_in", "ok", "sign_in", "sign_in", "sign_in"),
+}

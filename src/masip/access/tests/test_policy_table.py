@@ -1,0 +1,111 @@
+"""Every URL in the project, for every persona, against the declared policy table."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from masip.access.policy_table import PERSONAS, POLICY
+
+
+def url_names(resolver=None, namespace=""):
+    """Every named URL pattern, namespaced like 'cases:detail'."""
+    resolver = resolver or get_resolver()
+    for item in resolver.url_patterns:
+        if isinstance(item, URLResolver):
+            inner = f"{namespace}{item.namespace}:" if item.namespace else namespace
+            yield from url_names(item, inner)
+        elif isinstance(item, URLPattern) and item.name:
+            yield f"{namespace}{item.name}", item
+
+
+def test_every_url_is_declared_in_the_policy_table():
+    undeclared = sorted(
+        name for name, _ in url_names() if not name.startswith("admin:") and name not in POLICY
+    )
+    assert not undeclared, f"Declare these in masip/access/policy_table.py: {undeclared}"
+    stale = sorted(set(POLICY) - {n for n, _ in url_names()} - {"admin"})
+    assert not stale, f"The policy table names URLs that no longer exist: {stale}"
+
+
+def test_every_view_declares_its_access_action():
+    missing = []
+    for name, pattern in url_names():
+        if name.startswith("admin:"):
+            continue
+        if not hasattr(pattern.callback, "access_action"):
+            missing.append(name)
+    assert not missing, f"Views without @requires(...) or @public: {missing}"
+
+
+@pytest.fixture
+def world(london, make_referral, accept, staff):
+    from masip.cases.models import Case
+    from masip.cases.retention import retention_propose
+
+    accepted = make_referral(london)
+    accept(accepted)  # by london-police, who leads the case
+    case = Case.objects.get()
+    waiting = make_referral(london, suspect="Waiting Suspect", victim="Waiting Victim")
+    closed_ref = make_referral(london, suspect="Old Suspect", victim="Old Victim")
+    accept(closed_ref)
+    old = Case.objects.exclude(pk=case.pk).get()
+    old.status, old.closed_on = "closed", timezone.localdate()
+    old.save()
+    proposal = retention_propose(case=old, acting_user=staff["london-manager"], action="keep", reason="x", keep_months=6)
+    return {
+        "slug": {"slug": "london"},
+        "referral": {"pk": accepted.pk},
+        "waiting": {"pk": waiting.pk},
+        "case": {"pk": case.pk},
+        "person": {"pk": case.suspect_id},
+        "proposal": {"proposal_id": proposal.pk},
+        "staff": {"user_id": staff["london-police"].pk},
+        "export": {"kind": "case", "pk": case.pk},
+    }
+
+
+ARGS = {
+    "referrals:list": "slug", "referrals:create": "slug", "referrals:triage_queue": "slug",
+    "referrals:detail": "referral", "referrals:triage": "waiting", "cases:list": "slug", "cases:detail": "case",
+    "cases:edit": "case", "cases:retention_queue": "slug", "cases:retention_propose": "case",
+    "cases:retention_decide": "proposal", "people:detail": "person", "people:edit": "person",
+    "people:subject_access": "person", "sharing:information_add": "case", "sharing:health_summary_add": "case",
+    "audit:case": "case", "audit:staff_activity": "staff", "audit:export": "export", "accounts:unlock": "staff",
+    "api:referrals": "slug", "api:referral": "referral", "api:case": "case",
+}
+
+
+def outcome(response, *, is_api: bool) -> str:
+    code = response.status_code
+    if code == 405:
+        return "post_only"
+    if code == 404:
+        return "not_found"
+    if code in (401, 403):
+        user = getattr(response.wsgi_request, "user", None)
+        if is_api and (user is None or not user.is_authenticated):
+            return "sign_in"
+        return "forbidden"
+    if code in (301, 302):
+        location = response["Location"]
+        return "sign_in" if "/sign-in/" in location or "/admin/login/" in location else "ok"
+    return "ok" if code == 200 else f"status {code}"
+
+
+def test_each_persona_gets_what_the_table_declares(client, world, staff):
+    failures = []
+    for persona, username in PERSONAS.items():
+        client.logout()
+        if username:
+            client.force_login(staff[username])
+        for name, expected in POLICY.items():
+            if name == "admin":
+                url = "/admin/"
+            else:
+                url = reverse(name, kwargs=world[ARGS[name]] if name in ARGS else {})
+            got = outcome(client.get(url), is_api=name.startswith("api:"))
+            if got != expected[persona]:
+                failures.append(f"{persona:<9} {name:<28} expected {expected[persona]:<9} got {got}")
+    assert not failures, "\n" + "\n".join(failures)
