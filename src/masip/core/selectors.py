@@ -8,7 +8,10 @@ from typing import Any
 from django.db.models import Count, Q
 
 from masip.access import policy
-from masip.cases.models import Case, CaseStatus
+from django.utils import timezone
+
+from masip.cases.models import Case, CaseStatus, RetentionProposal
+from masip.cases.retention import may_approve
 from masip.cases.selectors import cases_visible_to
 from masip.people.matching import name_tokens
 from masip.people.models import Person, PersonAlias
@@ -26,6 +29,9 @@ class PartnershipSummary:
     open_cases: int
     open_triggers: int
     can_triage: bool
+    manages: bool = False
+    retention_due: int = 0
+    proposals_to_decide: list = None  # retention proposals this user may approve
 
 
 def home_summaries(user: Any) -> list[PartnershipSummary]:
@@ -49,6 +55,21 @@ def home_summaries(user: Any) -> list[PartnershipSummary]:
         .annotate(n=Count("review_triggers"))
     )
     memberships = policy.memberships(user)
+    today = timezone.localdate()
+    due = dict(
+        Case.objects.filter(
+            partnership_id__in=policy.managed_partnership_ids(user), status=CaseStatus.CLOSED,
+            retention_review_on__lte=today, anonymised_at__isnull=True,
+        )
+        .values_list("partnership_id")
+        .annotate(n=Count("id"))
+    )
+    proposals: dict[int, list] = {}
+    for proposal in RetentionProposal.objects.filter(
+        partnership_id__in=ids, status=RetentionProposal.Status.PENDING
+    ).select_related("proposed_by"):
+        if may_approve(user, proposal):
+            proposals.setdefault(proposal.partnership_id, []).append(proposal)
     return [
         PartnershipSummary(
             partnership=memberships[pid].partnership,
@@ -57,6 +78,9 @@ def home_summaries(user: Any) -> list[PartnershipSummary]:
             open_cases=open_cases.get(pid, 0),
             open_triggers=triggers.get(pid, 0),
             can_triage=policy.can_triage(user, memberships[pid].partnership),
+            manages=policy.manages(user, pid),
+            retention_due=due.get(pid, 0),
+            proposals_to_decide=proposals.get(pid, []),
         )
         for pid in sorted(ids, key=lambda i: memberships[i].partnership.name)
     ]

@@ -771,6 +771,7 @@ def seed(
     today: date | None = None,
     batch_size: int = 500,
     progress: Callable[[str], None] | None = None,
+    with_legacy: bool = True,
 ) -> SeedReport:
     """Create reference data and scale x the report's referral volumes. Returns what was written."""
     today = today or timezone.localdate()
@@ -793,9 +794,68 @@ def seed(
         report.per_partnership[slug] = count
         report.referrals += count
     report.cases = Case.objects.count()
+    if with_legacy:
+        seed_legacy_cases(partnerships, rng=random.Random(f"{seed_value}:legacy"), today=today)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def demo_users() -> list[User]:
     return list(User.objects.filter(is_demo_account=True).order_by("username"))
+
+
+LEGACY_PER_PARTNERSHIP = 4
+
+
+def seed_legacy_cases(partnerships: dict[str, Partnership], *, rng: random.Random, today: date) -> int:
+    """A few cases from before MASIP (Cheshire's initiative ran from 2015, Hampshire's
+    clinic from 2012), closed years ago, so their records are now due for
+    retention review; London's manager has proposed anonymising one of them."""
+    from masip.cases.retention import retention_propose, set_review_date
+    from masip.people.services import PersonDetails
+    from masip.referrals.services import PartyInput, ReferralInput, TriageInput, referral_create, triage_decide
+
+    created = 0
+    for slug, partnership in partnerships.items():
+        manager = Membership.objects.filter(partnership=partnership, role=Role.UNIT_MANAGER).select_related("user").first()
+        if manager is None:
+            continue
+        user = manager.user
+        for _ in range(LEGACY_PER_PARTNERSHIP):
+            received = date(2018, 1, 1) + timedelta(days=rng.randint(0, 240))
+            suspect = f"{rng.choice(names.MALE_FIRST)} {rng.choice(names.SURNAMES)}"
+            victim = f"{rng.choice(names.FEMALE_FIRST)} {rng.choice(names.SURNAMES)}"
+            referral = referral_create(
+                partnership=partnership, acting_user=user,
+                data=ReferralInput(
+                    source_agency_kind=AgencyKind.POLICE, channel=Channel.POLICE_FORM, received_on=received,
+                    recorded_offence=Offence.STALKING_S2A, behaviours=[Behaviour.MESSAGES, Behaviour.TURNING_UP],
+                    summary="Referred before MASIP began; managed by the earlier clinic.",
+                    parties=[
+                        PartyInput(role=PartyRole.SUSPECT, details=PersonDetails(full_name=suspect)),
+                        PartyInput(role=PartyRole.VICTIM, details=PersonDetails(full_name=victim, address="(historic address)"),
+                                   relationship_to_suspect=Relationship.EX_INTIMATE),
+                    ],
+                ),
+            )
+            triage_decide(referral=referral, acting_user=user,
+                          decision=TriageInput(is_stalking=StalkingView.YES, outcome=TriageOutcome.ACCEPT))
+            referral.refresh_from_db()
+            case = referral.case
+            closed_on = received + timedelta(days=rng.randint(90, 300))
+            Case.objects.filter(pk=case.pk).update(
+                opened_on=received + timedelta(days=2), status=CaseStatus.CLOSED, closed_on=closed_on,
+                close_reason="No contact for six months; victim content for the case to close.",
+            )
+            case.refresh_from_db()
+            set_review_date(case)
+            created += 1
+        if slug == "london":
+            due = Case.objects.filter(partnership=partnership, status=CaseStatus.CLOSED, closed_on__lt=date(2019, 9, 1))
+            first = due.order_by("id").first()
+            if first is not None:
+                retention_propose(
+                    case=first, acting_user=user, action="anonymise",
+                    reason="Closed over six years ago with no further contact; keep the figures only.",
+                )
+    return created

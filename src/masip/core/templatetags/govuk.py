@@ -64,13 +64,6 @@ def is_checked(choice_value, bound_field) -> bool:
     return str(choice_value) == str(value)
 
 
-@register.filter
-def first_error_anchor(bound_field) -> str:
-    from masip.core.forms import anchor_for
-
-    return anchor_for(bound_field)
-
-
 @register.inclusion_tag("core/includes/error_summary.html")
 def error_summary(*forms_or_lists):
     """One GOV.UK error summary for one or more forms (or ready (anchor, message) lists)."""
@@ -85,10 +78,9 @@ def error_summary(*forms_or_lists):
     return {"items": items}
 
 
-@register.simple_tag
-def field_classes(bound_field, extra: str = "") -> str:
-    width = bound_field.field.widget.attrs.get("data-width", "")
-    classes = [extra] if extra else []
-    if width:
-        classes.append(f"govuk-input--width-{width}")
-    return " ".join(classes)
+@register.simple_tag(takes_context=True)
+def page_query(context, number) -> str:
+    """The current query string with page=number (filters kept)."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return query.urlencode()

@@ -1,11 +1,11 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 
 from masip.cases.models import Case, CaseStatus
 from masip.core.forms import nhs_number_is_valid
-from masip.demo.generator import EX_INTIMATE_SHARE, seed, synthetic_nhs_number
+from masip.demo.generator import EX_INTIMATE_SHARE, WINDOW_DAYS, seed, synthetic_nhs_number
 from masip.referrals.models import Referral, ReferralParty, TriageDecision
 
 TODAY = date(2026, 11, 27)
@@ -17,10 +17,8 @@ def seeded(db):
 
 
 def test_volumes_follow_the_report(seeded):
-    counts = {
-        slug: Referral.objects.filter(partnership__slug=slug).count()
-        for slug in ("cheshire", "hampshire", "london")
-    }
+    window = Referral.objects.filter(received_on__gte=TODAY - timedelta(days=WINDOW_DAYS))
+    counts = {slug: window.filter(partnership__slug=slug).count() for slug in ("cheshire", "hampshire", "london")}
     assert counts == {"cheshire": 246, "hampshire": 83, "london": 1120}
     assert seeded.referrals == 1449 and seeded.rows > 10_000
 
@@ -37,6 +35,29 @@ def test_proportions_are_realistic(seeded):
     )
     corrected = london_harassment.exclude(corrected_offence="").count() / london_harassment.count()
     assert 0.4 < corrected < 0.8
+
+
+def test_legacy_cases_are_due_for_retention_review(seeded):
+    due = Case.objects.filter(status="closed", retention_review_on__lte=TODAY)
+    assert due.count() == 12
+    from masip.cases.models import RetentionProposal
+
+    assert RetentionProposal.objects.filter(partnership__slug="london", status="pending").count() == 1
+
+
+def test_casework_data_is_there(seeded):
+    from masip.access.models import InformationSharingAgreement
+    from masip.audit.models import AuditEvent
+    from masip.sharing.models import HealthSummaryShare, InformationEntry
+
+    assert set(InformationEntry.objects.values_list("category", flat=True)) == {
+        "case_management", "police_intelligence", "health_clinical", "probation", "victim_contact",
+        "advocacy_notes", "safeguarding_children",
+    }
+    assert HealthSummaryShare.objects.exists()
+    lapsed = InformationSharingAgreement.objects.get(reference="ISA-HAM-002")
+    assert lapsed.valid_to < TODAY
+    assert AuditEvent.objects.filter(operation="consultation").exclude(reason="").exists()
 
 
 def test_data_is_internally_consistent(seeded):
