@@ -15,6 +15,25 @@ from django.utils import timezone
 from masip.referrals.choices import Relationship
 
 
+class StalkerType(models.TextChoices):
+    """The SRP typology (Mullen, Pathé and Purcell): context and first motive."""
+
+    REJECTED = "rejected", "Rejected"
+    RESENTFUL = "resentful", "Resentful"
+    INTIMACY_SEEKING = "intimacy_seeking", "Intimacy seeking"
+    INCOMPETENT_SUITOR = "incompetent_suitor", "Incompetent suitor"
+    PREDATORY = "predatory", "Predatory"
+
+
+class RiskRank(models.IntegerChoices):
+    """One scale across tools (DASH standard/medium/high, SASH and SRP low/moderate/high)."""
+
+    NOT_ASSESSED = 0, "Not assessed"
+    LOW = 1, "Low / standard"
+    MODERATE = 2, "Moderate / medium"
+    HIGH = 3, "High"
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
@@ -45,11 +64,22 @@ class Case(models.Model):
     # tracking period + its retention period); the review queue lists cases due.
     retention_review_on = models.DateField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # The current assessed or agreed risk, set only through cases.services.case_set_risk
+    # (by a signed-off assessment or a meeting's decision); orders queues and agendas.
+    risk_rank = models.PositiveSmallIntegerField(choices=RiskRank.choices, default=RiskRank.NOT_ASSESSED)
+    risk_label = models.CharField(max_length=100, blank=True, help_text="As the tool says it, e.g. 'High (DASH 16/27)'.")
+    risk_source = models.CharField(max_length=200, blank=True, help_text="Where the current risk comes from.")
+    risk_updated_at = models.DateTimeField(null=True, blank=True)
+    stalker_type = models.CharField(max_length=32, choices=StalkerType.choices, blank=True)
+    # Set by a re-review trigger (or a meeting); cleared when a new assessment is signed off.
+    reassessment_due = models.BooleanField(default=False)
+    reassessment_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["partnership", "retention_review_on"], name="case_retention_review"),
             models.Index(fields=["partnership", "status", "suspect"], name="case_open_suspect"),
+            models.Index(fields=["partnership", "status", "-risk_rank"], name="case_risk"),
             models.Index(fields=["partnership", "-opened_on"], name="case_opened"),
         ]
         ordering = ["-opened_on", "-id"]

@@ -132,3 +132,35 @@ def case_update_team(*, case: Case, acting_user: Any, lead_officer: Any, allocat
                 partnership=case.partnership)
     return case
 
+
+
+def case_set_risk(
+    *, case: Case, acting_user: Any, rank: int, label: str, source: str, stalker_type: str | None = None
+) -> Case:
+    """The one way a case's current risk (and stalker type) changes: from a signed-off
+    assessment or a meeting's agreed decision. Logged with field-level history."""
+    from masip.audit.services import log_changes
+
+    fields = ["risk_rank", "risk_label", "risk_source", "stalker_type"]
+    before = {f: getattr(case, f) for f in fields}
+    case.risk_rank, case.risk_label, case.risk_source = rank, label[:100], source[:200]
+    if stalker_type is not None:
+        case.stalker_type = stalker_type
+    case.risk_updated_at = timezone.now()
+    case.save(update_fields=[*fields, "risk_updated_at"])
+    log_changes(
+        actor=acting_user, action="case.set_risk", record=case, partnership=case.partnership, before=before,
+        after={f: getattr(case, f) for f in fields}, reason=source,
+    )
+    return case
+
+
+def case_mark_reassessment_due(*, case: Case, acting_user: Any, reason: str) -> Case:
+    if not case.reassessment_due or case.reassessment_reason != reason[:300]:
+        case.reassessment_due, case.reassessment_reason = True, reason[:300]
+        case.save(update_fields=["reassessment_due", "reassessment_reason"])
+        log_event(
+            actor=acting_user, operation=Operation.ALTERATION, action="case.reassessment_due",
+            partnership=case.partnership, subjects=[case], reason=reason,
+        )
+    return case

@@ -13,6 +13,7 @@ from masip.cases import retention, selectors, services
 from masip.cases.access import reason_for_access, remember_reason
 from masip.cases.forms import AccessReasonForm, CaseDetailsForm, RetentionDecisionForm, RetentionProposalForm
 from masip.cases.models import CasePartyRole, CaseStatus, RetentionProposal
+from masip.cases.panels import case_panels
 from masip.cases.timeline import case_timeline
 from masip.sharing.selectors import health_summaries_for_case, information_for_case
 
@@ -57,6 +58,7 @@ def case_detail(request, pk: int):
             "victims": [p for p in parties if p.role == CasePartyRole.VICTIM],
             "open_triggers": list(case.review_triggers.all()),
             "timeline": case_timeline(case, request.user),
+            "panels": case_panels(case, request.user),
             "information": list(information_for_case(request.user, case)),
             "health_summaries": list(health_summaries_for_case(request.user, case)),
             "is_manager": policy.manages(request.user, case.partnership),

@@ -40,6 +40,10 @@ class Referral(models.Model):
     # Derived at save from behaviours and flags (referrals.urgency); stored so
     # the triage queue can be ordered by the database with an index.
     urgency = models.PositiveSmallIntegerField(default=0)
+    # The latest assessed risk at screening (e.g. London's SASH, Hampshire's
+    # S-DASH on the police form); orders the triage queue ahead of the flags.
+    risk_rank = models.PositiveSmallIntegerField(default=0)
+    risk_label = models.CharField(max_length=100, blank=True)
     # Denormalised from the current triage decision, for the queue and lists.
     status = models.CharField(max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.UNTRIAGED)
     current_offence = models.CharField(

@@ -46,7 +46,7 @@ def triage_queue(user: Any, partnership: Partnership) -> QuerySet[Referral]:
         return Referral.objects.none()
     return (
         Referral.objects.filter(partnership=partnership, status=ReferralStatus.UNTRIAGED)
-        .order_by("-urgency", "received_on", "id")
+        .order_by("-risk_rank", "-urgency", "received_on", "id")
         .prefetch_related(_PARTIES)
     )
 

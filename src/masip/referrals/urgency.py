@@ -4,8 +4,9 @@ Pure functions; the stored `Referral.urgency` is computed here so the database
 can order the queue with an index, and `queue_sort_key` states the same order
 for tests and for anything sorting in memory.
 
-The queue puts risk flags first and, within the same flags, the oldest
-referral first. The flags weigh as bits so that every combination has one
+The queue puts an assessed risk level first (a screening tool such as SASH
+or S-DASH completed before triage), then risk flags and, within the same
+flags, the oldest referral first. The flags weigh as bits so that every combination has one
 place: violence outranks threats, which outrank a very frightened victim, and
 two flags outrank either alone.
 """
@@ -46,6 +47,9 @@ def urgency_flags(score: int) -> list[str]:
     return flags
 
 
-def queue_sort_key(*, urgency: int, received_on: date, referral_id: int) -> tuple[int, date, int]:
-    """Most urgent flags first; within them, oldest received first; then entry order."""
-    return (-urgency, received_on, referral_id)
+def queue_sort_key(
+    *, urgency: int, received_on: date, referral_id: int, risk_rank: int = 0
+) -> tuple[int, int, date, int]:
+    """Highest assessed risk first (0 = not assessed yet); then the most urgent
+    flags; within them, oldest received first; then entry order."""
+    return (-risk_rank, -urgency, received_on, referral_id)
