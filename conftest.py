@@ -122,6 +122,50 @@ def accept(staff):
     return do
 
 
+def filled_answers(definition, overrides=None):
+    """Answers to every required question: "no" where there is one, else the first option."""
+    from datetime import date
+
+    from masip.assessments.engine import ItemType, applicable_item_ids
+
+    answers = dict(overrides or {})
+    for _ in range(3):  # conditional questions appear once what they depend on is answered
+        applicable = applicable_item_ids(definition, answers)
+        for item in definition.items:
+            if item.id in answers or item.id not in applicable or not item.required:
+                continue
+            if item.options:
+                values = [o.value for o in item.options]
+                answers[item.id] = "no" if "no" in values else values[0]
+                if item.type == ItemType.MULTIPLE_CHOICE:
+                    answers[item.id] = [values[0]]
+            elif item.type == ItemType.NUMBER:
+                answers[item.id] = int(item.minimum or 0)
+            elif item.type == ItemType.DATE:
+                answers[item.id] = date.today().isoformat()
+            else:
+                answers[item.id] = "Noted."
+    return answers
+
+
+@pytest.fixture
+def complete_assessment(staff):
+    """Start, answer and sign off an assessment through the services."""
+    from masip.assessments.instruments import definition
+    from masip.assessments.services import assessment_contribute, assessment_sign_off, assessment_start
+
+    def complete(code, *, referral=None, case=None, by="london-police", answers=None, sign_off=True):
+        user = staff[by]
+        assessment = assessment_start(acting_user=user, instrument_code=code, referral=referral, case=case)
+        assessment = assessment_contribute(
+            assessment=assessment, acting_user=user, answers=filled_answers(definition(code), answers),
+            expected_version=assessment.version,
+        )
+        return assessment_sign_off(assessment=assessment, acting_user=user) if sign_off else assessment
+
+    return complete
+
+
 @pytest.fixture
 def give_reason():
     """Answer the "why are you opening this case?" question for a case outside the user's caseload."""

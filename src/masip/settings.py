@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "masip.referrals",
     "masip.cases",
     "masip.sharing",
+    "masip.assessments",
     "masip.api",
     "masip.demo",
 ]

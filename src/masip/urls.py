@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("masip.cases.urls")),
     path("", include("masip.people.urls")),
     path("", include("masip.sharing.urls")),
+    path("", include("masip.assessments.urls")),
     path("", include("masip.audit.urls")),
     path("api/", include("masip.api.urls")),
     path("admin/", admin.site.urls),

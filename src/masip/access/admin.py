@@ -16,7 +16,10 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = InformationSharingAgreement
-        fields = "__all__"
+        fields = [
+            "partnership", "title", "reference", "parties", "categories", "lawful_basis", "lawful_basis_detail",
+            "valid_from", "valid_to", "signed_by", "signed_on",
+        ]
 
     def clean(self):
         data = super().clean()

@@ -19,8 +19,8 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest
 
@@ -49,6 +49,9 @@ class Action(StrEnum):
     RETENTION = "retention.review"
     ACCOUNT_UNLOCK = "accounts.unlock"
     API = "api"
+    ASSESSMENT_VIEW = "assessment.view"
+    ASSESSMENT_EDIT = "assessment.edit"
+    ASSESSMENT_EXPORT = "assessment.export"
 
 
 # Actions whose pages show personal data: each such page must log a
@@ -56,7 +59,7 @@ class Action(StrEnum):
 PERSONAL_DATA_ACTIONS = frozenset(
     {
         Action.REFERRAL_VIEW, Action.TRIAGE_QUEUE, Action.TRIAGE_DECIDE, Action.CASE_VIEW,
-        Action.PERSON_VIEW, Action.SEARCH, Action.AUDIT_CASE, Action.AUDIT_STAFF,
+        Action.PERSON_VIEW, Action.SEARCH, Action.AUDIT_CASE, Action.AUDIT_STAFF, Action.ASSESSMENT_VIEW,
     }
 )
 
@@ -171,6 +174,9 @@ _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
     Action.RETENTION: _manager,
     Action.ACCOUNT_UNLOCK: _manager,
     Action.API: _casework,
+    Action.ASSESSMENT_VIEW: _casework,
+    Action.ASSESSMENT_EDIT: _casework,
+    Action.ASSESSMENT_EXPORT: _casework,
 }
 
 

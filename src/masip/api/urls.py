@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from masip.access.policy import Action, requires
+from masip.access.policy import Action
 from masip.api import views
 
 app_name = "api"

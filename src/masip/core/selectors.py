@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
-
-from masip.access import policy
 from django.utils import timezone
 
+from masip.access import policy
 from masip.cases.models import Case, CaseStatus, RetentionProposal
 from masip.cases.retention import may_approve
 from masip.cases.selectors import cases_visible_to

@@ -24,11 +24,18 @@ from datetime import time as dtime
 from django.db import transaction
 from django.utils import timezone
 
-from masip.accounts.models import User
 from masip.access.models import Category
+from masip.accounts.models import User
 from masip.audit.models import AuditEvent, AuditSubject, Operation
-from masip.cases.models import Case, CaseAllocation, CaseParty, CasePartyRole, CaseStatus, ReviewTrigger, TriggerKind
-from masip.sharing.models import HealthSummaryShare, InformationEntry
+from masip.cases.models import (
+    Case,
+    CaseAllocation,
+    CaseParty,
+    CasePartyRole,
+    CaseStatus,
+    ReviewTrigger,
+    TriggerKind,
+)
 from masip.demo import names
 from masip.demo.reference import ensure_reference_data
 from masip.partnerships.models import Agency, AgencyKind, Membership, Partnership, Role
@@ -54,6 +61,7 @@ from masip.referrals.choices import (
 )
 from masip.referrals.models import Referral, ReferralParty, ReportedIncident, TriageDecision
 from masip.referrals.urgency import urgency_score
+from masip.sharing.models import HealthSummaryShare, InformationEntry
 
 WINDOW_DAYS = 204  # 3 Sep 2018 to 25 Mar 2019
 
@@ -796,6 +804,11 @@ def seed(
     report.cases = Case.objects.count()
     if with_legacy:
         seed_legacy_cases(partnerships, rng=random.Random(f"{seed_value}:legacy"), today=today)
+    from masip.demo.assessments import seed_assessments
+
+    for slug, partnership in partnerships.items():
+        with transaction.atomic():
+            report.rows += seed_assessments(partnership, rng=random.Random(f"{seed_value}:{slug}:assess"), today=today)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -813,7 +826,13 @@ def seed_legacy_cases(partnerships: dict[str, Partnership], *, rng: random.Rando
     retention review; London's manager has proposed anonymising one of them."""
     from masip.cases.retention import retention_propose, set_review_date
     from masip.people.services import PersonDetails
-    from masip.referrals.services import PartyInput, ReferralInput, TriageInput, referral_create, triage_decide
+    from masip.referrals.services import (
+        PartyInput,
+        ReferralInput,
+        TriageInput,
+        referral_create,
+        triage_decide,
+    )
 
     created = 0
     for slug, partnership in partnerships.items():
@@ -838,6 +857,7 @@ def seed_legacy_cases(partnerships: dict[str, Partnership], *, rng: random.Rando
                     ],
                 ),
             )
+            _sign_off_required(referral, user, rng)
             triage_decide(referral=referral, acting_user=user,
                           decision=TriageInput(is_stalking=StalkingView.YES, outcome=TriageOutcome.ACCEPT))
             referral.refresh_from_db()
@@ -859,3 +879,23 @@ def seed_legacy_cases(partnerships: dict[str, Partnership], *, rng: random.Rando
                     reason="Closed over six years ago with no further contact; keep the figures only.",
                 )
     return created
+
+
+def _sign_off_required(referral, user, rng: random.Random) -> None:
+    """Complete what the operating model requires before acceptance (Hampshire: the S-DASH)."""
+    from masip.assessments.instruments import definition
+    from masip.assessments.services import (
+        assessment_contribute,
+        assessment_sign_off,
+        assessment_start,
+        missing_before_acceptance,
+    )
+    from masip.demo.assessments import random_answers
+
+    for code in missing_before_acceptance(referral):
+        assessment = assessment_start(acting_user=user, instrument_code=code, referral=referral)
+        assessment = assessment_contribute(
+            assessment=assessment, acting_user=user, answers=random_answers(definition(code), rng),
+            expected_version=assessment.version,
+        )
+        assessment_sign_off(assessment=assessment, acting_user=user)

@@ -9,7 +9,12 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from masip.access.models import Category, InformationSharingAgreement, LawfulBasis, ensure_need_to_know_defaults
+from masip.access.models import (
+    Category,
+    InformationSharingAgreement,
+    LawfulBasis,
+    ensure_need_to_know_defaults,
+)
 from masip.accounts.models import User
 from masip.partnerships.apps import UNIT_MANAGER_GROUP, ensure_unit_manager_group
 from masip.partnerships.models import (
@@ -82,6 +87,10 @@ PARTNERSHIPS = {
             "co_located": True,
             "direct_intervention_areas": ["Warrington", "Halton"],
             "direct_interventions": "Brief therapeutic work by perpetrator outreach practitioners, only in Warrington and Halton.",
+            "referral_instruments": ["dash", "scsq"],
+            "case_instruments": ["scsq", "cas", "srp", "dash"],
+            "required_before_acceptance": [],
+            "assessment_sign_off_roles": [Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.PRACTITIONER],
             "tracking_months_after_closure": 6,
             "revisiting": "Every case is tracked for its life and six months after; any change returns it to clinic.",
         },
@@ -127,6 +136,11 @@ PARTNERSHIPS = {
             "co_located": False,
             "direct_intervention_areas": [],
             "direct_interventions": "In-house psychology and occupational therapy (Recolo); MAPPA is considered first.",
+            "referral_instruments": ["sdash", "dash", "sash"],
+            "case_instruments": ["srp", "dash", "sash", "sdash"],
+            # The S-DASH comes with the police referral form (AD344a) and is reviewed at triage.
+            "required_before_acceptance": ["sdash"],
+            "assessment_sign_off_roles": [Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.PRACTITIONER],
             "tracking_months_after_closure": 0,
             "revisiting": "Tracked daily; revisited only on significant change; reassessed after an intervention.",
         },
@@ -189,6 +203,10 @@ PARTNERSHIPS = {
             "co_located": True,
             "direct_intervention_areas": [],
             "direct_interventions": "Mostly signposting to the nine NHS mental health trusts.",
+            "referral_instruments": ["sash", "dash", "sdash", "srp"],
+            "case_instruments": ["srp", "dash", "sdash", "sash"],
+            "required_before_acceptance": [],
+            "assessment_sign_off_roles": [Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.PRACTITIONER],
             "tracking_months_after_closure": 0,
             "revisiting": "No formal follow-up; the victim advocate can bring a case back.",
         },

@@ -196,6 +196,21 @@ class OperatingModel(models.Model):
         default=0, help_text="How many months a closed case stays under tracking."
     )
     revisiting = models.TextField(blank=True, help_text="When and how cases come back for re-review.")
+    referral_instruments = models.JSONField(
+        default=list, blank=True,
+        help_text="Instrument codes offered on a referral, at screening and triage (e.g. ['sdash', 'sash']).",
+    )
+    case_instruments = models.JSONField(
+        default=list, blank=True, help_text="Instrument codes offered on an accepted case (e.g. ['srp', 'dash'])."
+    )
+    required_before_acceptance = models.JSONField(
+        default=list, blank=True,
+        help_text="Instruments that must be signed off on a referral before it can be accepted into the unit.",
+    )
+    assessment_sign_off_roles = models.JSONField(
+        default=list, blank=True,
+        help_text="Roles that may sign off an assessment (role codes); empty means unit manager and triage lead.",
+    )
     retention_months_after_tracking = models.PositiveSmallIntegerField(
         default=72,
         help_text="How long a closed case's records are kept after its tracking period ends, before review.",
@@ -223,6 +238,18 @@ class OperatingModel(models.Model):
         for name in ("referral_screening_tools", "triage_screening_tools", "direct_intervention_areas"):
             if not _is_list_of(getattr(self, name), None):
                 errors[name] = "Enter a list of names."
+        if not _is_list_of(self.assessment_sign_off_roles, roles):
+            errors["assessment_sign_off_roles"] = f"Enter a list of role codes from: {', '.join(sorted(roles))}."
+        from masip.assessments.instruments import instrument_codes
+
+        known = set(instrument_codes())
+        for name in ("referral_instruments", "case_instruments", "required_before_acceptance"):
+            if not _is_list_of(getattr(self, name), known):
+                errors[name] = f"Enter a list of instrument codes from: {', '.join(sorted(known))}."
+        if not errors.get("required_before_acceptance") and not set(self.required_before_acceptance) <= set(
+            self.referral_instruments
+        ):
+            errors["required_before_acceptance"] = "An instrument required before acceptance must be offered on referrals."
         if self.partnership_id and self.direct_intervention_areas:
             unknown = set(self.direct_intervention_areas) - set(self.partnership.areas)
             if unknown:

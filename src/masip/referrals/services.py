@@ -202,6 +202,17 @@ def triage_decide(*, referral: Referral, acting_user: Any, decision: TriageInput
     )
 
     if decision.outcome == TriageOutcome.ACCEPT:
+        from masip.assessments.services import missing_before_acceptance
+
+        missing = missing_before_acceptance(referral)
+        if missing:
+            from masip.assessments.instruments import names
+
+            tools = ", ".join(names().get(code, code) for code in missing)
+            raise ValidationError(
+                {"outcome": f"{partnership} signs off these before accepting a referral: {tools}. "
+                            "Start it from the referral page."}
+            )
         if referral.case_id is None:
             case, joined = case_services.case_take_referral(referral=referral, acting_user=acting_user)
         else:

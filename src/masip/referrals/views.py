@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from masip.access import policy
 from masip.access.policy import Action, requires
+from masip.assessments.selectors import assessments_of_referral
+from masip.assessments.services import offered_instruments
 from masip.audit.services import log_consultation
 from masip.people.selectors import person_matches
 from masip.referrals import selectors, services
@@ -86,6 +88,8 @@ def referral_detail(request, pk: int):
             "current_decision": decisions[0] if decisions else None,
             "flags": urgency_flags(referral.urgency),
             "can_triage": policy.can_triage(request.user, referral.partnership),
+            "assessments": list(assessments_of_referral(referral)),
+            "can_assess": bool(offered_instruments(referral.partnership, on_case=False)),
         },
     )
 

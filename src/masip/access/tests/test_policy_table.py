@@ -54,6 +54,9 @@ def world(london, make_referral, accept, staff):
     old.status, old.closed_on = "closed", timezone.localdate()
     old.save()
     proposal = retention_propose(case=old, acting_user=staff["london-manager"], action="keep", reason="x", keep_months=6)
+    from masip.assessments.services import assessment_start
+
+    assessment = assessment_start(acting_user=staff["london-police"], instrument_code="dash", case=case)
     return {
         "slug": {"slug": "london"},
         "referral": {"pk": accepted.pk},
@@ -63,6 +66,7 @@ def world(london, make_referral, accept, staff):
         "proposal": {"proposal_id": proposal.pk},
         "staff": {"user_id": staff["london-police"].pk},
         "export": {"kind": "case", "pk": case.pk},
+        "assessment": {"pk": assessment.pk},
     }
 
 
@@ -73,6 +77,9 @@ ARGS = {
     "cases:retention_decide": "proposal", "people:detail": "person", "people:edit": "person",
     "people:subject_access": "person", "sharing:information_add": "case", "sharing:health_summary_add": "case",
     "audit:case": "case", "audit:staff_activity": "staff", "audit:export": "export", "accounts:unlock": "staff",
+    "assessments:start_referral": "waiting", "assessments:start_case": "case", "assessments:detail": "assessment",
+    "assessments:correct": "assessment", "assessments:reassess": "assessment", "assessments:compare": "assessment",
+    "assessments:pdf": "assessment",
     "api:referrals": "slug", "api:referral": "referral", "api:case": "case",
 }
 

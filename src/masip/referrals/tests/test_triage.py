@@ -94,7 +94,7 @@ class TestWhoMayTriage:
         assert client.get(reverse("referrals:triage", args=[referral.pk])).status_code == (
             200 if allowed else 403
         )
-        response = decide(client, referral)
+        response = decide(client, referral, outcome="advice", advice_text="Arrest and seize the phone")
         assert (response.status_code == 302) == allowed
         assert TriageDecision.objects.filter(referral=referral).exists() == allowed
 
@@ -254,3 +254,23 @@ class TestRevision:
         assert b"while you were deciding" in response.content
         assert TriageDecision.objects.count() == 1
         assert b"Advice" in response.content  # what the user typed is kept
+
+
+class TestRequiredAssessments:
+    """Hampshire's operating model requires the S-DASH (from the police form) before acceptance."""
+
+    def test_acceptance_waits_for_a_signed_off_sdash(self, as_user, hampshire, make_referral, complete_assessment):
+        referral = make_referral(hampshire, by="hampshire-police")
+        client = as_user("hampshire-police")
+        response = decide(client, referral)
+        assert response.status_code == 200
+        assert b"Hampshire signs off these before accepting a referral: S-DASH" in response.content
+        assert not Case.objects.exists()
+        complete_assessment("sdash", referral=referral, by="hampshire-police")
+        assert decide(client, referral).status_code == 302
+        assert Case.objects.count() == 1
+
+    def test_other_outcomes_need_no_assessment(self, as_user, hampshire, make_referral):
+        referral = make_referral(hampshire, by="hampshire-police")
+        response = decide(as_user("hampshire-police"), referral, outcome="close", close_reason="Duplicate")
+        assert response.status_code == 302

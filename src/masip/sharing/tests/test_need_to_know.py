@@ -83,8 +83,12 @@ class TestHealthSummaries:
         assert event.operation == "disclosure" and event.recipient == "Met Police"
         assert event.reason == "Plan the arrest safely"
 
-    def test_refused_without_a_valid_agreement_naming_it(self, as_user, hampshire, make_referral, accept, staff):
-        accept(make_referral(hampshire, by="hampshire-police"), by="hampshire-police")
+    def test_refused_without_a_valid_agreement_naming_it(
+        self, as_user, hampshire, make_referral, accept, staff, complete_assessment
+    ):
+        referral = make_referral(hampshire, by="hampshire-police")
+        complete_assessment("sdash", referral=referral, by="hampshire-police")
+        accept(referral, by="hampshire-police")
         case = Case.objects.get()
         police = Agency.objects.get(name="Hampshire Constabulary")
         response = as_user("hampshire-health").post(

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    name = "masip.assessments"
+    verbose_name = "Risk assessments"
+
+    def ready(self) -> None:
+        from masip.assessments import checks, panels, timeline  # noqa: F401  (registers them)

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from masip.assessments import services
+from masip.assessments.selectors import assessments_of_case
+from masip.cases.panels import register
+
+
+@register(order=10)
+def assessments_panel(case: Any, user: Any):
+    return "assessments/_case_panel.html", {
+        "assessments": list(assessments_of_case(case)[:10]),
+        "offered": bool(services.offered_instruments(case.partnership, on_case=True)),
+        "case": case,
+    }

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from masip.access import policy
+from masip.assessments.engine import AssessmentResult, redact_answers
+from masip.assessments.instruments import definition as instrument_definition
+from masip.assessments.models import Assessment, AssessmentStatus
+
+
+def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(partnership_id__in=policy.casework_partnership_ids(user))
+
+
+def assessment_get(user: Any, pk: int) -> Assessment:
+    return get_object_or_404(
+        assessments_visible_to(user)
+        .select_related(
+            "partnership", "referral", "case", "started_by", "signed_off_by", "previous", "corrects"
+        )
+        .prefetch_related("contributions__contributed_by", "contributions__agency"),
+        pk=pk,
+    )
+
+
+def definition_of(assessment: Assessment):
+    return instrument_definition(assessment.instrument_code, assessment.instrument_version)
+
+
+def result_of(assessment: Assessment) -> AssessmentResult | None:
+    return AssessmentResult.from_dict(assessment.result) if assessment.result else None
+
+
+def visible_answers(user: Any, assessment: Assessment) -> dict[str, Any]:
+    """The answers this user's agency may see (restricted sections removed)."""
+    return redact_answers(definition_of(assessment), assessment.answers, user.agency_kind)
+
+
+def assessments_of_case(case: Any) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(case=case)
+        .exclude(status=AssessmentStatus.SUPERSEDED)
+        .select_related("signed_off_by", "started_by")
+        .order_by("-started_at", "-id")
+    )
+
+
+def assessments_of_referral(referral: Any) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(referral=referral)
+        .exclude(status=AssessmentStatus.SUPERSEDED)
+        .select_related("signed_off_by", "started_by")
+        .order_by("-started_at", "-id")
+    )

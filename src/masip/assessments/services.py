@@ -1,0 +1,352 @@
+"""Every change to an assessment goes through these functions.
+
+Draft -> contributions from several partners -> sign-off by an authorised
+role, which locks it and updates the referral's or case's current risk.
+Corrections after sign-off are a new version with a reason; reassessment is a
+new assessment linked to the previous one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from masip.access import policy
+from masip.assessments.engine import (
+    AnswerError,
+    AssessmentResult,
+    Judgement,
+    JudgementError,
+    applicable_item_ids,
+    evaluate,
+    validate_answers,
+)
+from masip.assessments.instruments import definition as instrument_definition
+from masip.assessments.models import Assessment, AssessmentStatus, Contribution
+from masip.audit.models import Operation
+from masip.audit.services import log_event
+from masip.partnerships.models import Role
+
+DEFAULT_SIGN_OFF_ROLES = (Role.UNIT_MANAGER, Role.TRIAGE_LEAD)
+
+
+def offered_instruments(partnership: Any, *, on_case: bool) -> list[str]:
+    model = partnership.operating_model_on()
+    if model is None:
+        return []
+    return list(model.case_instruments if on_case else model.referral_instruments)
+
+
+def may_sign_off(user: Any, partnership: Any) -> bool:
+    model = partnership.operating_model_on()
+    roles = (model.assessment_sign_off_roles if model else None) or DEFAULT_SIGN_OFF_ROLES
+    return policy.role_in(user, partnership) in roles
+
+
+def sign_off_refusal(partnership: Any) -> str:
+    model = partnership.operating_model_on()
+    roles = (model.assessment_sign_off_roles if model else None) or DEFAULT_SIGN_OFF_ROLES
+    return (
+        f"In {partnership}, assessments are signed off by: {', '.join(Role(r).label.lower() for r in roles)}."
+    )
+
+
+def _require_casework(user: Any, partnership: Any) -> None:
+    if not policy.does_casework_in(user, partnership):
+        raise PermissionDenied("You are not a member of this partnership's unit.")
+
+
+@transaction.atomic
+def assessment_start(
+    *,
+    acting_user: Any,
+    instrument_code: str,
+    referral: Any = None,
+    case: Any = None,
+    previous: Assessment | None = None,
+) -> Assessment:
+    subject = case or referral
+    _require_casework(acting_user, subject.partnership)
+    if (
+        instrument_code not in offered_instruments(subject.partnership, on_case=case is not None)
+        and previous is None
+    ):
+        raise ValidationError({"instrument": f"{subject.partnership} does not use that tool at this stage."})
+    definition = instrument_definition(instrument_code)
+    answers = dict(previous.answers) if previous is not None else {}
+    assessment = Assessment.objects.create(
+        partnership=subject.partnership,
+        referral=referral if case is None else None,
+        case=case,
+        instrument_code=definition.code,
+        instrument_version=definition.version,
+        instrument_name=definition.name,
+        answers=answers,
+        started_by=acting_user,
+        previous=previous,
+    )
+    _refresh_result(assessment)
+    assessment.save(update_fields=["result", "risk_rank", "level_label", "stalker_type"])
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="assessment.start",
+        partnership=subject.partnership,
+        subjects=[assessment, subject],
+        details={"instrument": definition.code, "reassessment": previous is not None},
+    )
+    return assessment
+
+
+def _definition_of(assessment: Assessment):
+    return instrument_definition(assessment.instrument_code, assessment.instrument_version)
+
+
+def _judgement(assessment: Assessment) -> Judgement | None:
+    if not assessment.judgement_level:
+        return None
+    return Judgement(assessment.judgement_level, assessment.judgement_reason)
+
+
+def _refresh_result(assessment: Assessment) -> AssessmentResult:
+    result = evaluate(_definition_of(assessment), assessment.answers, judgement=_judgement(assessment))
+    assessment.result = result.to_dict()
+    assessment.risk_rank = result.risk_rank
+    assessment.level_label = result.final_level_label or ""
+    assessment.stalker_type = result.stalker_type or ""
+    return result
+
+
+def _problems_to_error(problems) -> ValidationError:
+    return ValidationError({p.item_id: p.message for p in problems})
+
+
+@transaction.atomic
+def assessment_contribute(
+    *,
+    assessment: Assessment,
+    acting_user: Any,
+    answers: dict[str, Any],
+    expected_version: int,
+    judgement_level: str | None = None,
+    judgement_reason: str = "",
+) -> Assessment:
+    """Merge one partner's answers into a draft. Nothing is saved if anything is wrong."""
+    _require_casework(acting_user, assessment.partnership)
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.is_locked:
+        raise ValidationError("This assessment is signed off and locked. Start a correction to change it.")
+    if locked.version != expected_version:
+        raise ValidationError(
+            "Someone else saved this assessment while you were working on it. Your answers are below: check "
+            "them against theirs and save again.",
+            code="stale",
+        )
+    definition = _definition_of(locked)
+    kind = acting_user.agency_kind
+    submitted = {k: v for k, v in answers.items() if v is not None}
+    own_problems = validate_answers(definition, submitted, agency_kind=kind)
+    merged = {**locked.answers}
+    changed = []
+    for item_id, value in answers.items():
+        if merged.get(item_id) != value:
+            changed.append(item_id)
+        if value is None:
+            merged.pop(item_id, None)
+        else:
+            merged[item_id] = value
+    # Answers to questions that no longer apply (e.g. ex-partner questions) are dropped.
+    applicable = applicable_item_ids(definition, merged)
+    merged = {k: v for k, v in merged.items() if k in applicable}
+    problems = [p for p in own_problems if p.code != "not_asked"] + [
+        p for p in validate_answers(definition, merged) if p.item_id in answers
+    ]
+    if problems:
+        raise _problems_to_error(problems)
+    if judgement_level is not None:
+        locked.judgement_level, locked.judgement_reason = judgement_level, judgement_reason.strip()
+    locked.answers = merged
+    try:
+        _refresh_result(locked)
+    except JudgementError as exc:
+        raise ValidationError({"judgement_level": " ".join(exc.problems)}) from exc
+    except AnswerError as exc:
+        raise _problems_to_error(exc.problems) from exc
+    locked.version += 1
+    locked.save()
+    if changed or judgement_level:
+        restricted = [
+            s.id for s in definition.sections if s.restricted_to and any(i.id in changed for i in s.items)
+        ]
+        Contribution.objects.create(
+            assessment=locked,
+            contributed_by=acting_user,
+            agency_id=acting_user.agency_id,
+            item_ids=sorted(changed),
+            restricted_section_ids=restricted,
+        )
+        log_event(
+            actor=acting_user,
+            operation=Operation.ALTERATION,
+            action="assessment.contribute",
+            partnership=locked.partnership,
+            subjects=[locked, locked.case or locked.referral],
+            details={"items": len(changed), "restricted_sections": restricted},
+        )
+    return locked
+
+
+@transaction.atomic
+def assessment_sign_off(*, assessment: Assessment, acting_user: Any) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.is_locked:
+        raise ValidationError("This assessment is already signed off.")
+    if not may_sign_off(acting_user, locked.partnership):
+        raise PermissionDenied(sign_off_refusal(locked.partnership))
+    definition = _definition_of(locked)
+    problems = validate_answers(definition, locked.answers, sign_off=True)
+    if problems:
+        missing = [p for p in problems if p.code == "required_missing"]
+        if missing:
+            labels = "; ".join(definition.item(p.item_id).label for p in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise ValidationError(
+                f"Answer every required question before sign-off. Missing: {labels}{more}.", code="missing"
+            )
+        raise _problems_to_error(problems)
+    result = _refresh_result(locked)
+    locked.status = AssessmentStatus.SIGNED_OFF
+    locked.signed_off_by, locked.signed_off_at = acting_user, timezone.now()
+    locked.save()
+    if locked.corrects_id:
+        Assessment.objects.filter(pk=locked.corrects_id).update(status=AssessmentStatus.SUPERSEDED)
+    log_event(
+        actor=acting_user,
+        operation=Operation.ALTERATION,
+        action="assessment.sign_off",
+        partnership=locked.partnership,
+        subjects=[locked, locked.case or locked.referral],
+        details={"instrument": locked.instrument_code, "level": result.final_level, "rank": result.risk_rank},
+    )
+    _apply_to_subject(locked, acting_user)
+    return locked
+
+
+def _apply_to_subject(assessment: Assessment, acting_user: Any) -> None:
+    """A signed-off level becomes the referral's or case's current risk; an SRP's stalker type the case's."""
+    from masip.cases.services import case_set_risk
+
+    label = (
+        f"{assessment.level_label} ({assessment.instrument_code.upper()})" if assessment.level_label else ""
+    )
+    source = f"{assessment.instrument_name} signed off {timezone.localdate():%d %b %Y}"
+    if assessment.referral_id and assessment.risk_rank:
+        referral = assessment.referral
+        referral.risk_rank, referral.risk_label = assessment.risk_rank, label
+        referral.save(update_fields=["risk_rank", "risk_label"])
+    case = assessment.case or (assessment.referral.case if assessment.referral_id else None)
+    if case is None:
+        return
+    if assessment.risk_rank or assessment.stalker_type:
+        case_set_risk(
+            case=case,
+            acting_user=acting_user,
+            rank=assessment.risk_rank or case.risk_rank,
+            label=label or case.risk_label,
+            source=source if assessment.risk_rank else case.risk_source,
+            stalker_type=assessment.stalker_type or None,
+        )
+    if case.reassessment_due:
+        case.reassessment_due, case.reassessment_reason = False, ""
+        case.save(update_fields=["reassessment_due", "reassessment_reason"])
+
+
+@transaction.atomic
+def assessment_correct(*, assessment: Assessment, acting_user: Any, reason: str) -> Assessment:
+    """A signed-off assessment is corrected by a new version, with a reason."""
+    _require_casework(acting_user, assessment.partnership)
+    if assessment.status != AssessmentStatus.SIGNED_OFF:
+        raise ValidationError("Only a signed-off assessment is corrected; change a draft directly.")
+    if Assessment.objects.filter(corrects=assessment).exists():
+        raise ValidationError("A correction of this assessment has already been started.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the assessment needs correcting"})
+    correction = Assessment.objects.create(
+        partnership=assessment.partnership,
+        referral=assessment.referral,
+        case=assessment.case,
+        instrument_code=assessment.instrument_code,
+        instrument_version=assessment.instrument_version,
+        instrument_name=assessment.instrument_name,
+        answers=dict(assessment.answers),
+        judgement_level=assessment.judgement_level,
+        judgement_reason=assessment.judgement_reason,
+        result=assessment.result,
+        risk_rank=assessment.risk_rank,
+        level_label=assessment.level_label,
+        stalker_type=assessment.stalker_type,
+        previous=assessment.previous,
+        corrects=assessment,
+        correction_reason=reason.strip(),
+        started_by=acting_user,
+    )
+    log_event(
+        actor=acting_user,
+        operation=Operation.ALTERATION,
+        action="assessment.correct",
+        partnership=assessment.partnership,
+        subjects=[assessment, correction],
+        reason=reason,
+    )
+    return correction
+
+
+def assessment_reassess(*, assessment: Assessment, acting_user: Any) -> Assessment:
+    """A new assessment with the latest version of the same tool, starting from the previous answers."""
+    if assessment.status == AssessmentStatus.DRAFT:
+        raise ValidationError("Sign off this assessment before reassessing.")
+    return assessment_start(
+        acting_user=acting_user,
+        instrument_code=assessment.instrument_code,
+        referral=assessment.referral,
+        case=assessment.case,
+        previous=assessment,
+    )
+
+
+def assessments_follow_referral(*, referral: Any, case: Any, acting_user: Any) -> None:
+    """When a referral is accepted, its assessments belong to the case too, and its
+    latest signed-off risk becomes the case's if the case has none newer."""
+    from masip.cases.services import case_set_risk
+
+    Assessment.objects.filter(referral=referral, case__isnull=True).update(case=case)
+    latest = (
+        Assessment.objects.filter(referral=referral, status=AssessmentStatus.SIGNED_OFF, risk_rank__gt=0)
+        .order_by("-signed_off_at")
+        .first()
+    )
+    if latest is not None and (case.risk_updated_at is None or case.risk_updated_at < latest.signed_off_at):
+        case_set_risk(
+            case=case,
+            acting_user=acting_user,
+            rank=latest.risk_rank,
+            label=f"{latest.level_label} ({latest.instrument_code.upper()})",
+            source=f"{latest.instrument_name} signed off at screening",
+            stalker_type=latest.stalker_type or None,
+        )
+
+
+def missing_before_acceptance(referral: Any) -> list[str]:
+    """Instruments the operating model requires on a referral before acceptance, not yet signed off."""
+    model = referral.partnership.operating_model_on()
+    if model is None or not model.required_before_acceptance:
+        return []
+    done = set(
+        Assessment.objects.filter(referral=referral, status=AssessmentStatus.SIGNED_OFF).values_list(
+            "instrument_code", flat=True
+        )
+    )
+    return [code for code in model.required_before_acceptance if code not in done]

@@ -1,0 +1,281 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from masip.access.policy import Action, requires
+from masip.assessments import selectors, services
+from masip.assessments.engine import (
+    AssessmentSnapshot,
+    compare_assessments,
+    missing_required,
+    redact_answers,
+)
+from masip.assessments.forms import (
+    AssessmentForm,
+    CorrectionForm,
+    RecipientForm,
+    StartForm,
+    initial_from_answers,
+)
+from masip.assessments.instruments import definition as instrument_definition
+from masip.assessments.models import AssessmentStatus
+from masip.audit.models import Operation
+from masip.audit.services import log_consultation, log_event
+from masip.cases.access import reason_for_access
+from masip.cases.selectors import case_get
+from masip.partnerships.models import Agency
+from masip.referrals.selectors import referral_get
+
+
+def _errors_onto(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _start(request, *, referral=None, case=None):
+    subject = case or referral
+    request.partnership = subject.partnership
+    codes = services.offered_instruments(subject.partnership, on_case=case is not None)
+    choices = [(c, instrument_definition(c).name) for c in codes]
+    form = StartForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_start(
+                acting_user=request.user,
+                instrument_code=form.cleaned_data["instrument"],
+                referral=referral,
+                case=case,
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            return redirect("assessments:detail", assessment.pk)
+    return render(request, "assessments/start.html", {"subject": subject, "form": form, "choices": choices})
+
+
+@requires(Action.ASSESSMENT_EDIT)
+def start_for_referral(request, pk: int):
+    return _start(request, referral=referral_get(request.user, pk))
+
+
+@requires(Action.ASSESSMENT_EDIT)
+def start_for_case(request, pk: int):
+    return _start(request, case=case_get(request.user, pk))
+
+
+@requires(Action.ASSESSMENT_VIEW)
+def detail(request, pk: int):
+    assessment = selectors.assessment_get(request.user, pk)
+    request.partnership = assessment.partnership
+    if assessment.case is not None:
+        must_ask, reason = reason_for_access(request, assessment.case)
+        if must_ask:
+            return redirect("cases:detail", assessment.case.pk)  # asks why, then the user comes back
+    definition = selectors.definition_of(assessment)
+    kind = request.user.agency_kind
+    form = None
+    if not assessment.is_locked:
+        data = request.POST if request.method == "POST" else None
+        initial = {
+            **initial_from_answers(definition, assessment.answers),
+            "version": assessment.version,
+            "judgement_level": assessment.judgement_level,
+            "judgement_reason": assessment.judgement_reason,
+        }
+        form = AssessmentForm(data, initial=initial, definition=definition, agency_kind=kind)
+        if data is not None and form.is_valid():
+            action = request.POST.get("action", "save")
+            try:
+                saved = services.assessment_contribute(
+                    assessment=assessment,
+                    acting_user=request.user,
+                    answers=form.answers(),
+                    expected_version=form.cleaned_data["version"],
+                    judgement_level=form.cleaned_data.get("judgement_level")
+                    if "judgement_level" in form.fields
+                    else None,
+                    judgement_reason=form.cleaned_data.get("judgement_reason", ""),
+                )
+                if action == "sign_off":
+                    saved = services.assessment_sign_off(assessment=saved, acting_user=request.user)
+            except ValidationError as exc:
+                _errors_onto(form, exc)
+                assessment.refresh_from_db()
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+                assessment.refresh_from_db()
+            else:
+                if saved.status == AssessmentStatus.SIGNED_OFF:
+                    messages.success(
+                        request, f"{saved.instrument_name} signed off: {saved.level_label or 'no level'}"
+                    )
+                else:
+                    messages.success(request, "Your answers are saved")
+                return redirect("assessments:detail", saved.pk)
+    subject = assessment.case or assessment.referral
+    log_consultation(
+        request, action="assessment.view", partnership=assessment.partnership, subjects=[assessment, subject]
+    )
+    answers = redact_answers(definition, assessment.answers, kind)
+    return render(
+        request,
+        "assessments/detail.html",
+        {
+            "assessment": assessment,
+            "definition": definition,
+            "form": form,
+            "result": selectors.result_of(assessment),
+            "answer_rows": _answer_rows(definition, answers, kind),
+            "missing": [definition.item(i).label for i in missing_required(definition, assessment.answers)],
+            "can_sign_off": services.may_sign_off(request.user, assessment.partnership),
+            "sign_off_rule": services.sign_off_refusal(assessment.partnership),
+            "subject": subject,
+            "offered": services.offered_instruments(
+                assessment.partnership, on_case=assessment.case is not None
+            ),
+        },
+    )
+
+
+def _answer_rows(definition, answers, kind):
+    rows = []
+    for section in definition.sections:
+        if not section.visible_to(kind):
+            rows.append({"section": section, "hidden": True, "items": []})
+            continue
+        items = []
+        for item in section.items:
+            value = answers.get(item.id)
+            if isinstance(value, list):
+                shown = ", ".join(item.option_label(v) for v in value)
+            elif value is None:
+                shown = ""
+            elif item.options:
+                shown = item.option_label(str(value))
+            else:
+                shown = str(value)
+            items.append((item, shown))
+        rows.append({"section": section, "hidden": False, "items": items})
+    return rows
+
+
+@requires(Action.ASSESSMENT_EDIT)
+def correct(request, pk: int):
+    assessment = selectors.assessment_get(request.user, pk)
+    request.partnership = assessment.partnership
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.assessment_correct(
+                assessment=assessment, acting_user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(request, "Correction started: change what is wrong, then sign it off")
+            return redirect("assessments:detail", correction.pk)
+    return render(request, "assessments/correct.html", {"assessment": assessment, "form": form})
+
+
+@requires(Action.ASSESSMENT_EDIT)
+@require_POST
+def reassess(request, pk: int):
+    assessment = selectors.assessment_get(request.user, pk)
+    try:
+        new = services.assessment_reassess(assessment=assessment, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessments:detail", assessment.pk)
+    messages.success(request, "Reassessment started from the previous answers: update what has changed")
+    return redirect("assessments:detail", new.pk)
+
+
+@requires(Action.ASSESSMENT_VIEW)
+def compare(request, pk: int):
+    """What changed since the previous assessment: items, level, stalker type."""
+    assessment = selectors.assessment_get(request.user, pk)
+    request.partnership = assessment.partnership
+    if assessment.previous is None:
+        request.audit_not_personal = True
+        return render(request, "assessments/compare.html", {"assessment": assessment, "comparison": None})
+    previous = assessment.previous
+    kind = request.user.agency_kind
+    before_def, after_def = selectors.definition_of(previous), selectors.definition_of(assessment)
+    comparison = compare_assessments(
+        AssessmentSnapshot(
+            before_def, redact_answers(before_def, previous.answers, kind), selectors.result_of(previous)
+        ),
+        AssessmentSnapshot(
+            after_def, redact_answers(after_def, assessment.answers, kind), selectors.result_of(assessment)
+        ),
+    )
+    log_consultation(
+        request,
+        action="assessment.compare",
+        partnership=assessment.partnership,
+        subjects=[assessment, previous],
+    )
+    return render(
+        request,
+        "assessments/compare.html",
+        {"assessment": assessment, "previous": previous, "comparison": comparison, "definition": after_def},
+    )
+
+
+@requires(Action.ASSESSMENT_EXPORT)
+def pdf(request, pk: int):
+    """A printable copy of a signed-off assessment for one recipient agency, without
+    the sections that agency may not see. A disclosure in the audit log."""
+    assessment = selectors.assessment_get(request.user, pk)
+    request.partnership = assessment.partnership
+    if assessment.status != AssessmentStatus.SIGNED_OFF:
+        messages.error(request, "Only a signed-off assessment can be printed")
+        return redirect("assessments:detail", assessment.pk)
+    agencies = Agency.objects.filter(partner_roles__partnership=assessment.partnership)
+    form = RecipientForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        recipient = form.cleaned_data["recipient"]
+        definition = selectors.definition_of(assessment)
+        # Restricted to what both the author's view and the recipient's agency may see.
+        answers = redact_answers(
+            definition,
+            redact_answers(definition, assessment.answers, request.user.agency_kind),
+            recipient.kind,
+        )
+        html = render_to_string(
+            "assessments/pdf.html",
+            {
+                "assessment": assessment,
+                "result": selectors.result_of(assessment),
+                "recipient": recipient,
+                "answer_rows": _answer_rows(definition, answers, recipient.kind),
+                "definition": definition,
+            },
+        )
+        from weasyprint import HTML
+
+        log_event(
+            actor=request.user,
+            operation=Operation.DISCLOSURE,
+            action="assessment.pdf",
+            partnership=assessment.partnership,
+            subjects=[assessment, assessment.case or assessment.referral],
+            recipient=str(recipient),
+            reason=form.cleaned_data["purpose"],
+        )
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{assessment.reference}-{recipient.kind}.pdf"'
+        )
+        return response
+    return render(request, "assessments/pdf_form.html", {"assessment": assessment, "form": form})
