@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import filled_answers
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -10,7 +11,6 @@ from masip.assessments.instruments import definition
 from masip.assessments.models import Assessment, Contribution
 from masip.audit.models import AuditEvent
 from masip.cases.models import Case
-from conftest import filled_answers
 
 
 @pytest.fixture
