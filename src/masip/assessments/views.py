@@ -28,18 +28,9 @@ from masip.audit.models import Operation
 from masip.audit.services import log_consultation, log_event
 from masip.cases.access import reason_for_access
 from masip.cases.selectors import case_get
+from masip.core.forms import add_service_errors
 from masip.partnerships.models import Agency
 from masip.referrals.selectors import referral_get
-
-
-def _errors_onto(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _start(request, *, referral=None, case=None):
@@ -57,7 +48,7 @@ def _start(request, *, referral=None, case=None):
                 case=case,
             )
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("assessments:detail", assessment.pk)
     return render(request, "assessments/start.html", {"subject": subject, "form": form, "choices": choices})
@@ -109,7 +100,7 @@ def detail(request, pk: int):
                 if action == "sign_off":
                     saved = services.assessment_sign_off(assessment=saved, acting_user=request.user)
             except ValidationError as exc:
-                _errors_onto(form, exc)
+                add_service_errors(form, exc)
                 assessment.refresh_from_db()
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
@@ -180,7 +171,7 @@ def correct(request, pk: int):
                 assessment=assessment, acting_user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Correction started: change what is wrong, then sign it off")
             return redirect("assessments:detail", correction.pk)

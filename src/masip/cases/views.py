@@ -15,6 +15,7 @@ from masip.cases.forms import AccessReasonForm, CaseDetailsForm, RetentionDecisi
 from masip.cases.models import CasePartyRole, CaseStatus, RetentionProposal
 from masip.cases.panels import case_panels
 from masip.cases.timeline import case_timeline
+from masip.core.forms import add_service_errors
 from masip.sharing.selectors import health_summaries_for_case, information_for_case
 
 
@@ -132,7 +133,7 @@ def retention_propose(request, pk: int):
                 reason=form.cleaned_data["reason"], keep_months=form.cleaned_data.get("keep_months"),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Proposal for {case.reference} recorded: a second person must approve it")
             return redirect("cases:retention_queue", case.partnership.slug)
@@ -157,7 +158,7 @@ def retention_decide(request, proposal_id: int):
                 note=form.cleaned_data.get("note", ""),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Decision recorded for {proposal.case_reference}")
             return redirect("core:home")
@@ -165,11 +166,3 @@ def retention_decide(request, proposal_id: int):
     return render(request, "cases/retention_decide.html", {"proposal": proposal, "form": form})
 
 
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)

@@ -140,3 +140,14 @@ _PNC = re.compile(r"^\d{2}(\d{2})?/\d{1,7}[A-Z]$")
 def validate_pnc(value: str) -> None:
     if value and not _PNC.match(value.strip().upper()):
         raise ValidationError("Enter a PNC ID in the format year/number and letter, like 2019/0012345X")
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's refusal on a form: on the field it names where the form has it, else at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

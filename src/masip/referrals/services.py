@@ -229,15 +229,17 @@ def triage_decide(*, referral: Referral, acting_user: Any, decision: TriageInput
     referral.status = decision.outcome
     referral.current_offence = row.corrected_offence or referral.recorded_offence
     referral.save(update_fields=["status", "current_offence", "case"])
-    log_changes(
-        actor=acting_user, action="triage.decide", record=referral, partnership=partnership,
-        before=before,
-        after={"status": referral.status, "current_offence": referral.current_offence, "case": str(referral.case or "")},
-        reason=row.revision_reason, extra_subjects=[referral.case] if referral.case else [],
-    ) or log_event(
-        actor=acting_user, operation=Operation.ALTERATION, action="triage.decide", partnership=partnership,
-        subjects=[referral], reason=row.revision_reason,
+    after = {"status": referral.status, "current_offence": referral.current_offence, "case": str(referral.case or "")}
+    # A revision that changes no field is still an alteration of the triage record.
+    logged = log_changes(
+        actor=acting_user, action="triage.decide", record=referral, partnership=partnership, before=before,
+        after=after, reason=row.revision_reason, extra_subjects=[referral.case] if referral.case else [],
     )
+    if logged is None:
+        log_event(
+            actor=acting_user, operation=Operation.ALTERATION, action="triage.decide", partnership=partnership,
+            subjects=[referral], reason=row.revision_reason,
+        )
     return row
 
 

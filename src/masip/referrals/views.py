@@ -11,6 +11,7 @@ from masip.access.policy import Action, requires
 from masip.assessments.selectors import assessments_of_referral
 from masip.assessments.services import offered_instruments
 from masip.audit.services import log_consultation
+from masip.core.forms import add_service_errors
 from masip.people.selectors import person_matches
 from masip.referrals import selectors, services
 from masip.referrals.choices import ReferralStatus
@@ -171,7 +172,7 @@ def triage_decide(request, pk: int):
                 referral=referral, acting_user=request.user, decision=form.to_input()
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if decision.case_id:
                 verb = "joined open case" if decision.joined_existing_case else "opened case"
@@ -205,16 +206,6 @@ def _log_referrals_seen(request, action: str, partnership, referrals) -> None:
         subjects.extend(party.person for party in referral.parties.all())
     log_consultation(request, action=action, partnership=partnership, subjects=subjects)
 
-
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: on its field where it names one, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, messages_ in exc.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @requires(Action.REFERRAL_VIEW)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
 from masip.cases.selectors import case_get
+from masip.core.forms import add_service_errors
 from masip.partnerships.models import Agency
 from masip.sharing import services
 from masip.sharing.forms import HealthSummaryForm, InformationForm
@@ -20,7 +21,7 @@ def information_add(request, pk: int):
         try:
             services.information_record(case=case, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Information recorded")
             return redirect("cases:detail", case.pk)
@@ -40,9 +41,7 @@ def health_summary_add(request, pk: int):
                 summary=form.cleaned_data["summary"], purpose=form.cleaned_data["purpose"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Health summary shared with {form.cleaned_data['recipient']}")
             return redirect("cases:detail", case.pk)
