@@ -8,6 +8,11 @@ Target: under 10 seconds for the computation on a 2-core machine.
 `rows_to_columns_seconds` is the cost a caller pays first when the incidents
 come as Python rows (what a Django `values_list` query gives), converted with
 `IncidentColumns.from_rows`.
+
+With BENCH_EPISODES_FROM_DB=1 it also seeds a fresh database with the demo
+generator at scale 10 (BENCH_EPISODES_SCALE) and times reading its Incident
+rows and referral contacts (`monitoring.outcomes.caseload_inputs`) and the
+same computation on them.
 """
 
 from __future__ import annotations
@@ -54,5 +59,42 @@ def run(incidents: int = int(os.environ.get("BENCH_INCIDENTS", 1_000_000))) -> d
     return figures
 
 
+def run_on_seeded_rows(scale: float = float(os.environ.get("BENCH_EPISODES_SCALE", 10))) -> dict:
+    """The same computation on Incident rows the demo generator writes at `scale` into a fresh
+    database: the time to read them (with the referrals' own contacts) and to compute."""
+    from datetime import date
+
+    from benchmarks.harness import fresh_django
+
+    fresh_django("episodes")
+    from masip.demo.generator import seed
+    from masip.monitoring.episodes import caseload_outcomes
+    from masip.monitoring.models import Incident
+    from masip.monitoring.outcomes import caseload_inputs
+
+    with timed() as seeding:
+        seed(scale=scale, seed_value=2019, today=date(2026, 11, 27), batch_size=1000)
+    with timed() as reading:
+        inputs = caseload_inputs()
+    with timed() as computation:
+        outcomes = caseload_outcomes(inputs.columns, inputs.index_dates, original_victims=inputs.original_victims)
+    figures = {
+        "scale": scale,
+        "incident_rows": Incident.objects.count(),
+        "contacts": len(inputs.columns),
+        "perpetrators": len(outcomes.perpetrators),
+        "episodes": len(outcomes.episodes),
+        "reoffending_perpetrators": int(outcomes.perpetrators.reoffended.sum()),
+        "seed_seconds": round(seeding["seconds"], 2),
+        "read_seconds": round(reading["seconds"], 2),
+        "seconds": round(computation["seconds"], 3),
+    }
+    report("episodes_on_seeded_rows", **figures)
+    return figures
+
+
 if __name__ == "__main__":
     run()
+    # BENCH_EPISODES_FROM_DB=1: also on the demo generator's rows (scale BENCH_EPISODES_SCALE, default 10).
+    if os.environ.get("BENCH_EPISODES_FROM_DB", "") not in ("", "0"):
+        run_on_seeded_rows()

@@ -49,9 +49,27 @@ class Action(StrEnum):
     RETENTION = "retention.review"
     ACCOUNT_UNLOCK = "accounts.unlock"
     API = "api"
+    MEETING_VIEW = "meeting.view"
+    MEETING_RECORD = "meeting.record"
+    MEETING_CHAIR = "meeting.chair"
+    MINUTES_EXPORT = "meeting.minutes_export"
+    ACTION_VIEW = "action.view"
+    ACTION_EDIT = "action.edit"
+    PLAN_VIEW = "plan.view"
+    PLAN_EDIT = "plan.edit"
     ASSESSMENT_VIEW = "assessment.view"
     ASSESSMENT_EDIT = "assessment.edit"
     ASSESSMENT_EXPORT = "assessment.export"
+    # Interventions, victim support, criminal justice and revisiting cases.
+    MONITORING_QUEUE = "monitoring.queue"
+    INCIDENT_RECORD = "incident.record"
+    REVIEW_REQUEST = "case.review_request"
+    CASE_STATUS = "case.close_or_reopen"
+    INTERVENTION_VIEW = "intervention.view"
+    INTERVENTION_RECORD = "intervention.record"
+    VICTIM_SUPPORT_VIEW = "victim_support.view"
+    VICTIM_SUPPORT_RECORD = "victim_support.record"
+    JUSTICE_RECORD = "justice.record"
 
 
 # Actions whose pages show personal data: each such page must log a
@@ -60,6 +78,10 @@ PERSONAL_DATA_ACTIONS = frozenset(
     {
         Action.REFERRAL_VIEW, Action.TRIAGE_QUEUE, Action.TRIAGE_DECIDE, Action.CASE_VIEW,
         Action.PERSON_VIEW, Action.SEARCH, Action.AUDIT_CASE, Action.AUDIT_STAFF, Action.ASSESSMENT_VIEW,
+        Action.MEETING_VIEW, Action.MEETING_RECORD, Action.MEETING_CHAIR, Action.ACTION_VIEW, Action.ACTION_EDIT,
+        Action.PLAN_VIEW, Action.PLAN_EDIT,
+        Action.MONITORING_QUEUE, Action.INCIDENT_RECORD, Action.CASE_STATUS, Action.INTERVENTION_VIEW,
+        Action.INTERVENTION_RECORD, Action.VICTIM_SUPPORT_VIEW, Action.VICTIM_SUPPORT_RECORD, Action.JUSTICE_RECORD,
     }
 )
 
@@ -174,9 +196,31 @@ _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
     Action.RETENTION: _manager,
     Action.ACCOUNT_UNLOCK: _manager,
     Action.API: _casework,
+    # Meetings, actions and plans: record-level checks (who chairs, who owns an
+    # action) are in meetings.selectors, used by its views and services.
+    Action.MEETING_VIEW: _casework,
+    Action.MEETING_RECORD: _casework,
+    Action.MEETING_CHAIR: _casework,
+    Action.MINUTES_EXPORT: _casework,
+    Action.ACTION_VIEW: _casework,
+    Action.ACTION_EDIT: _casework,
+    Action.PLAN_VIEW: _casework,
+    Action.PLAN_EDIT: _casework,
     Action.ASSESSMENT_VIEW: _casework,
     Action.ASSESSMENT_EDIT: _casework,
     Action.ASSESSMENT_EXPORT: _casework,
+    Action.MONITORING_QUEUE: _casework,
+    Action.INCIDENT_RECORD: _casework,
+    Action.REVIEW_REQUEST: _casework,
+    Action.CASE_STATUS: _casework,
+    Action.INTERVENTION_VIEW: _casework,
+    # Clinical interventions are health staff's to record: the service refuses others and says why.
+    Action.INTERVENTION_RECORD: _casework,
+    Action.VICTIM_SUPPORT_VIEW: _casework,
+    # Victim support is the advocacy services' record (victim advocates and IDVAs).
+    Action.VICTIM_SUPPORT_RECORD: lambda user: _casework(user)
+    and user.agency_kind in (AgencyKind.VICTIM_ADVOCACY, AgencyKind.IDVA),
+    Action.JUSTICE_RECORD: _casework,
 }
 
 

@@ -47,6 +47,8 @@ def _row(police, health, advocate, manager, other, pmo, evaluator, anonymous="si
 CASEWORK_IN_LONDON = _row("ok", "ok", "ok", "ok", "not_found", "forbidden", "forbidden")
 MANAGER_ONLY = _row("forbidden", "forbidden", "forbidden", "ok", "forbidden", "forbidden", "forbidden")
 POST_ONLY = _row(*["post_only"] * 7, anonymous="post_only")
+HEALTH_DETAIL_ONLY = _row("not_found", "ok", "not_found", "not_found", "not_found", "forbidden", "forbidden")
+ADVOCACY_ONLY = _row("forbidden", "forbidden", "ok", "forbidden", "forbidden", "forbidden", "forbidden")
 
 POLICY: dict[str, dict[str, str]] = {
     "core:home": _row("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
@@ -82,6 +84,54 @@ POLICY: dict[str, dict[str, str]] = {
     "assessments:compare": CASEWORK_IN_LONDON,
     "assessments:pdf": CASEWORK_IN_LONDON,
     "sharing:information_add": CASEWORK_IN_LONDON,
+    # Revisiting: incidents, re-review requests, closing and reopening, the monitoring queue.
+    "monitoring:queue": CASEWORK_IN_LONDON,
+    "monitoring:incident_add": CASEWORK_IN_LONDON,
+    "monitoring:review_request": CASEWORK_IN_LONDON,
+    "monitoring:case_close": CASEWORK_IN_LONDON,
+    "monitoring:case_reopen": CASEWORK_IN_LONDON,
+    # Everyone working the case sees that a health intervention exists (a summary); its
+    # clinical detail, and the pages that record it, are health's: not found for others.
+    "interventions:add": CASEWORK_IN_LONDON,
+    "interventions:detail": CASEWORK_IN_LONDON,
+    "interventions:engagement": HEALTH_DETAIL_ONLY,
+    "interventions:session_add": HEALTH_DETAIL_ONLY,
+    "interventions:outcome": HEALTH_DETAIL_ONLY,
+    "interventions:follow_up": CASEWORK_IN_LONDON,  # a signposting referral: case-management information
+    # Victim support: read (filtered by need-to-know) by the case's workers, recorded by advocates.
+    "victims:support": CASEWORK_IN_LONDON,
+    "victims:support_update": ADVOCACY_ONLY,
+    "victims:contact_add": ADVOCACY_ONLY,
+    "victims:safety_plan_add": ADVOCACY_ONLY,
+    "victims:referral_add": ADVOCACY_ONLY,
+    "victims:court_support_add": ADVOCACY_ONLY,
+    "victims:survey_add": ADVOCACY_ONLY,
+    "justice:event_add": CASEWORK_IN_LONDON,
+    "justice:order_add": CASEWORK_IN_LONDON,
+    "justice:order_detail": CASEWORK_IN_LONDON,
+    # Meetings, actions and risk management plans. Whoever chairs (the meeting's chair, a
+    # triage lead or the unit manager) schedules, changes the agenda and closes; an action is
+    # updated by its agency's staff, its owner, whoever agreed it or those who chair. Case
+    # pages outside one's caseload (actions, plans) first ask why, as the case page does.
+    "meetings:list": CASEWORK_IN_LONDON,
+    "meetings:schedule": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
+    "meetings:detail": CASEWORK_IN_LONDON,
+    "meetings:attendance": CASEWORK_IN_LONDON,
+    "meetings:agenda_refresh": _row(*["post_only"] * 5, "forbidden", "forbidden"),
+    "meetings:item_add": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
+    "meetings:item": CASEWORK_IN_LONDON,
+    "meetings:item_share": _row(*["post_only"] * 5, "forbidden", "forbidden"),
+    "meetings:item_record": _row(*["post_only"] * 5, "forbidden", "forbidden"),
+    "meetings:item_action": _row(*["post_only"] * 5, "forbidden", "forbidden"),
+    "meetings:item_remove": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
+    "meetings:close": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
+    "meetings:minutes": CASEWORK_IN_LONDON,
+    "meetings:minutes_pdf": CASEWORK_IN_LONDON,  # without ?for= it goes back to the minutes page
+    "meetings:actions": CASEWORK_IN_LONDON,
+    "meetings:action_update": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
+    "meetings:case_action_add": CASEWORK_IN_LONDON,
+    "meetings:plan": CASEWORK_IN_LONDON,
+    "meetings:plan_edit": CASEWORK_IN_LONDON,
     "sharing:health_summary_add": _row("forbidden", "ok", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"),
     "audit:case": MANAGER_ONLY,
     "audit:staff": MANAGER_ONLY,

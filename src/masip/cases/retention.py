@@ -172,6 +172,11 @@ def _anonymise(case: Case) -> dict[str, int]:
         fixated_note="", obsessive_note="", unwanted_note="", repeated_note="", advice_text="", signpost_reason="",
         close_reason="", revision_reason="",
     )
+    from masip.meetings.services import case_anonymise_meeting_records
+    from masip.monitoring.retention import casework_anonymise
+
+    meeting_records = case_anonymise_meeting_records(case=case)
+    casework_records = casework_anonymise(case)
     entries = case.information_entries.all().delete()[0]
     summaries = case.health_summaries.all().delete()[0]
     case.review_triggers.update(reason="(anonymised)")
@@ -179,7 +184,11 @@ def _anonymise(case: Case) -> dict[str, int]:
     case.anonymised_at = timezone.now()
     case.retention_review_on = None
     case.save(update_fields=["close_reason", "anonymised_at", "retention_review_on"])
-    return {"people": len(people), "referrals": len(referral_ids), "information_entries": entries + summaries}
+    return {
+        "people": len(people), "referrals": len(referral_ids), "information_entries": entries + summaries,
+        **{f"meeting_{k}": v for k, v in meeting_records.items()},
+        **{f"casework_{k}": v for k, v in casework_records.items()},
+    }
 
 
 def _erase(case: Case) -> dict[str, int]:

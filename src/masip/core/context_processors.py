@@ -31,6 +31,9 @@ def service(request):
             ("Referrals", reverse("referrals:list", args=[slug]), "referrals"),
             ("New referral", reverse("referrals:create", args=[slug]), "new_referral"),
             ("Cases", reverse("cases:list", args=[slug]), "cases"),
+            ("Meetings", reverse("meetings:list", args=[slug]), "meetings"),
+            ("Actions", reverse("meetings:actions", args=[slug]), "actions"),
+            ("Monitoring", reverse("monitoring:queue", args=[slug]), "monitoring"),
             ("Search", reverse("core:search"), "search"),
         ]
     if user.is_staff:

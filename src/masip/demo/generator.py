@@ -37,6 +37,7 @@ from masip.cases.models import (
     TriggerKind,
 )
 from masip.demo import names
+from masip.demo.meetings import seed_meetings
 from masip.demo.reference import ensure_reference_data
 from masip.partnerships.models import Agency, AgencyKind, Membership, Partnership, Role
 from masip.people.matching import name_key, surname_key
@@ -809,6 +810,10 @@ def seed(
     for slug, partnership in partnerships.items():
         with transaction.atomic():
             report.rows += seed_assessments(partnership, rng=random.Random(f"{seed_value}:{slug}:assess"), today=today)
+    from masip.demo.casework import seed_casework
+
+    report.rows += seed_casework(partnerships, rng=random.Random(f"{seed_value}:casework"), today=today)
+    report.rows += seed_meetings(partnerships, rng=random.Random(f"{seed_value}:meetings"), today=today)
     report.seconds = time.perf_counter() - started
     return report
 

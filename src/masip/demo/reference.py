@@ -34,6 +34,29 @@ from masip.partnerships.models import (
 DEMO_PASSWORD = "demo-password"
 OPERATING_MODELS_FROM = date(2018, 9, 3)  # MASIP became operational on 3 September 2018
 
+# Which cases each meeting series discusses (the schema is in meetings/agenda.py).
+# London screens every case accepted since the last morning meeting and discusses
+# the high-risk ones (report s.7: "all cases deemed as high risk ... are discussed
+# in a daily morning meeting"), bringing unassessed cases to be screened; complex
+# cases are referred on to a consultation. Hampshire's weekly triage meeting sees
+# every new case and selects the highest-risk 3-4 for the monthly clinic, and
+# health cases for Recolo. Cheshire's internal meeting sees new cases and refers
+# some to the fortnightly partnership meeting, where any change brings a case back.
+AGENDA_RULES = {
+    "Daily morning case review": {
+        "new_cases": {"min_risk": 3, "include_unassessed": True}, "triggers": True, "overdue_actions": True,
+        "kept_on_agenda": True, "plan_reviews": True,
+    },
+    "Complex case consultation": {"referred": {}, "kept_on_agenda": True},
+    "Weekly triage meeting": {
+        "new_cases": {}, "triggers": True, "overdue_actions": True, "kept_on_agenda": True, "plan_reviews": True,
+    },
+    "Monthly stalking clinic": {"referred": {"limit": 4}, "kept_on_agenda": True},
+    "Recolo mental-health clinic": {"referred": {}, "kept_on_agenda": True},
+    "IASU internal meeting": {"new_cases": {}, "overdue_actions": True, "kept_on_agenda": True, "plan_reviews": True},
+    "Partnership meeting (clinic)": {"referred": {}, "triggers": True, "kept_on_agenda": True},
+}
+
 AGENCIES = [
     # name, short name, kind
     ("Cheshire Constabulary", "Cheshire Police", AgencyKind.POLICE),
@@ -415,6 +438,7 @@ def ensure_reference_data(today: date | None = None) -> dict[str, Partnership]:
                     kind=kind,
                     cadence=cadence,
                     expected_agency_kinds=expected,
+                    agenda_rule=AGENDA_RULES.get(name, {}),
                 )
     for partnership in partnerships.values():
         ensure_need_to_know_defaults(partnership)

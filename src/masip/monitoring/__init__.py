@@ -1,8 +1,8 @@
 """Monitoring: stalking episodes, re-offending, frequency and severity, computed from incidents.
 
-Everything here is plain Python and numpy over simple records, with no models
-and no database, so the evaluation's definitions can be read, tested and
-benchmarked on their own:
+The definitions are plain Python and numpy over simple records, with no
+models and no database, so the evaluation's definitions can be read, tested
+and benchmarked on their own:
 
 - `masip.monitoring.episodes` holds the definitions (MASIP interim evaluation
   report, section 4) as documented functions: `stalking_episodes`,
@@ -15,5 +15,10 @@ benchmarked on their own:
 A Django `Incident` model is expected to convert its rows with
 `Incident(...)` for one case, or `IncidentColumns.from_rows(queryset.values_list(...))`
 for many, and to pass the episode gap from `settings.MASIP_EPISODE_GAP_DAYS`;
-this package reads no settings.
+those two modules read no settings.
+
+Around them, the Django app that revisits cases: the `Incident` model
+(models.py), its conversion into these records (outcomes.py), re-review
+triggers (triggers.py), tracking after closure (tracking.py) and the
+monitoring queue (queue.py).
 """

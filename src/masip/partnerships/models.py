@@ -310,5 +310,14 @@ class MeetingSeries(models.Model):
         return f"{self.name} ({self.get_cadence_display().lower()})"
 
     def clean(self) -> None:
+        from masip.meetings.agenda import AgendaRule, AgendaRuleError
+
+        errors = {}
         if not _is_list_of(self.expected_agency_kinds, set(AgencyKind.values)):
-            raise ValidationError({"expected_agency_kinds": "Enter a list of agency kinds."})
+            errors["expected_agency_kinds"] = "Enter a list of agency kinds."
+        try:
+            AgendaRule.from_json(self.agenda_rule)
+        except AgendaRuleError as exc:
+            errors["agenda_rule"] = str(exc)
+        if errors:
+            raise ValidationError(errors)

@@ -24,6 +24,10 @@ class InformationEntry(models.Model):
     body = models.TextField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Set when the agency shared it at a multi-agency meeting (meetings app).
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="information_entries"
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-id"]

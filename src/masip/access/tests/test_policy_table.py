@@ -7,6 +7,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from masip.access.policy_table import PERSONAS, POLICY
+from masip.meetings.tests.policy_world import ARGS as MEETINGS_ARGS
+from masip.monitoring.tests.casework_world import ARGS as CASEWORK_ARGS
 
 
 def url_names(resolver=None, namespace=""):
@@ -55,6 +57,8 @@ def world(london, make_referral, accept, staff):
     old.save()
     proposal = retention_propose(case=old, acting_user=staff["london-manager"], action="keep", reason="x", keep_months=6)
     from masip.assessments.services import assessment_start
+    from masip.meetings.tests.policy_world import meetings_world
+    from masip.monitoring.tests.casework_world import casework_world
 
     assessment = assessment_start(acting_user=staff["london-police"], instrument_code="dash", case=case)
     return {
@@ -67,6 +71,8 @@ def world(london, make_referral, accept, staff):
         "staff": {"user_id": staff["london-police"].pk},
         "export": {"kind": "case", "pk": case.pk},
         "assessment": {"pk": assessment.pk},
+        **casework_world(case=case, closed_case=old, staff=staff),
+        **meetings_world(case=case, partnership=london, staff=staff),
     }
 
 
@@ -80,6 +86,8 @@ ARGS = {
     "assessments:start_referral": "waiting", "assessments:start_case": "case", "assessments:detail": "assessment",
     "assessments:correct": "assessment", "assessments:reassess": "assessment", "assessments:compare": "assessment",
     "assessments:pdf": "assessment",
+    **CASEWORK_ARGS,
+    **MEETINGS_ARGS,
     "api:referrals": "slug", "api:referral": "referral", "api:case": "case",
 }
 

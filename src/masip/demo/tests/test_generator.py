@@ -105,3 +105,29 @@ def test_command_skips_when_data_exists(db, capsys):
     call_command("seed_demo", "--scale", "0.02", "--if-empty")
     assert Referral.objects.count() == count
     assert "already loaded" in capsys.readouterr().out
+
+
+def test_meetings_with_attendance_sharing_decisions_actions_and_plans(seeded):
+    from masip.meetings.models import AgendaItem, Attendance, CaseAction, Meeting, RiskManagementPlan
+    from masip.partnerships.models import MeetingSeries
+    from masip.sharing.models import InformationEntry
+
+    for series in MeetingSeries.objects.select_related("operating_model__partnership"):
+        meetings = Meeting.objects.filter(series=series)
+        assert meetings.filter(held_on__lt=TODAY, status="closed").exists(), series
+        assert meetings.filter(held_on__gte=TODAY).exclude(status="closed").exists(), series
+    # TODAY is a Friday: London's daily morning meeting is on, its agenda built by the rules.
+    today = Meeting.objects.get(partnership__slug="london", series__name="Daily morning case review", held_on=TODAY)
+    assert today.agenda_built_at is not None
+    assert set(Attendance.objects.values_list("status", flat=True)) == {"present", "apologies"}
+    shared = InformationEntry.objects.filter(agenda_item__isnull=False)
+    assert shared.values("category").distinct().count() >= 5
+    assert shared.values("source_agency__kind").distinct().count() >= 4
+    assert AgendaItem.objects.filter(discussed_at__isnull=False, agreed_risk_rank__isnull=False).exists()
+    assert AgendaItem.objects.filter(refer_to__name="Monthly stalking clinic").exists()
+    actions = CaseAction.objects.all()
+    assert actions.filter(status="done").exists() and actions.filter(status="open", due_on__gte=TODAY).exists()
+    assert actions.filter(status="open", due_on__lt=TODAY).exists()  # overdue
+    open_cases = Case.objects.filter(status=CaseStatus.OPEN)
+    assert RiskManagementPlan.objects.filter(is_current=True, case__in=open_cases).count() == open_cases.count()
+    assert RiskManagementPlan.objects.filter(version=2).exists()

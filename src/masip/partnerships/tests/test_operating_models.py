@@ -69,3 +69,22 @@ def test_admin_shows_a_unit_manager_only_their_partnership(client, staff, partne
 def test_practitioners_cannot_use_the_admin(client, staff, partnerships):
     client.force_login(staff["london-police"])
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_bad_agenda_rule_is_refused_in_the_admin(london):
+    series = london.operating_model_on().meeting_series.first()
+    series.agenda_rule = {"triggers": "sometimes", "unknown_key": 1}
+    with pytest.raises(ValidationError) as raised:
+        series.full_clean()
+    assert "agenda_rule" in raised.value.message_dict
+
+
+def test_instruments_in_the_operating_model_must_exist(london):
+    model = london.operating_model_on()
+    model.case_instruments = ["srp", "crystal_ball"]
+    model.required_before_acceptance = ["dash"]
+    model.referral_instruments = ["sash"]
+    with pytest.raises(ValidationError) as raised:
+        model.full_clean()
+    assert "Enter a list of instrument codes" in str(raised.value.message_dict["case_instruments"])
+    assert "must be offered on referrals" in str(raised.value.message_dict["required_before_acceptance"])

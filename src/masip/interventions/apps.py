@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+# Unit managers extend the list of intervention types in the admin (it is
+# programme-wide reference data, so they add and rename but do not delete).
+UNIT_MANAGER_PERMISSIONS = ["view_interventiontype", "add_interventiontype", "change_interventiontype"]
+
+
+def grant_unit_managers(**kwargs) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    from masip.partnerships.apps import UNIT_MANAGER_GROUP
+
+    group, _ = Group.objects.get_or_create(name=UNIT_MANAGER_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="interventions", codename__in=UNIT_MANAGER_PERMISSIONS
+        )
+    )
+
+
+class InterventionsConfig(AppConfig):
+    name = "masip.interventions"
+    verbose_name = "Perpetrator interventions"
+
+    def ready(self) -> None:
+        from masip.interventions import panels, timeline  # noqa: F401  (registers case page panels and timeline entries)
+
+        post_migrate.connect(grant_unit_managers, sender=self)

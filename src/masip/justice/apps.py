@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class JusticeConfig(AppConfig):
+    name = "masip.justice"
+    verbose_name = "Criminal-justice outcomes"
+
+    def ready(self) -> None:
+        from masip.justice import panels, timeline  # noqa: F401  (registers case page panels and timeline entries)

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from masip.access.policy import Action, requires
+from masip.cases.models import CasePartyRole
+from masip.justice import selectors, services
+from masip.justice.forms import JusticeEventForm, OrderForm, OrderUpdateForm
+from masip.justice.models import OrderKind, ProtectiveOrder
+from masip.monitoring.web import case_for, errors_to_form, log_case_page
+from masip.people.models import Person
+
+
+@requires(Action.JUSTICE_RECORD)
+def event_add(request, pk: int):
+    case = case_for(request, pk)
+    form = JusticeEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.justice_event_record(case=case, acting_user=request.user, data=form.to_input())
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            message = f"{event.get_kind_display()} recorded"
+            if event.kind == "charge":
+                message += ": the case is flagged for re-review"
+            messages.success(request, message)
+            return redirect("cases:detail", case.pk)
+    log_case_page(request, case, action="justice.event_form")
+    return render(request, "justice/event_form.html", {"case": case, "form": form})
+
+
+@requires(Action.JUSTICE_RECORD)
+def order_add(request, pk: int):
+    case = case_for(request, pk)
+    victims = Person.objects.filter(
+        case_parties__case=case, case_parties__role=CasePartyRole.VICTIM
+    ).order_by("id")
+    interim = ProtectiveOrder.objects.filter(case=case, kind=OrderKind.SPO, interim=True)
+    form = OrderForm(request.POST or None, victims=victims, interim_orders=interim)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_record(case=case, acting_user=request.user, data=form.to_input())
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{order.label} recorded")
+            return redirect("justice:order_detail", order.pk)
+    log_case_page(request, case, action="justice.order_form")
+    return render(request, "justice/order_form.html", {"case": case, "form": form})
+
+
+@requires(Action.JUSTICE_RECORD)
+def order_detail(request, order_id: int):
+    order = selectors.order_get(request.user, order_id)
+    case = order.case
+    request.partnership, request.nav = case.partnership, "cases"
+    form = OrderUpdateForm(request.POST or None, order=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_update(order=order, acting_user=request.user, data=form.to_input())
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{order.label} updated")
+            return redirect("justice:order_detail", order.pk)
+    log_case_page(request, case, action="justice.order_view", subjects=[order])
+    return render(request, "justice/order_detail.html", {"case": case, "order": order, "form": form})

@@ -1,0 +1,483 @@
+"""The agenda rules, as plain Python: which cases a meeting discusses, in what order,
+and when a series meets.
+
+Each meeting series carries an `agenda_rule` (JSON, edited by the unit manager
+in the admin; the shipped ones are in demo/reference.py). The rule names the
+*reasons* a case comes to that series' meetings:
+
+    {
+      "new_cases": {"min_risk": 3, "include_unassessed": true, "limit": null},
+      "referred": {"limit": 4},
+      "triggers": true,
+      "overdue_actions": true,
+      "kept_on_agenda": true,
+      "plan_reviews": true
+    }
+
+- new_cases: cases accepted at triage since the series last met. `min_risk`
+  (0-3, the cases.RiskRank scale) keeps only cases assessed at least that high;
+  `include_unassessed` also takes cases not yet assessed (London screens them at
+  the meeting); `limit` takes only the highest-risk N.
+- referred: cases another meeting decided to send to this series (Hampshire's
+  weekly triage meeting selects the 3-4 highest-risk cases for the monthly
+  clinic). With `limit`, the highest-risk N come now and the rest wait for the
+  next meeting of the series - none is dropped.
+- triggers: cases with an open re-review trigger (new referral, incident,
+  offence, breach, advocate's concern, new information). A trigger simply adds
+  an item; discussing the case resolves it.
+- overdue_actions: cases with an action past its due date that has not been
+  discussed since it became overdue.
+- kept_on_agenda: cases the previous meeting of the series decided to keep on
+  the agenda.
+- plan_reviews: cases whose risk management plan has a strategy due for review
+  and which no meeting has discussed since that date.
+
+Undiscussed items of the series' previous (closed) meeting are always carried
+forward. A case appears once, with every reason it is there. Items are ordered
+by risk (highest first; not yet assessed last), then by how long the case has
+been waiting (the earliest of its reasons), then by case id.
+
+Nothing here touches the database: selectors gather `CaseFacts`, these
+functions decide, services write. See tests/test_agenda_rules.py.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+MAX_RISK = 3
+
+# With no earlier meeting of the series, how far back "since the last meeting" reaches.
+FIRST_MEETING_LOOKBACK_DAYS = {"weekdays": 3, "weekly": 7, "fortnightly": 14, "monthly": 31, "as_needed": 14}
+
+
+class ReasonKind(StrEnum):
+    NEW_CASE = "new_case"
+    REFERRED = "referred"
+    TRIGGER = "trigger"
+    OVERDUE_ACTION = "overdue_action"
+    KEPT = "kept"
+    PLAN_REVIEW = "plan_review"
+    CARRIED_FORWARD = "carried_forward"
+    ADDED = "added"  # by the chair, with a reason
+
+
+REASON_LABELS = {
+    ReasonKind.NEW_CASE: "New case",
+    ReasonKind.REFERRED: "Referred by a meeting",
+    ReasonKind.TRIGGER: "Re-review trigger",
+    ReasonKind.OVERDUE_ACTION: "Overdue action",
+    ReasonKind.KEPT: "Kept on the agenda",
+    ReasonKind.PLAN_REVIEW: "Plan review due",
+    ReasonKind.CARRIED_FORWARD: "Not reached last time",
+    ReasonKind.ADDED: "Added by the chair",
+}
+
+_RULE_KEYS = {"new_cases", "referred", "triggers", "overdue_actions", "kept_on_agenda", "plan_reviews"}
+
+
+class AgendaRuleError(ValueError):
+    """An agenda_rule that cannot be read; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class NewCasesRule:
+    min_risk: int = 0
+    include_unassessed: bool = True
+    limit: int | None = None
+
+    def admits(self, risk_rank: int) -> bool:
+        if risk_rank == 0:
+            return self.include_unassessed or self.min_risk == 0
+        return risk_rank >= self.min_risk
+
+
+@dataclass(frozen=True)
+class ReferredRule:
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class AgendaRule:
+    new_cases: NewCasesRule | None = None
+    referred: ReferredRule | None = None
+    triggers: bool = False
+    overdue_actions: bool = False
+    kept_on_agenda: bool = False
+    plan_reviews: bool = False
+
+    @classmethod
+    def from_json(cls, data: Any) -> AgendaRule:
+        """Read a series' agenda_rule; raise AgendaRuleError naming every problem."""
+        if data in (None, ""):
+            return cls()
+        if not isinstance(data, dict):
+            raise AgendaRuleError('The agenda rule must be a JSON object, for example {"triggers": true}.')
+        problems = [f"unknown setting '{k}'" for k in sorted(set(data) - _RULE_KEYS)]
+        for flag in ("triggers", "overdue_actions", "kept_on_agenda", "plan_reviews"):
+            if flag in data and not isinstance(data[flag], bool):
+                problems.append(f"'{flag}' must be true or false")
+        new_cases = referred = None
+        if data.get("new_cases") is not None:
+            spec = data["new_cases"]
+            if not isinstance(spec, dict) or set(spec) - {"min_risk", "include_unassessed", "limit"}:
+                problems.append("'new_cases' takes min_risk, include_unassessed and limit")
+            else:
+                min_risk = spec.get("min_risk", 0)
+                if not _is_int(min_risk) or not 0 <= min_risk <= MAX_RISK:
+                    problems.append("'new_cases.min_risk' must be a whole number from 0 to 3")
+                    min_risk = 0
+                unassessed = spec.get("include_unassessed", True)
+                if not isinstance(unassessed, bool):
+                    problems.append("'new_cases.include_unassessed' must be true or false")
+                limit = _limit(spec.get("limit"), "new_cases.limit", problems)
+                new_cases = NewCasesRule(min_risk=min_risk, include_unassessed=bool(unassessed), limit=limit)
+        if data.get("referred") is not None:
+            spec = data["referred"]
+            if spec is True:
+                spec = {}
+            if not isinstance(spec, dict) or set(spec) - {"limit"}:
+                problems.append("'referred' takes only limit")
+            else:
+                referred = ReferredRule(limit=_limit(spec.get("limit"), "referred.limit", problems))
+        if problems:
+            raise AgendaRuleError("The agenda rule is not valid: " + "; ".join(problems) + ".")
+        return cls(
+            new_cases=new_cases,
+            referred=referred,
+            triggers=data.get("triggers", False),
+            overdue_actions=data.get("overdue_actions", False),
+            kept_on_agenda=data.get("kept_on_agenda", False),
+            plan_reviews=data.get("plan_reviews", False),
+        )
+
+    def describe(self) -> list[str]:
+        """The rule in words, for the meeting page and the admin."""
+        lines = []
+        if self.new_cases:
+            rule = self.new_cases
+            text = "Cases accepted at triage since the last meeting"
+            if rule.min_risk:
+                text += f" assessed at risk level {rule.min_risk} or higher"
+                if rule.include_unassessed:
+                    text += ", and those not yet assessed"
+            if rule.limit:
+                text += f" (the {rule.limit} highest-risk)"
+            lines.append(text)
+        if self.referred:
+            text = "Cases another meeting referred here"
+            if self.referred.limit:
+                text += f" (up to {self.referred.limit} a meeting, highest risk first; the rest wait for the next)"
+            lines.append(text)
+        if self.triggers:
+            lines.append("Cases with an open re-review trigger")
+        if self.overdue_actions:
+            lines.append("Cases with an overdue action")
+        if self.kept_on_agenda:
+            lines.append("Cases the last meeting kept on the agenda")
+        if self.plan_reviews:
+            lines.append("Cases whose risk management plan is due for review")
+        return lines or ["Only cases the chair adds"]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _limit(value: Any, name: str, problems: list[str]) -> int | None:
+    if value is None:
+        return None
+    if not _is_int(value) or value < 1:
+        problems.append(f"'{name}' must be a whole number of 1 or more")
+        return None
+    return value
+
+
+# -- the facts the rules read --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str
+    text: str
+    since: datetime
+    ref: int | None = None  # the trigger, action or referring item it comes from
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "since": self.since.isoformat(), "ref": self.ref}
+
+
+@dataclass(frozen=True)
+class PendingReferral:
+    item_id: int
+    referred_at: datetime
+    from_meeting: str
+
+
+@dataclass(frozen=True)
+class TriggerFact:
+    trigger_id: int
+    kind_label: str
+    reason: str
+    raised_at: datetime
+
+
+@dataclass(frozen=True)
+class ActionFact:
+    action_id: int
+    description: str
+    owner: str
+    due_on: date
+    since: datetime  # the start of the day after the due date: when it became overdue
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the rules need to know about one open case, as at the meeting."""
+
+    case_id: int
+    risk_rank: int
+    opened_at: datetime
+    accepted_at: datetime | None = None  # latest triage acceptance into this case
+    listed_in_series: bool = False  # already discussed or removed at an earlier meeting of the series
+    pending_referrals: tuple[PendingReferral, ...] = ()
+    open_triggers: tuple[TriggerFact, ...] = ()
+    overdue_actions: tuple[ActionFact, ...] = ()
+    kept_from: str | None = None  # the previous meeting of the series kept it on the agenda
+    carried_from: str | None = None  # on the previous (closed) meeting but not reached
+    last_discussed_on: date | None = None  # at any meeting before this one
+    plan_review_on: date | None = None  # earliest strategy review date of the current plan
+
+
+@dataclass(frozen=True)
+class Proposal:
+    case_id: int
+    risk_rank: int
+    waiting_since: datetime
+    reasons: tuple[Reason, ...]
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(r.kind for r in self.reasons)
+
+
+def order_key(risk_rank: int, waiting_since: datetime, case_id: int) -> tuple:
+    """Highest risk first, not yet assessed (0) last; then the longest waiting; then case id."""
+    return (-risk_rank if risk_rank else 1, waiting_since, case_id)
+
+
+def build_agenda(
+    rule: AgendaRule, facts: Iterable[CaseFacts], *, as_of: date, window_start: datetime, until: datetime
+) -> list[Proposal]:
+    """The items a meeting should have, ordered.
+
+    `window_start`..`until` bounds "since the last meeting"; `as_of` is the day
+    overdue actions and plan reviews are judged on: the meeting's date, or today
+    for a meeting still to come (its agenda is brought up to date on the day).
+    """
+    reasons_by_case: dict[int, list[Reason]] = {}
+    by_id: dict[int, CaseFacts] = {}
+    new_candidates: list[CaseFacts] = []
+    referred_candidates: list[CaseFacts] = []
+    for fact in facts:
+        by_id[fact.case_id] = fact
+        reasons: list[Reason] = []
+        if fact.carried_from:
+            reasons.append(
+                Reason(ReasonKind.CARRIED_FORWARD, f"Not reached at {fact.carried_from}", fact.opened_at)
+            )
+        if (
+            rule.new_cases
+            and fact.accepted_at is not None
+            and window_start <= fact.accepted_at <= until
+            and not fact.listed_in_series
+            and rule.new_cases.admits(fact.risk_rank)
+        ):
+            new_candidates.append(fact)
+        if rule.referred and fact.pending_referrals:
+            referred_candidates.append(fact)
+        if rule.triggers:
+            reasons += [
+                Reason(ReasonKind.TRIGGER, f"{t.kind_label}: {t.reason}", t.raised_at, t.trigger_id)
+                for t in fact.open_triggers
+                if t.raised_at <= until
+            ]
+        if rule.overdue_actions:
+            reasons += [
+                Reason(
+                    ReasonKind.OVERDUE_ACTION,
+                    f"{a.owner}: {a.description} (due {a.due_on:%-d %b %Y})",
+                    a.since,
+                    a.action_id,
+                )
+                for a in fact.overdue_actions
+                if a.due_on < as_of and (fact.last_discussed_on is None or fact.last_discussed_on <= a.due_on)
+            ]
+        if rule.kept_on_agenda and fact.kept_from:
+            reasons.append(Reason(ReasonKind.KEPT, f"Kept on the agenda at {fact.kept_from}", fact.opened_at))
+        if (
+            rule.plan_reviews
+            and fact.plan_review_on is not None
+            and fact.plan_review_on <= as_of
+            and (fact.last_discussed_on is None or fact.last_discussed_on < fact.plan_review_on)
+        ):
+            since = datetime.combine(fact.plan_review_on, datetime.min.time(), tzinfo=window_start.tzinfo)
+            reasons.append(
+                Reason(ReasonKind.PLAN_REVIEW, f"Plan review due {fact.plan_review_on:%-d %b %Y}", since)
+            )
+        if reasons:
+            reasons_by_case[fact.case_id] = reasons
+
+    if rule.new_cases:
+        chosen = _highest(new_candidates, rule.new_cases.limit, lambda f: f.accepted_at)
+        for fact in chosen:
+            reasons_by_case.setdefault(fact.case_id, []).append(
+                Reason(ReasonKind.NEW_CASE, "Accepted at triage since the last meeting", fact.accepted_at)
+            )
+    if rule.referred:
+        chosen = _highest(
+            referred_candidates, rule.referred.limit, lambda f: _earliest_referral(f).referred_at
+        )
+        for fact in chosen:
+            for referral in fact.pending_referrals:
+                reasons_by_case.setdefault(fact.case_id, []).append(
+                    Reason(
+                        ReasonKind.REFERRED,
+                        f"Referred by {referral.from_meeting}",
+                        referral.referred_at,
+                        referral.item_id,
+                    )
+                )
+
+    proposals = []
+    for case_id, reasons in reasons_by_case.items():
+        fact = by_id[case_id]
+        reasons.sort(key=lambda r: (r.since, r.kind))
+        proposals.append(
+            Proposal(
+                case_id=case_id,
+                risk_rank=fact.risk_rank,
+                waiting_since=reasons[0].since,
+                reasons=tuple(reasons),
+            )
+        )
+    proposals.sort(key=lambda p: order_key(p.risk_rank, p.waiting_since, p.case_id))
+    return proposals
+
+
+def _earliest_referral(fact: CaseFacts) -> PendingReferral:
+    return min(fact.pending_referrals, key=lambda r: r.referred_at)
+
+
+def _highest(candidates: list[CaseFacts], limit: int | None, since) -> list[CaseFacts]:
+    ranked = sorted(candidates, key=lambda f: order_key(f.risk_rank, since(f), f.case_id))
+    return ranked if limit is None else ranked[:limit]
+
+
+# -- keeping the stored agenda in step with the rules ----------------------------
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    """An agenda item already saved for the meeting."""
+
+    item_id: int
+    case_id: int
+    automatic: bool  # listed by the rules, not added by the chair
+    removed: bool  # taken off by the chair with a reason: never put back automatically
+    recorded: bool  # anything recorded on it (discussion, shared information, actions)
+
+
+@dataclass(frozen=True)
+class AgendaChanges:
+    add: list[Proposal] = field(default_factory=list)
+    update: list[tuple[int, Proposal]] = field(default_factory=list)  # (item id, fresh reasons)
+    drop: list[int] = field(default_factory=list)  # item ids no longer called for
+
+
+def reconcile(stored: Sequence[StoredItem], proposals: Sequence[Proposal]) -> AgendaChanges:
+    """What to change so the stored agenda matches the rules, without losing anyone's work.
+
+    Never drops an item the chair added, one with anything recorded on it, or
+    one the chair removed (which also stops the rules putting it back).
+    """
+    by_case = {s.case_id: s for s in stored}
+    wanted = {p.case_id: p for p in proposals}
+    changes = AgendaChanges()
+    for proposal in proposals:
+        item = by_case.get(proposal.case_id)
+        if item is None:
+            changes.add.append(proposal)
+        elif not item.removed and not item.recorded:
+            changes.update.append((item.item_id, proposal))
+    for item in stored:
+        if item.case_id not in wanted and item.automatic and not item.removed and not item.recorded:
+            changes.drop.append(item.item_id)
+    return changes
+
+
+# -- when a series meets ------------------------------------------------------
+
+
+def next_meeting_dates(cadence: str, *, first: date, count: int) -> list[date]:
+    """`count` meeting dates from `first` on, following the cadence.
+
+    weekdays: every Monday to Friday (a weekend `first` moves to Monday);
+    weekly / fortnightly: every 7 / 14 days; monthly: the same weekday in the
+    same week of each month as `first` (the 2nd Tuesday, or the last Friday
+    when `first` is in the month's last week); as_needed: just `first`.
+    """
+    if count < 1:
+        return []
+    if cadence == "as_needed":
+        return [first]
+    if cadence == "weekdays":
+        dates, day = [], first
+        while len(dates) < count:
+            if day.weekday() < 5:
+                dates.append(day)
+            day += timedelta(days=1)
+        return dates
+    if cadence in ("weekly", "fortnightly"):
+        step = 7 if cadence == "weekly" else 14
+        return [first + timedelta(days=step * i) for i in range(count)]
+    if cadence == "monthly":
+        week = (first.day - 1) // 7  # 0 = first week of the month
+        last_week = first.day + 7 > calendar.monthrange(first.year, first.month)[1]
+        dates, year, month = [], first.year, first.month
+        while len(dates) < count:
+            dates.append(nth_weekday(year, month, first.weekday(), -1 if last_week else week))
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+        return dates
+    raise ValueError(f"Unknown cadence {cadence!r}")
+
+
+def nth_weekday(year: int, month: int, weekday: int, week: int) -> date:
+    """The weekday (0 = Monday) of the given week of a month (0-based; -1 = the last; week 4 falls back to the last)."""
+    days = calendar.monthrange(year, month)[1]
+    matching = [d for d in range(1, days + 1) if date(year, month, d).weekday() == weekday]
+    if week < 0 or week >= len(matching):
+        return date(year, month, matching[-1])
+    return date(year, month, matching[week])
+
+
+def following_date(cadence: str, last: date) -> date:
+    """The next date after `last` a series meets (the default first date when scheduling)."""
+    if cadence == "as_needed":
+        return last + timedelta(days=1)
+    dates = next_meeting_dates(cadence, first=last, count=2)
+    return dates[1] if dates[0] == last else dates[0]
+
+
+def window_start_for(cadence: str, *, previous_meeting_on: date | None, meeting_date: date) -> date:
+    """The first day whose triage decisions count as "since the last meeting"."""
+    if previous_meeting_on is not None:
+        return previous_meeting_on
+    return meeting_date - timedelta(days=FIRST_MEETING_LOOKBACK_DAYS.get(cadence, 14))

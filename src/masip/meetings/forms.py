@@ -1,0 +1,378 @@
+"""Forms for meetings, actions and plans. They check shape; the services hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from masip.access.models import Category
+from masip.cases.models import RiskRank, StalkerType
+from masip.core.forms import GovukDateField, GovukFormMixin
+from masip.meetings.models import AttendanceStatus, PlanArea
+from masip.partnerships.models import Agency, Cadence
+
+
+def _staff_label(user) -> str:
+    name = user.get_full_name() or user.username
+    return f"{name} ({user.agency})" if user.agency_id else name
+
+
+class PickField(forms.CharField):
+    """A select whose options are a short list, but whose value is checked by the service,
+    so that a value from outside the list gets the service's explanation, not "not a valid choice"."""
+
+    widget = forms.Select
+
+    def __init__(self, *, choices=(), **kwargs):
+        super().__init__(**kwargs)
+        self.choices = list(choices)
+
+
+def _pk(value) -> int | None:
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+class ScheduleForm(GovukFormMixin, forms.Form):
+    series = forms.ModelChoiceField(label="Meeting", queryset=None, empty_label="Select a meeting")
+    first = GovukDateField(
+        label="Date of the first meeting",
+        label_for_errors="Date of the first meeting",
+        allow_future=True,
+        help_text="For example, 2 12 2026",
+    )
+    count = forms.IntegerField(
+        label="How many meetings",
+        min_value=1,
+        max_value=20,
+        initial=1,
+        help_text="Following the meeting's cadence, for example 5 for a week of daily meetings. "
+        "A meeting held as needed is scheduled one at a time",
+    )
+    starts_at = forms.TimeField(
+        label="Start time (optional)",
+        required=False,
+        help_text="For example, 09:30",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+    )
+    location = forms.CharField(label="Where (optional)", max_length=200, required=False)
+    chair = forms.ModelChoiceField(
+        label="Chair (optional)", queryset=None, required=False, empty_label="Not decided"
+    )
+    purpose = forms.CharField(
+        label="Purpose (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="For a one-off meeting such as a complex case consultation: why it is called",
+    )
+
+    def __init__(self, *args, series, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["series"].queryset = series
+        self.fields["series"].label_from_instance = lambda s: f"{s.name} ({s.get_cadence_display().lower()})"
+        self.fields["chair"].queryset = staff
+        self.fields["chair"].label_from_instance = _staff_label
+        self.fields["series"].error_messages["required"] = "Select the meeting to schedule"
+        self.fields["count"].error_messages.update(
+            min_value="Schedule at least 1 meeting",
+            max_value="Schedule at most 20 meetings at a time",
+            invalid="Enter how many meetings as a whole number",
+        )
+        self.fields["starts_at"].error_messages["invalid"] = "Enter the start time like 09:30"
+
+    def clean(self):
+        data = super().clean()
+        series = data.get("series")
+        if series is not None and series.cadence == Cadence.AS_NEEDED and data.get("count", 1) != 1:
+            self.add_error("count", f"{series.name} meets as needed: schedule one meeting at a time")
+        return data
+
+
+class AttendanceForm(GovukFormMixin, forms.Form):
+    """One choice per member of staff (present, apologies, or not expected) and an optional guest."""
+
+    guest_name = forms.CharField(label="Name", max_length=200, required=False)
+    guest_role = forms.CharField(label="Role (optional)", max_length=200, required=False)
+    guest_agency = forms.ModelChoiceField(
+        label="Agency", queryset=None, required=False, empty_label="Select an agency"
+    )
+    guest_status = forms.ChoiceField(
+        label="Attendance",
+        choices=AttendanceStatus.choices,
+        initial="present",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    remove_guests = forms.MultipleChoiceField(
+        label="Remove guests", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    STAFF_CHOICES = [("present", "Present"), ("apologies", "Apologies"), ("", "Not expected")]
+
+    def __init__(self, *args, staff, agencies, guests, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = list(staff)
+        for user in self.staff:
+            self.fields[f"staff_{user.pk}"] = forms.ChoiceField(
+                label=_staff_label(user),
+                choices=self.STAFF_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=current.get(user.pk, ""),
+            )
+        self.fields["guest_agency"].queryset = agencies
+        self.fields["remove_guests"].choices = [(str(g.pk), f"{g.name} ({g.agency})") for g in guests]
+
+    def staff_fields(self):
+        return [self[f"staff_{u.pk}"] for u in self.staff]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("guest_name", "").strip() and not data.get("guest_agency"):
+            self.add_error("guest_agency", "Select the guest's agency")
+        if data.get("guest_agency") and not data.get("guest_name", "").strip():
+            self.add_error("guest_name", "Enter the guest's name")
+        return data
+
+    def staff_statuses(self) -> dict[int, str]:
+        return {u.pk: self.cleaned_data.get(f"staff_{u.pk}") or "" for u in self.staff}
+
+
+class ShareForm(GovukFormMixin, forms.Form):
+    source_agency = PickField(label="Shared by")
+    category = forms.ChoiceField(
+        label="Category",
+        choices=[("", "Select a category"), *Category.choices],
+        help_text="Decides who may read it later: only agencies that need to know this category, "
+        "under an information sharing agreement",
+    )
+    title = forms.CharField(label="Summary line", max_length=200)
+    body = forms.CharField(label="What the agency shared", max_length=10000, widget=forms.Textarea)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_agency"].choices = [("", "Select an agency")] + [
+            (str(a.pk), str(a)) for a in agencies
+        ]
+        self.fields["source_agency"].error_messages["required"] = "Select the agency that shared it"
+        self.fields["category"].error_messages["required"] = "Select the category of the information"
+
+    def clean_source_agency(self):
+        agency = Agency.objects.filter(pk=_pk(self.cleaned_data["source_agency"])).first()
+        if agency is None:
+            raise ValidationError("Select the agency that shared it")
+        return agency
+
+
+RISK_CHOICES = [("", "No change agreed")] + [(str(v), label) for v, label in RiskRank.choices if v]
+TYPE_CHOICES = [("", "No change agreed"), *StalkerType.choices]
+
+
+class DiscussionForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    discussion = forms.CharField(
+        label="Discussion",
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="Everyone in the partnership who can see the case can read this. Record what an agency shared "
+        "under its category above, not here",
+    )
+    agreed_risk_rank = forms.TypedChoiceField(
+        label="Agreed risk level", choices=RISK_CHOICES, required=False, coerce=int, empty_value=None
+    )
+    agreed_stalker_type = forms.ChoiceField(label="Agreed stalker type", choices=TYPE_CHOICES, required=False)
+    next_steps = forms.CharField(label="Next steps", max_length=5000, required=False, widget=forms.Textarea)
+    keep_on_agenda = forms.BooleanField(label="Keep on the agenda for the next meeting", required=False)
+    refer_to = forms.ModelChoiceField(
+        label="Refer to another meeting (optional)", queryset=None, required=False, empty_label="No referral"
+    )
+
+    def __init__(self, *args, series, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["refer_to"].queryset = series
+        self.fields["refer_to"].label_from_instance = lambda s: s.name
+
+
+class ActionForm(GovukFormMixin, forms.Form):
+    description = forms.CharField(label="What needs to be done", max_length=2000, widget=forms.Textarea)
+    owner_agency = PickField(label="Agency responsible")
+    owner_user = PickField(label="Person responsible (optional)", required=False)
+    due_on = GovukDateField(
+        label="Due date", label_for_errors="Due date", allow_future=True, help_text="For example, 12 12 2026"
+    )
+
+    def __init__(self, *args, agencies, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].choices = [("", "Select an agency")] + [
+            (str(a.pk), str(a)) for a in agencies
+        ]
+        self.fields["owner_user"].choices = [("", "Anyone in the agency")] + [
+            (str(u.pk), _staff_label(u)) for u in staff
+        ]
+        self.fields["owner_agency"].error_messages["required"] = "Select the agency responsible"
+        self.fields["due_on"].error_messages["required"] = "Enter the due date"
+
+    def clean_owner_agency(self):
+        agency = Agency.objects.filter(pk=_pk(self.cleaned_data["owner_agency"])).first()
+        if agency is None:
+            raise ValidationError("Select the agency responsible")
+        return agency
+
+    def clean_owner_user(self):
+        from masip.accounts.models import User
+
+        value = self.cleaned_data.get("owner_user")
+        if not value:
+            return None
+        user = User.objects.select_related("agency").filter(pk=_pk(value)).first()
+        if user is None:
+            raise ValidationError("Select the person responsible, or leave it to anyone in the agency")
+        return user
+
+
+class ActionUpdateForm(GovukFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="What has happened?",
+        widget=forms.RadioSelect,
+        choices=[("done", "It has been done"), ("cancelled", "It is no longer needed: cancel it")],
+    )
+    completed_on = GovukDateField(
+        label="Date it was done", label_for_errors="Date it was done", required=False
+    )
+    completion_note = forms.CharField(
+        label="What was done (optional)", max_length=5000, required=False, widget=forms.Textarea
+    )
+    cancel_reason = forms.CharField(
+        label="Why it is no longer needed", max_length=5000, required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].error_messages["required"] = (
+            "Select whether the action was done or is cancelled"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("outcome") == "done"
+            and not data.get("completed_on")
+            and "completed_on" not in self.errors
+        ):
+            self.add_error("completed_on", "Enter the date it was done")
+        if data.get("outcome") == "cancelled" and not (data.get("cancel_reason") or "").strip():
+            self.add_error("cancel_reason", "Enter why the action is no longer needed")
+        return data
+
+
+class ItemAddForm(GovukFormMixin, forms.Form):
+    case_reference = forms.CharField(
+        label="Case reference", max_length=20, help_text="For example, LON-C00012"
+    )
+    reason = forms.CharField(
+        label="Why should the meeting discuss it?", max_length=2000, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.fields["case_reference"].error_messages["required"] = "Enter the case reference"
+        self.fields["reason"].error_messages["required"] = "Enter why the meeting should discuss the case"
+
+    def clean_case_reference(self):
+        from masip.cases.models import Case
+
+        reference = self.cleaned_data["case_reference"].strip().upper()
+        case = Case.objects.filter(partnership=self.partnership, reference=reference).first()
+        if case is None:
+            raise ValidationError(f"There is no case {reference} in {self.partnership}")
+        return case
+
+
+class ReasonForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(label="Why take it off the agenda?", max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Enter why the case is being taken off the agenda"
+
+
+class StrategyForm(GovukFormMixin, forms.Form):
+    area = forms.ChoiceField(
+        label="Area", choices=[("", "Select an area"), *PlanArea.choices], required=False
+    )
+    description = forms.CharField(
+        label="What will be done", max_length=5000, required=False, widget=forms.Textarea
+    )
+    owner_agency = PickField(label="Agency responsible", required=False)
+    review_on = GovukDateField(
+        label="Review by", label_for_errors="Review date", allow_future=True, required=False
+    )
+
+    def __init__(self, *args, agencies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].choices = [("", "Select an agency")] + [
+            (str(a.pk), str(a)) for a in agencies
+        ]
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(
+            [
+                data.get("area"),
+                (data.get("description") or "").strip(),
+                data.get("owner_agency"),
+                data.get("review_on"),
+            ]
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.is_blank():
+            return data
+        if not data.get("area"):
+            self.add_error("area", "Select the area of the plan this strategy belongs to")
+        if not (data.get("description") or "").strip():
+            self.add_error("description", "Enter what will be done")
+        agency = Agency.objects.filter(pk=_pk(data.get("owner_agency"))).first()
+        if agency is None:
+            self.add_error("owner_agency", "Select the agency responsible")
+        else:
+            data["owner_agency"] = agency
+        if not data.get("review_on") and "review_on" not in self.errors:
+            self.add_error("review_on", "Enter the review date")
+        return data
+
+
+class PlanForm(GovukFormMixin, forms.Form):
+    aim = forms.CharField(
+        label="Aim of the plan",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="What the plan is for, in a sentence or two",
+    )
+    responds_to = forms.ModelChoiceField(
+        label="Responds to the assessment (optional)",
+        queryset=None,
+        required=False,
+        empty_label="No assessment",
+    )
+    change_reason = forms.CharField(
+        label="Why is the plan changing?", max_length=2000, required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, assessments, first_version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responds_to"].queryset = assessments
+        self.fields["responds_to"].label_from_instance = lambda a: (
+            f"{a.instrument_name}, signed off {a.signed_off_at:%-d %b %Y}"
+            + (f": {a.level_label}" if a.level_label else "")
+        )
+        if first_version:
+            self.fields["change_reason"].label = "Why is the plan being made? (optional)"
+
+
+StrategyFormSet = forms.formset_factory(StrategyForm, extra=0, max_num=40, validate_max=True)

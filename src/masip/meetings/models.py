@@ -1,0 +1,364 @@
+"""Multi-agency meetings, the actions they share out, and each case's risk management plan.
+
+A meeting belongs to one of the partnership's meeting series (its operating
+model says which series it holds, how often and who is expected). Its agenda
+is built from the series' rule (meetings.agenda); the record of each case's
+discussion - what each agency shared, the decisions, the actions - hangs off
+the agenda item. A closed meeting's record no longer changes.
+
+Information shared at a meeting is stored as sharing.InformationEntry rows
+pointing at the agenda item, each with its category and source agency, so the
+same access policy governs who sees it here, on the case page and in minutes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from masip.cases.models import RiskRank, StalkerType
+from masip.meetings.action_rules import ReminderKind
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    IN_PROGRESS = "in_progress", "In progress"
+    CLOSED = "closed", "Closed"
+
+
+class Meeting(models.Model):
+    audit_type = "meeting"
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.PROTECT, related_name="meetings"
+    )
+    series = models.ForeignKey(
+        "partnerships.MeetingSeries", on_delete=models.PROTECT, related_name="meetings"
+    )
+    title = models.CharField(max_length=200)
+    held_on = models.DateField()
+    starts_at = models.TimeField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    purpose = models.TextField(blank=True, help_text="For a one-off meeting: why it is called.")
+    status = models.CharField(max_length=16, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    agenda_built_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-starts_at", "-id"]
+        indexes = [
+            models.Index(fields=["partnership", "held_on"], name="meeting_lap_date"),
+            models.Index(fields=["series", "held_on"], name="meeting_series_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.held_on:%-d %b %Y}"
+
+    @property
+    def reference(self) -> str:
+        return f"MTG-{self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == MeetingStatus.CLOSED
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Apologies"
+
+
+class Attendance(models.Model):
+    """Who came, from which agency - a member of staff, or a named guest (e.g. a CPS lawyer)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=200, blank=True, help_text="For someone without an account.")
+    role_title = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=AttendanceStatus.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["meeting", "agency__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(user__isnull=False), name="uniq_attendance_user"
+            ),
+            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(name=""), name="attendance_named"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.agency}) - {self.get_status_display()}"
+
+    @property
+    def display_name(self) -> str:
+        return str(self.user) if self.user_id else self.name
+
+
+class ItemSource(models.TextChoices):
+    AUTOMATIC = "auto", "Listed by the series' agenda rule"
+    ADDED = "added", "Added by the chair"
+
+
+class AgendaItem(models.Model):
+    """A case on a meeting's agenda, and the record of its discussion."""
+
+    audit_type = "agenda_item"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=8, choices=ItemSource.choices, default=ItemSource.AUTOMATIC)
+    reasons = models.JSONField(
+        default=list, blank=True, help_text="Why the case is on the agenda (agenda.Reason)."
+    )
+    risk_rank_at_listing = models.PositiveSmallIntegerField(
+        choices=RiskRank.choices, default=RiskRank.NOT_ASSESSED
+    )
+    waiting_since = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_reason = models.TextField(blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.TextField(blank=True)
+    # The record of the discussion and the decisions.
+    discussion = models.TextField(blank=True)
+    agreed_risk_rank = models.PositiveSmallIntegerField(choices=RiskRank.choices, null=True, blank=True)
+    agreed_stalker_type = models.CharField(max_length=32, choices=StalkerType.choices, blank=True)
+    next_steps = models.TextField(blank=True)
+    keep_on_agenda = models.BooleanField(default=False)
+    refer_to = models.ForeignKey(
+        "partnerships.MeetingSeries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Take the case to another of the partnership's meetings (e.g. the clinic).",
+    )
+    discussed_at = models.DateTimeField(null=True, blank=True)
+    discussed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Optimistic lock: a record saved from an older copy of the form is refused.
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="uniq_agenda_case")]
+        indexes = [
+            models.Index(fields=["case", "discussed_at"], name="agenda_case_discussed"),
+            models.Index(fields=["refer_to", "meeting"], name="agenda_referrals"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.case_id} at meeting {self.meeting_id}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def is_discussed(self) -> bool:
+        return self.discussed_at is not None
+
+    @property
+    def reason_labels(self) -> list[str]:
+        """Why the case is on the agenda, in short words (one of each kind)."""
+        from masip.meetings.agenda import REASON_LABELS
+
+        labels: list[str] = []
+        for reason in self.reasons:
+            label = REASON_LABELS.get(reason.get("kind"), "")
+            if label and label not in labels:
+                labels.append(label)
+        return labels
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CaseAction(models.Model):
+    """Something an agency has agreed to do on a case, by a date.
+
+    Named CaseAction because `Action` is the access policy's list of what a
+    user may do (access.policy.Action).
+    """
+
+    audit_type = "action"
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="actions")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    description = models.TextField()
+    owner_agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="+")
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_actions",
+    )
+    due_on = models.DateField()
+    status = models.CharField(max_length=16, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    completed_on = models.DateField(null=True, blank=True)
+    completion_note = models.TextField(blank=True)
+    cancel_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["partnership", "status", "due_on"], name="action_lap_status_due"),
+            models.Index(fields=["owner_agency", "status", "due_on"], name="action_agency_status_due"),
+            models.Index(fields=["case", "status"], name="action_case_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_on__isnull=False), name="action_done_has_date"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""), name="action_cancel_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action {self.pk} on case {self.case_id}"
+
+    @property
+    def reference(self) -> str:
+        return f"ACT-{self.pk}"
+
+    @property
+    def owner_label(self) -> str:
+        return f"{self.owner_agency} ({self.owner_user})" if self.owner_user_id else str(self.owner_agency)
+
+    def is_overdue_on(self, day) -> bool:
+        from masip.meetings.action_rules import is_overdue
+
+        return is_overdue(self.status, self.due_on, today=day)
+
+
+class ActionReminder(models.Model):
+    """A reminder sent: at most one of each kind per action and due date, so the sender is safe to rerun."""
+
+    action = models.ForeignKey(CaseAction, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=[(k.value, k.value) for k in ReminderKind])
+    due_on = models.DateField(help_text="The due date the reminder was about.")
+    sent_at = models.DateTimeField(default=timezone.now)
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "kind", "due_on"], name="uniq_action_reminder"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for action {self.action_id}"
+
+
+class PlanArea(models.TextChoices):
+    """The four strands of a stalking risk management plan (as in the SRP's management guidance)."""
+
+    MONITORING = "monitoring", "Monitoring"
+    SUPERVISION = "supervision", "Supervision and control"
+    TREATMENT = "treatment", "Treatment and intervention"
+    VICTIM_SAFETY = "victim_safety", "Victim safety planning"
+
+
+PLAN_AREA_ORDER = {area.value: index for index, area in enumerate(PlanArea)}
+
+
+class RiskManagementPlan(models.Model):
+    """One version of a case's risk management (safeguarding) plan. The newest is current.
+
+    A new version is a new row: earlier versions stay, each saying why it
+    changed. Exactly one version per case is current (database constraint).
+    """
+
+    audit_type = "risk_plan"
+
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="risk_plans")
+    version = models.PositiveIntegerField()
+    is_current = models.BooleanField(default=True)
+    aim = models.TextField(blank=True, help_text="What the plan is for, in a sentence or two.")
+    change_reason = models.TextField(help_text="Why this version was made.")
+    responds_to = models.ForeignKey(
+        "assessments.Assessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The risk assessment this plan responds to.",
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The meeting discussion that agreed it, if any.",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="uniq_plan_version"),
+            models.UniqueConstraint(fields=["case"], condition=Q(is_current=True), name="uniq_current_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk management plan v{self.version} for case {self.case_id}"
+
+    @property
+    def reference(self) -> str:
+        return f"RMP-{self.case_id}-v{self.version}"
+
+
+class PlanStrategy(models.Model):
+    plan = models.ForeignKey(RiskManagementPlan, on_delete=models.CASCADE, related_name="strategies")
+    area = models.CharField(max_length=16, choices=PlanArea.choices)
+    description = models.TextField()
+    owner_agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="+")
+    review_on = models.DateField()
+
+    class Meta:
+        ordering = ["plan", "area", "id"]
+        indexes = [models.Index(fields=["review_on"], name="strategy_review")]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()} strategy of plan {self.plan_id}"

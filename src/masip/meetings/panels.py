@@ -1,0 +1,25 @@
+"""The case page's meetings panel: the current risk management plan, open actions
+and the next meeting the case is on (a fixed number of queries)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from masip.cases.panels import register
+from masip.meetings import selectors
+
+
+@register(order=20)
+def meetings_panel(case: Any, user: Any):
+    today = timezone.localdate()
+    plan = selectors.current_plan(case)
+    return "meetings/_case_panel.html", {
+        "case": case,
+        "plan": plan,
+        "plan_areas": selectors.strategies_by_area(plan),
+        "open_actions": selectors.case_open_actions(case),
+        "next_item": selectors.next_meeting_for_case(case, today=today),
+        "today": today,
+    }

@@ -1,0 +1,1051 @@
+"""Every change to meetings, actions and risk management plans goes through these functions.
+
+Each is one transaction that checks, changes and logs together. A refusal
+raises before anything is written: ValidationError for input the rules do not
+allow (with a message that says how to put it right), PermissionDenied for a
+user whose role does not allow it, MeetingClosed for any change to a closed
+meeting. Changes to an open meeting lock its row first, so closing a meeting
+and recording on it cannot interleave.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+
+from masip.access import policy
+from masip.access.models import Category
+from masip.audit.models import Operation
+from masip.audit.services import log_changes, log_event
+from masip.cases.models import Case, ReviewTrigger, RiskRank, StalkerType
+from masip.meetings import action_rules, agenda, selectors
+from masip.meetings.models import (
+    ActionReminder,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    CaseAction,
+    ItemSource,
+    Meeting,
+    MeetingStatus,
+    PlanArea,
+    PlanStrategy,
+    RiskManagementPlan,
+)
+from masip.partnerships.models import Agency, Cadence, MeetingSeries, Partnership
+from masip.sharing.models import InformationEntry
+
+logger = logging.getLogger(__name__)
+
+MAX_MEETINGS_AT_ONCE = 20
+
+
+class MeetingClosed(ValidationError):
+    """A change to a meeting whose record is closed."""
+
+
+def _closed_message(meeting: Meeting) -> str:
+    when = (
+        timezone.localtime(meeting.closed_at).strftime("%-d %B %Y at %H:%M")
+        if meeting.closed_at
+        else "earlier"
+    )
+    who = f" by {meeting.closed_by}" if meeting.closed_by_id else ""
+    return f"This meeting was closed on {when}{who}. Its record can no longer be changed."
+
+
+def _lock_open(meeting: Meeting) -> Meeting:
+    locked = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("series", "partnership", "closed_by")
+        .get(pk=meeting.pk)
+    )
+    if locked.is_closed:
+        raise MeetingClosed(_closed_message(locked))
+    return locked
+
+
+def _require_casework(user: Any, partnership: Partnership | int) -> None:
+    if not policy.does_casework_in(user, partnership):
+        raise PermissionDenied("You are not a member of this partnership's unit.")
+
+
+def _require_chair(user: Any, meeting: Meeting) -> None:
+    if not selectors.may_chair(user, meeting):
+        raise PermissionDenied("Only the chair, a triage lead or the unit manager may do this.")
+
+
+def _mark_started(meeting: Meeting, now: datetime) -> None:
+    if meeting.status == MeetingStatus.SCHEDULED:
+        meeting.status, meeting.started_at = MeetingStatus.IN_PROGRESS, now
+        meeting.save(update_fields=["status", "started_at"])
+
+
+def _rule(series: MeetingSeries) -> agenda.AgendaRule:
+    try:
+        return agenda.AgendaRule.from_json(series.agenda_rule)
+    except agenda.AgendaRuleError as exc:
+        raise ValidationError(
+            f"{series.name}: {exc} Ask your unit manager to correct it in Admin, Meeting series."
+        ) from exc
+
+
+def _is_partner(partnership: Partnership, agency: Agency) -> bool:
+    return partnership.partner_agencies.filter(agency=agency).exists()
+
+
+# -- scheduling and the agenda -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    created: list[Meeting]
+    skipped: list[date]
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    partnership: Partnership,
+    series: MeetingSeries,
+    acting_user: Any,
+    first: date,
+    count: int = 1,
+    starts_at: time | None = None,
+    location: str = "",
+    chair: Any = None,
+    purpose: str = "",
+    now: datetime | None = None,
+) -> ScheduleResult:
+    """Schedule `count` meetings of a series from `first`, following its cadence, and build their agendas.
+
+    Dates that already have a meeting of the series are skipped, so scheduling
+    the same weeks twice creates nothing new. A series that meets as needed
+    (complex case consultations) is scheduled one meeting at a time.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if not selectors.may_schedule(acting_user, partnership):
+        raise PermissionDenied("Only the unit manager, a triage lead or business support schedule meetings.")
+    if series.pk not in {s.pk for s in selectors.current_series(partnership, on=today)}:
+        raise ValidationError({"series": f"Select one of {partnership}'s current meeting series."})
+    errors: dict[str, str] = {}
+    if first < today:
+        errors["first"] = "The date of the first meeting must be today or in the future"
+    if series.cadence == Cadence.AS_NEEDED and count != 1:
+        errors["count"] = f"{series.name} meets as needed: schedule one meeting at a time"
+    elif not 1 <= count <= MAX_MEETINGS_AT_ONCE:
+        errors["count"] = f"Schedule between 1 and {MAX_MEETINGS_AT_ONCE} meetings at a time"
+    if chair is not None and not policy.does_casework_in(chair, partnership):
+        errors["chair"] = "The chair must be a member of this partnership's unit"
+    if errors:
+        raise ValidationError(errors)
+    _rule(series)  # refuse now, clearly, rather than on every agenda
+    dates = agenda.next_meeting_dates(series.cadence, first=first, count=count)
+    taken = (
+        set()
+        if series.cadence == Cadence.AS_NEEDED
+        else set(Meeting.objects.filter(series=series, held_on__in=dates).values_list("held_on", flat=True))
+    )
+    created = []
+    for day in dates:
+        if day in taken:
+            continue
+        created.append(
+            Meeting.objects.create(
+                partnership=partnership,
+                series=series,
+                title=series.name,
+                held_on=day,
+                starts_at=starts_at,
+                location=location[:200],
+                chair=chair,
+                purpose=purpose,
+                created_by=acting_user,
+                created_at=now,
+            )
+        )
+    if created:
+        log_event(
+            actor=acting_user,
+            operation=Operation.COLLECTION,
+            action="meeting.schedule",
+            partnership=partnership,
+            subjects=created,
+            details={"series": series.name, "dates": [m.held_on.isoformat() for m in created]},
+        )
+    for meeting in created:
+        meeting_build_agenda(meeting=meeting, acting_user=acting_user, now=now)
+    return ScheduleResult(created=created, skipped=sorted(taken))
+
+
+@transaction.atomic
+def meeting_build_agenda(
+    *, meeting: Meeting, acting_user: Any, now: datetime | None = None
+) -> agenda.AgendaChanges:
+    """Bring the meeting's agenda in step with its series' rule (meetings.agenda).
+
+    Adds cases the rule now calls for and drops automatic items no longer
+    called for - never one with anything recorded on it, one the chair added,
+    or one the chair removed.
+    """
+    now = now or timezone.now()
+    locked = _lock_open(meeting)
+    _require_casework(acting_user, locked.partnership_id)
+    rule = _rule(locked.series)
+    inputs = selectors.agenda_inputs(locked, rule, now=now)
+    proposals = agenda.build_agenda(
+        rule, inputs.facts, as_of=inputs.as_of, window_start=inputs.window_start, until=inputs.until
+    )
+    items = list(
+        AgendaItem.objects.filter(meeting=locked).annotate(
+            has_information=Exists(InformationEntry.objects.filter(agenda_item=OuterRef("pk"))),
+            has_actions=Exists(CaseAction.objects.filter(agenda_item=OuterRef("pk"))),
+        )
+    )
+    stored = [
+        agenda.StoredItem(
+            item_id=i.pk,
+            case_id=i.case_id,
+            automatic=i.source == ItemSource.AUTOMATIC,
+            removed=i.is_removed,
+            recorded=bool(i.discussed_at or i.discussion.strip() or i.has_information or i.has_actions),
+        )
+        for i in items
+    ]
+    changes = agenda.reconcile(stored, proposals)
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            meeting=locked,
+            case_id=p.case_id,
+            source=ItemSource.AUTOMATIC,
+            reasons=[r.as_json() for r in p.reasons],
+            risk_rank_at_listing=p.risk_rank,
+            waiting_since=p.waiting_since,
+        )
+        for p in changes.add
+    )
+    by_pk = {i.pk: i for i in items}
+    updated = []
+    for pk, proposal in changes.update:
+        item = by_pk[pk]
+        reasons = [r.as_json() for r in proposal.reasons]
+        waiting = proposal.waiting_since
+        if item.source == ItemSource.ADDED:
+            reasons = [r for r in item.reasons if r.get("kind") == agenda.ReasonKind.ADDED] + reasons
+            waiting = min(waiting, item.waiting_since)
+        item.reasons, item.risk_rank_at_listing, item.waiting_since = reasons, proposal.risk_rank, waiting
+        updated.append(item)
+    AgendaItem.objects.bulk_update(updated, ["reasons", "risk_rank_at_listing", "waiting_since"])
+    if changes.drop:
+        AgendaItem.objects.filter(pk__in=changes.drop).delete()
+    _renumber(locked)
+    locked.agenda_built_at = now
+    locked.save(update_fields=["agenda_built_at"])
+    log_event(
+        actor=acting_user,
+        operation=Operation.ALTERATION,
+        action="meeting.agenda_build",
+        partnership=locked.partnership_id,
+        subjects=[locked],
+        details={"added": len(changes.add), "dropped": len(changes.drop), "cases": len(proposals)},
+    )
+    return changes
+
+
+def _renumber(meeting: Meeting) -> None:
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True).only(
+            "pk", "case_id", "risk_rank_at_listing", "waiting_since", "position"
+        )
+    )
+    items.sort(key=lambda i: agenda.order_key(i.risk_rank_at_listing, i.waiting_since, i.case_id))
+    changed = []
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    AgendaItem.objects.bulk_update(changed, ["position"])
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, case: Case, acting_user: Any, reason: str) -> AgendaItem:
+    """The chair puts a case on the agenda, saying why."""
+    locked = _lock_open(meeting)
+    _require_chair(acting_user, locked)
+    if case.partnership_id != locked.partnership_id:
+        raise ValidationError({"case": f"{case.reference} is not a case of {locked.partnership}."})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the case should be discussed"})
+    now = timezone.now()
+    added = agenda.Reason(agenda.ReasonKind.ADDED, f"Added by {acting_user}: {reason}", now).as_json()
+    item = AgendaItem.objects.filter(meeting=locked, case=case).first()
+    if item is not None and not item.is_removed:
+        raise ValidationError({"case": f"{case.reference} is already on this meeting's agenda."})
+    if item is None:
+        item = AgendaItem.objects.create(
+            meeting=locked,
+            case=case,
+            source=ItemSource.ADDED,
+            reasons=[added],
+            risk_rank_at_listing=case.risk_rank,
+            waiting_since=now,
+            added_by=acting_user,
+            added_reason=reason,
+        )
+    else:
+        item.removed_at, item.removed_by, item.removal_reason = None, None, ""
+        item.source, item.added_by, item.added_reason = ItemSource.ADDED, acting_user, reason
+        item.reasons = [added, *item.reasons]
+        item.save(
+            update_fields=[
+                "removed_at",
+                "removed_by",
+                "removal_reason",
+                "source",
+                "added_by",
+                "added_reason",
+                "reasons",
+            ]
+        )
+    _renumber(locked)
+    log_event(
+        actor=acting_user,
+        operation=Operation.ALTERATION,
+        action="meeting.item_add",
+        partnership=locked.partnership_id,
+        subjects=[locked, case],
+        reason=reason,
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, acting_user: Any, reason: str) -> AgendaItem:
+    """The chair takes a case off the agenda, saying why. It is not put back automatically."""
+    locked = _lock_open(item.meeting)
+    _require_chair(acting_user, locked)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the case is being taken off the agenda"})
+    if item.is_removed:
+        raise ValidationError("This case has already been taken off the agenda.")
+    if (
+        item.discussed_at
+        or item.discussion.strip()
+        or InformationEntry.objects.filter(agenda_item=item).exists()
+        or CaseAction.objects.filter(agenda_item=item).exists()
+    ):
+        raise ValidationError(
+            "The meeting has already recorded something on this case, so it stays on the agenda."
+        )
+    item.removed_at, item.removed_by, item.removal_reason = timezone.now(), acting_user, reason
+    item.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    _renumber(locked)
+    log_event(
+        actor=acting_user,
+        operation=Operation.ALTERATION,
+        action="meeting.item_remove",
+        partnership=locked.partnership_id,
+        subjects=[locked, item.case],
+        reason=reason,
+    )
+    return item
+
+
+# -- running the meeting -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuestInput:
+    name: str
+    agency: Agency
+    role_title: str = ""
+    status: str = AttendanceStatus.PRESENT
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    meeting: Meeting,
+    acting_user: Any,
+    staff_statuses: dict[int, str],
+    add_guest: GuestInput | None = None,
+    remove_guest_ids: list[int] | None = None,
+) -> list[Attendance]:
+    """Who is present and who sent apologies: staff by account (their agency is their employer),
+    and guests by name and agency. Staff not listed are recorded as not expected."""
+    locked = _lock_open(meeting)
+    _require_casework(acting_user, locked.partnership_id)
+    staff = {u.pk: u for u in selectors.partnership_staff(locked.partnership)}
+    errors = []
+    for user_id, status in staff_statuses.items():
+        if user_id not in staff:
+            errors.append("Record attendance only for staff of this partnership's unit.")
+        elif status and status not in AttendanceStatus.values:
+            errors.append("Select present or apologies.")
+        elif status and staff[user_id].agency_id is None:
+            errors.append(f"{staff[user_id]} has no agency, so their attendance cannot be attributed.")
+    if add_guest is not None:
+        if not add_guest.name.strip():
+            errors.append("Enter the guest's name")
+        if not _is_partner(locked.partnership, add_guest.agency):
+            errors.append(f"{add_guest.agency} is not a partner agency of {locked.partnership}.")
+        if add_guest.status not in AttendanceStatus.values:
+            errors.append("Select whether the guest is present or sent apologies")
+    if errors:
+        raise ValidationError(sorted(set(errors)))
+    Attendance.objects.filter(meeting=locked, user__isnull=False).delete()
+    if remove_guest_ids:
+        Attendance.objects.filter(meeting=locked, user__isnull=True, pk__in=remove_guest_ids).delete()
+    rows = [
+        Attendance(
+            meeting=locked,
+            user=staff[user_id],
+            agency_id=staff[user_id].agency_id,
+            status=status,
+            role_title="",
+            recorded_by=acting_user,
+        )
+        for user_id, status in sorted(staff_statuses.items())
+        if status
+    ]
+    if add_guest is not None:
+        rows.append(
+            Attendance(
+                meeting=locked,
+                name=add_guest.name.strip()[:200],
+                agency=add_guest.agency,
+                role_title=add_guest.role_title.strip()[:200],
+                status=add_guest.status,
+                recorded_by=acting_user,
+            )
+        )
+    Attendance.objects.bulk_create(rows)
+    _mark_started(locked, timezone.now())
+    present = sum(1 for r in rows if r.status == AttendanceStatus.PRESENT)
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="meeting.attendance",
+        partnership=locked.partnership_id,
+        subjects=[locked],
+        details={"present": present, "recorded": len(rows)},
+    )
+    return rows
+
+
+def _open_item(item: AgendaItem) -> tuple[Meeting, AgendaItem]:
+    meeting = _lock_open(item.meeting)
+    fresh = AgendaItem.objects.select_for_update(of=("self",)).select_related("case").get(pk=item.pk)
+    if fresh.is_removed:
+        raise ValidationError("This case was taken off the agenda; put it back before recording on it.")
+    return meeting, fresh
+
+
+@transaction.atomic
+def item_share_information(
+    *, item: AgendaItem, acting_user: Any, source_agency: Agency, category: str, title: str, body: str
+) -> InformationEntry:
+    """Record what one agency shared about the case at the meeting, in a category.
+
+    Stored as an InformationEntry of the case, so the access policy decides
+    who later sees it - on the meeting page, the case page and in minutes.
+    """
+    meeting, item = _open_item(item)
+    _require_casework(acting_user, meeting.partnership_id)
+    errors: dict[str, str] = {}
+    if not _is_partner(meeting.partnership, source_agency):
+        errors["source_agency"] = f"{source_agency} is not a partner agency of {meeting.partnership}."
+    if category not in Category.values:
+        errors["category"] = "Select the category of the information"
+    if not title.strip():
+        errors["title"] = "Enter a summary line"
+    if not body.strip():
+        errors["body"] = "Enter what the agency shared"
+    if errors:
+        raise ValidationError(errors)
+    entry = InformationEntry.objects.create(
+        partnership=meeting.partnership,
+        case=item.case,
+        category=category,
+        source_agency=source_agency,
+        title=title.strip()[:200],
+        body=body.strip(),
+        recorded_by=acting_user,
+        agenda_item=item,
+    )
+    _mark_started(meeting, entry.recorded_at)
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="information.record",
+        partnership=meeting.partnership_id,
+        subjects=[item.case, entry, meeting],
+        details={"category": category, "source_agency": str(source_agency), "at_meeting": meeting.pk},
+    )
+    return entry
+
+
+@dataclass(frozen=True)
+class DiscussionInput:
+    discussion: str = ""
+    agreed_risk_rank: int | None = None
+    agreed_stalker_type: str = ""
+    next_steps: str = ""
+    keep_on_agenda: bool = False
+    refer_to: MeetingSeries | None = None
+
+
+@transaction.atomic
+def item_record_discussion(
+    *, item: AgendaItem, acting_user: Any, expected_version: int, record: DiscussionInput
+) -> AgendaItem:
+    """Record the discussion of a case and the meeting's decisions.
+
+    An agreed risk level or stalker type becomes the case's current one
+    (through cases.services.case_set_risk). Re-review triggers that put the
+    case on this agenda are resolved: the case has been reviewed.
+    """
+    from masip.cases.services import case_set_risk
+
+    meeting, item = _open_item(item)
+    _require_casework(acting_user, meeting.partnership_id)
+    if item.version != expected_version:
+        raise ValidationError(
+            "Someone else saved this case's record while you were editing it. Your changes were not saved: "
+            "open the case again to see theirs, then add yours."
+        )
+    errors: dict[str, str] = {}
+    if record.agreed_risk_rank is not None and record.agreed_risk_rank not in (
+        RiskRank.LOW,
+        RiskRank.MODERATE,
+        RiskRank.HIGH,
+    ):
+        errors["agreed_risk_rank"] = "Select an agreed risk level"
+    if record.agreed_stalker_type and record.agreed_stalker_type not in StalkerType.values:
+        errors["agreed_stalker_type"] = "Select an agreed stalker type"
+    if record.refer_to is not None:
+        current = {s.pk for s in selectors.current_series(meeting.partnership)}
+        if record.refer_to.pk not in current:
+            errors["refer_to"] = f"Select one of {meeting.partnership}'s meetings"
+        elif record.refer_to.pk == meeting.series_id:
+            errors["refer_to"] = "To bring it back to this series, tick keep on the agenda instead"
+    if not (
+        record.discussion.strip()
+        or record.next_steps.strip()
+        or record.agreed_risk_rank
+        or record.agreed_stalker_type
+        or record.keep_on_agenda
+        or record.refer_to
+    ):
+        errors["discussion"] = "Enter the discussion or record a decision"
+    if errors:
+        raise ValidationError(errors)
+    fields = [
+        "discussion",
+        "agreed_risk_rank",
+        "agreed_stalker_type",
+        "next_steps",
+        "keep_on_agenda",
+        "refer_to",
+    ]
+    before = {f: _plain(getattr(item, f)) for f in fields}
+    now = timezone.now()
+    item.discussion, item.next_steps = record.discussion.strip(), record.next_steps.strip()
+    item.agreed_risk_rank, item.agreed_stalker_type = record.agreed_risk_rank, record.agreed_stalker_type
+    item.keep_on_agenda, item.refer_to = record.keep_on_agenda, record.refer_to
+    item.discussed_at = item.discussed_at or now
+    item.discussed_by = item.discussed_by or acting_user
+    item.version += 1
+    item.save(update_fields=[*fields, "discussed_at", "discussed_by", "version"])
+    log_changes(
+        actor=acting_user,
+        action="meeting.item_record",
+        record=item,
+        partnership=meeting.partnership_id,
+        before=before,
+        after={f: _plain(getattr(item, f)) for f in fields},
+        extra_subjects=[item.case, meeting],
+    )
+    case = Case.objects.select_for_update().get(pk=item.case_id)
+    rank_changed = record.agreed_risk_rank is not None and record.agreed_risk_rank != case.risk_rank
+    type_changed = bool(record.agreed_stalker_type) and record.agreed_stalker_type != case.stalker_type
+    if rank_changed or type_changed:
+        source = f"Agreed at {meeting}"
+        case_set_risk(
+            case=case,
+            acting_user=acting_user,
+            rank=record.agreed_risk_rank if rank_changed else case.risk_rank,
+            label=f"{RiskRank(record.agreed_risk_rank).label} (agreed at meeting)"
+            if rank_changed
+            else case.risk_label,
+            source=source if rank_changed else case.risk_source,
+            stalker_type=record.agreed_stalker_type if type_changed else None,
+        )
+    trigger_ids = [
+        r.get("ref") for r in item.reasons if r.get("kind") == agenda.ReasonKind.TRIGGER and r.get("ref")
+    ]
+    if trigger_ids:
+        resolved = ReviewTrigger.objects.filter(
+            pk__in=trigger_ids, case_id=item.case_id, resolved_at__isnull=True
+        ).update(resolved_at=now)
+        if resolved:
+            log_event(
+                actor=acting_user,
+                operation=Operation.ALTERATION,
+                action="case.triggers_resolved",
+                partnership=meeting.partnership_id,
+                subjects=[item.case, meeting],
+                reason=f"Discussed at {meeting}",
+                details={"triggers": resolved},
+            )
+    _mark_started(meeting, now)
+    return item
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, MeetingSeries):
+        return value.name
+    return "" if value is None else value
+
+
+@transaction.atomic
+def meeting_close(*, meeting: Meeting, acting_user: Any) -> Meeting:
+    """Close the meeting: from now on its record is read-only and its minutes can go out.
+    Cases not reached are carried forward to the series' next meeting."""
+    locked = _lock_open(meeting)
+    _require_chair(acting_user, locked)
+    now = timezone.now()
+    locked.status, locked.closed_at, locked.closed_by = MeetingStatus.CLOSED, now, acting_user
+    locked.started_at = locked.started_at or now
+    locked.save(update_fields=["status", "closed_at", "closed_by", "started_at"])
+    items = AgendaItem.objects.filter(meeting=locked, removed_at__isnull=True)
+    log_event(
+        actor=acting_user,
+        operation=Operation.ALTERATION,
+        action="meeting.close",
+        partnership=locked.partnership_id,
+        subjects=[locked],
+        details={
+            "discussed": items.filter(discussed_at__isnull=False).count(),
+            "not_reached": items.filter(discussed_at__isnull=True).count(),
+        },
+    )
+    return locked
+
+
+# -- actions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_create(
+    *,
+    case: Case,
+    acting_user: Any,
+    description: str,
+    owner_agency: Agency,
+    due_on: date,
+    owner_user: Any = None,
+    item: AgendaItem | None = None,
+) -> CaseAction:
+    """An agency takes on an action for a case, by a date; at a meeting, or from the case page."""
+    _require_casework(acting_user, case.partnership_id)
+    meeting = None
+    if item is not None:
+        meeting, item = _open_item(item)
+        if item.case_id != case.pk:
+            raise ValidationError("The action must be for the case under discussion.")
+    errors: dict[str, str] = {}
+    description = description.strip()
+    if not description:
+        errors["description"] = "Enter what needs to be done"
+    elif len(description) > 2000:
+        errors["description"] = "What needs to be done must be 2000 characters or fewer"
+    try:
+        action_rules.check_due_date(due_on, today=timezone.localdate())
+    except action_rules.ActionRuleError as exc:
+        errors["due_on"] = str(exc)
+    if not _is_partner(case.partnership, owner_agency):
+        errors["owner_agency"] = (
+            f"{owner_agency} is not a partner agency of {case.partnership}, so it cannot own an action."
+        )
+    elif owner_user is not None:
+        if not policy.does_casework_in(owner_user, case.partnership_id):
+            errors["owner_user"] = f"{owner_user} is not a member of {case.partnership}'s unit."
+        elif owner_user.agency_id != owner_agency.pk:
+            errors["owner_user"] = (
+                f"{owner_user} does not work for {owner_agency}: choose someone from that agency."
+            )
+    if errors:
+        raise ValidationError(errors)
+    action = CaseAction.objects.create(
+        partnership_id=case.partnership_id,
+        case=case,
+        meeting=meeting,
+        agenda_item=item,
+        description=description,
+        owner_agency=owner_agency,
+        owner_user=owner_user,
+        due_on=due_on,
+        created_by=acting_user,
+    )
+    if meeting is not None:
+        _mark_started(meeting, action.created_at)
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="action.create",
+        partnership=case.partnership_id,
+        subjects=[case, action] + ([meeting] if meeting else []),
+        details={"owner_agency": str(owner_agency), "due_on": due_on.isoformat()},
+    )
+    return action
+
+
+def _lock_action(action: CaseAction, acting_user: Any) -> CaseAction:
+    locked = (
+        CaseAction.objects.select_for_update(of=("self",))
+        .select_related("partnership", "case")
+        .get(pk=action.pk)
+    )
+    if not selectors.may_update_action(acting_user, locked):
+        raise PermissionDenied(
+            f"Only staff of {action.owner_agency}, the owner, whoever agreed it, or the chair may update this action."
+        )
+    return locked
+
+
+_ACTION_FIELDS = ["status", "completed_on", "completion_note", "cancel_reason"]
+
+
+@transaction.atomic
+def action_complete(
+    *, action: CaseAction, acting_user: Any, completed_on: date | None, note: str = ""
+) -> CaseAction:
+    locked = _lock_action(action, acting_user)
+    try:
+        action_rules.check_transition(locked.status, ActionStatus.DONE)
+    except action_rules.ActionRuleError as exc:
+        raise ValidationError(str(exc)) from exc
+    try:
+        action_rules.check_completion(
+            completed_on=completed_on,
+            created_on=timezone.localdate(locked.created_at),
+            today=timezone.localdate(),
+        )
+    except action_rules.ActionRuleError as exc:
+        raise ValidationError({"completed_on": str(exc)}) from exc
+    before = {f: getattr(locked, f) for f in _ACTION_FIELDS}
+    locked.status, locked.completed_on, locked.completion_note = ActionStatus.DONE, completed_on, note.strip()
+    locked.closed_by, locked.closed_at = acting_user, timezone.now()
+    locked.save(update_fields=[*_ACTION_FIELDS, "closed_by", "closed_at"])
+    log_changes(
+        actor=acting_user,
+        action="action.complete",
+        record=locked,
+        partnership=locked.partnership_id,
+        before=before,
+        after={f: getattr(locked, f) for f in _ACTION_FIELDS},
+        extra_subjects=[locked.case],
+    )
+    return locked
+
+
+@transaction.atomic
+def action_cancel(*, action: CaseAction, acting_user: Any, reason: str) -> CaseAction:
+    locked = _lock_action(action, acting_user)
+    if not reason.strip():
+        raise ValidationError({"cancel_reason": "Enter why the action is cancelled"})
+    try:
+        action_rules.check_transition(locked.status, ActionStatus.CANCELLED)
+    except action_rules.ActionRuleError as exc:
+        raise ValidationError(str(exc)) from exc
+    before = {f: getattr(locked, f) for f in _ACTION_FIELDS}
+    locked.status, locked.cancel_reason = ActionStatus.CANCELLED, reason.strip()
+    locked.closed_by, locked.closed_at = acting_user, timezone.now()
+    locked.save(update_fields=[*_ACTION_FIELDS, "closed_by", "closed_at"])
+    log_changes(
+        actor=acting_user,
+        action="action.cancel",
+        record=locked,
+        partnership=locked.partnership_id,
+        before=before,
+        after={f: getattr(locked, f) for f in _ACTION_FIELDS},
+        reason=reason.strip(),
+        extra_subjects=[locked.case],
+    )
+    return locked
+
+
+@dataclass
+class ReminderReport:
+    sent: int = 0
+    already_sent: int = 0
+    no_recipient: int = 0
+    failed: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+def action_send_reminders(*, today: date | None = None, base_url: str = "") -> ReminderReport:
+    """Email owners about actions due soon and actions overdue. Safe to run twice (or at once):
+    each reminder is claimed by a row with a unique key before its email is sent.
+
+    The email names the case reference, the owning agency and the due date,
+    not what the action says: email leaves the system, so it carries as little
+    personal data as will get the owner to sign in.
+    """
+    from django.urls import reverse
+
+    today = today or timezone.localdate()
+    report = ReminderReport()
+    horizon = today + _days(action_rules.REMIND_DAYS_BEFORE)
+    actions = list(
+        CaseAction.objects.filter(status=ActionStatus.OPEN, due_on__lte=horizon)
+        .select_related("case", "owner_agency", "owner_user", "meeting")
+        .order_by("due_on", "id")
+    )
+    sent_before = set(
+        ActionReminder.objects.filter(action__in=actions).values_list("action_id", "kind", "due_on")
+    )
+    recipients = _agency_recipients({(a.partnership_id, a.owner_agency_id) for a in actions})
+    for action in actions:
+        kind = action_rules.reminder_due(action.status, action.due_on, today=today)
+        if kind is None:
+            continue
+        if (action.pk, kind.value, action.due_on) in sent_before:
+            report.already_sent += 1
+            continue
+        if action.owner_user_id and action.owner_user.is_active and action.owner_user.email:
+            to = [action.owner_user.email]
+        else:
+            to = recipients.get((action.partnership_id, action.owner_agency_id), [])
+        if not to:
+            report.no_recipient += 1
+            continue
+        url = base_url.rstrip("/") + reverse("meetings:action_update", args=[action.pk])
+        subject, body = _reminder_text(action, kind, url)
+        try:
+            with transaction.atomic():
+                ActionReminder.objects.create(
+                    action=action, kind=kind, due_on=action.due_on, recipients=", ".join(to)
+                )
+                # Sent inside the claim's transaction: if sending fails the claim is rolled
+                # back and the next run tries again (at worst a duplicate, never a silent miss).
+                send_mail(subject, body, None, to)
+        except IntegrityError:
+            report.already_sent += 1  # another run claimed it a moment ago
+        except Exception:  # noqa: BLE001 - one failed email must not stop the others
+            logger.exception("Could not send the %s reminder for action %s", kind, action.pk)
+            report.failed += 1
+        else:
+            report.sent += 1
+            report.by_kind[kind.value] = report.by_kind.get(kind.value, 0) + 1
+    return report
+
+
+def _days(n: int):
+    from datetime import timedelta
+
+    return timedelta(days=n)
+
+
+def _agency_recipients(keys: set[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+    from masip.partnerships.models import CASEWORK_ROLES, Membership
+
+    if not keys:
+        return {}
+    partnership_ids = {p for p, _ in keys}
+    agency_ids = {a for _, a in keys}
+    found: dict[tuple[int, int], list[str]] = {}
+    for partnership_id, agency_id, email in (
+        Membership.objects.filter(
+            partnership_id__in=partnership_ids,
+            user__agency_id__in=agency_ids,
+            is_active=True,
+            role__in=CASEWORK_ROLES,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("partnership_id", "user__agency_id", "user__email")
+        .order_by("user__email")
+    ):
+        if (partnership_id, agency_id) in keys:
+            found.setdefault((partnership_id, agency_id), []).append(email)
+    return found
+
+
+def _reminder_text(action: CaseAction, kind: action_rules.ReminderKind, url: str) -> tuple[str, str]:
+    due = f"{action.due_on:%-d %B %Y}"
+    where = f", agreed at {action.meeting}" if action.meeting_id else ""
+    if kind == action_rules.ReminderKind.OVERDUE:
+        subject = f"Overdue action on case {action.case.reference}"
+        opening = f"An action owned by {action.owner_agency} on case {action.case.reference}{where} was due on {due} and is still open."
+    else:
+        subject = f"Action due {due} on case {action.case.reference}"
+        opening = f"An action owned by {action.owner_agency} on case {action.case.reference}{where} is due on {due}."
+    body = (
+        f"{opening}\n\nSign in to read it and record when it is done: {url}\n\n"
+        "This email does not say what the action is. Do not reply with case details."
+    )
+    return subject, body
+
+
+# -- risk management plans -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StrategyInput:
+    area: str
+    description: str
+    owner_agency: Agency
+    review_on: date
+
+
+@transaction.atomic
+def plan_create_version(
+    *,
+    case: Case,
+    acting_user: Any,
+    strategies: list[StrategyInput],
+    change_reason: str,
+    aim: str = "",
+    responds_to: Any = None,
+    agenda_item: AgendaItem | None = None,
+) -> RiskManagementPlan:
+    """A new version of the case's risk management plan becomes current; the earlier one stays as history."""
+    _require_casework(acting_user, case.partnership_id)
+    locked_case = Case.objects.select_for_update().select_related("partnership").get(pk=case.pk)
+    current = RiskManagementPlan.objects.filter(case=locked_case, is_current=True).first()
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+
+    def error(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not strategies:
+        error("strategies", "Add at least one strategy")
+    partners = set(locked_case.partnership.partner_agencies.values_list("agency_id", flat=True))
+    for number, strategy in enumerate(strategies, start=1):
+        if strategy.area not in PlanArea.values:
+            error("strategies", f"Strategy {number}: select the area it belongs to")
+        if not strategy.description.strip():
+            error("strategies", f"Strategy {number}: enter what will be done")
+        if strategy.owner_agency.pk not in partners:
+            error(
+                "strategies",
+                f"Strategy {number}: {strategy.owner_agency} is not a partner agency of {locked_case.partnership}",
+            )
+        if strategy.review_on < today:
+            error("strategies", f"Strategy {number}: the review date must be today or in the future")
+    change_reason = change_reason.strip()
+    if current is not None and not change_reason:
+        error("change_reason", "Enter why the plan is changing")
+    if responds_to is not None and responds_to.case_id != locked_case.pk:
+        error("responds_to", "Select an assessment of this case")
+    if errors:
+        raise ValidationError(errors)
+    version = (RiskManagementPlan.objects.filter(case=locked_case).aggregate(v=Max("version"))["v"] or 0) + 1
+    if current is not None:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    plan = RiskManagementPlan.objects.create(
+        partnership_id=locked_case.partnership_id,
+        case=locked_case,
+        version=version,
+        aim=aim.strip(),
+        change_reason=change_reason or "First plan for the case",
+        responds_to=responds_to,
+        agenda_item=agenda_item,
+        created_by=acting_user,
+    )
+    PlanStrategy.objects.bulk_create(
+        PlanStrategy(
+            plan=plan,
+            area=s.area,
+            description=s.description.strip(),
+            owner_agency=s.owner_agency,
+            review_on=s.review_on,
+        )
+        for s in strategies
+    )
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="plan.version",
+        partnership=locked_case.partnership_id,
+        subjects=[locked_case, plan],
+        reason=plan.change_reason,
+        details={"version": version, "strategies": len(strategies)},
+    )
+    return plan
+
+
+# -- minutes -------------------------------------------------------------------------
+
+
+def minutes_export(*, meeting: Meeting, acting_user: Any, recipient: Agency) -> bytes:
+    """The minutes as a PDF for one partner agency, leaving out what it may not see; logged as a disclosure.
+
+    Rendered before the log is written (slow work outside the transaction);
+    nothing is handed over unless the disclosure was logged.
+    """
+    from masip.meetings.minutes import build_minutes, minutes_pdf
+
+    _require_casework(acting_user, meeting.partnership_id)
+    meeting = Meeting.objects.select_related("partnership", "series", "chair").get(pk=meeting.pk)
+    if not meeting.is_closed:
+        raise ValidationError("Minutes go to partner agencies once the meeting is closed.")
+    if not _is_partner(meeting.partnership, recipient):
+        raise ValidationError({"recipient": f"{recipient} is not a partner agency of {meeting.partnership}."})
+    minutes = build_minutes(meeting, reader=acting_user, recipient=recipient)
+    content = minutes_pdf(minutes)
+    with transaction.atomic():
+        log_event(
+            actor=acting_user,
+            operation=Operation.DISCLOSURE,
+            action="meeting.minutes_export",
+            partnership=meeting.partnership_id,
+            subjects=[meeting, *[m.item.case for m in minutes.items]],
+            recipient=str(recipient),
+            reason=f"Minutes of {meeting} for {recipient}",
+            details={
+                "format": "pdf",
+                "cases": len(minutes.items),
+                "entries_shared": sum(len(m.shared) for m in minutes.items),
+            },
+        )
+    return content
+
+
+# -- retention -------------------------------------------------------------------------
+
+ANONYMISED = "(anonymised)"
+
+
+def case_anonymise_meeting_records(*, case: Case) -> dict[str, int]:
+    """Blank the free text about a case in meeting records, keeping the figures (dates, agencies,
+    statuses, decisions) - for anonymisation at retention review (cases.retention).
+
+    Information shared at meetings is an InformationEntry of the case, which
+    anonymisation already deletes. The caller holds the transaction and logs.
+    """
+    items = AgendaItem.objects.filter(case=case).update(
+        discussion=ANONYMISED, next_steps="", reasons=[], added_reason="", removal_reason=""
+    )
+    actions = CaseAction.objects.filter(case=case).update(description=ANONYMISED, completion_note="")
+    CaseAction.objects.filter(case=case, status=ActionStatus.CANCELLED).update(cancel_reason=ANONYMISED)
+    plans = RiskManagementPlan.objects.filter(case=case).update(aim="", change_reason=ANONYMISED)
+    PlanStrategy.objects.filter(plan__case=case).update(description=ANONYMISED)
+    return {"agenda_items": items, "actions": actions, "plans": plans}

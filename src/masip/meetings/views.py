@@ -1,0 +1,920 @@
+"""Pages for meetings, actions and plans. Thin: check access, call a selector or service, render.
+
+The meeting page is built to be run on a laptop on a projector: the agenda
+on the left, the case under discussion on the right. Moving between cases and
+saving what is shared, decided and agreed swap only the case panel (htmx);
+every form also works as an ordinary post without JavaScript.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from masip.access import policy
+from masip.access.policy import Action, requires
+from masip.audit.services import log_consultation
+from masip.cases.access import reason_for_access
+from masip.cases.models import CasePartyRole
+from masip.cases.selectors import case_get
+from masip.meetings import agenda, forms, selectors, services
+from masip.meetings.minutes import build_minutes, recipient_choices
+from masip.meetings.models import ActionStatus, AttendanceStatus, PlanArea
+from masip.partnerships.models import MeetingSeries
+
+ITEM_ANCHOR = "#current-item"
+
+
+def _int(value) -> int | None:
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _refused(request, meeting, message: str, *, item=None):
+    """A change refused because the meeting is closed: nothing was saved, and the page says why."""
+    if request.htmx and item is not None:
+        meeting.refresh_from_db()  # closed since it was read: show the record read-only
+        context = _item_context(request, meeting, item)
+        context["refusal"] = message
+        return render(request, "meetings/_item.html", context)
+    request.audit_not_personal = True
+    return render(request, "meetings/refused.html", {"meeting": meeting, "message": message}, status=409)
+
+
+# -- meetings ------------------------------------------------------------------
+
+
+@requires(Action.MEETING_VIEW)
+def meeting_list(request, slug: str):
+    partnership = policy.partnership_for(request.user, slug)
+    request.partnership, request.nav = partnership, "meetings"
+    series = selectors.current_series(partnership)
+    series_id = _int(request.GET.get("series"))
+    if series_id not in {s.pk for s in series}:
+        series_id = None
+    upcoming = list(
+        selectors.meeting_list(request.user, partnership, upcoming=True, series_id=series_id)[:60]
+    )
+    past = Paginator(
+        selectors.meeting_list(request.user, partnership, upcoming=False, series_id=series_id), 25
+    ).get_page(request.GET.get("page"))
+    request.audit_not_personal = True  # meeting titles, dates and counts only
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "partnership": partnership,
+            "series": series,
+            "series_id": series_id,
+            "upcoming": upcoming,
+            "page": past,
+            "today": timezone.localdate(),
+            "may_schedule": selectors.may_schedule(request.user, partnership),
+            "rules": [
+                (s, agenda.AgendaRule.from_json(s.agenda_rule).describe() if _rule_ok(s) else None)
+                for s in series
+            ],
+        },
+    )
+
+
+def _rule_ok(series) -> bool:
+    try:
+        agenda.AgendaRule.from_json(series.agenda_rule)
+    except agenda.AgendaRuleError:
+        return False
+    return True
+
+
+@requires(Action.MEETING_CHAIR)
+def meeting_schedule(request, slug: str):
+    partnership = policy.partnership_for(request.user, slug)
+    if not selectors.may_schedule(request.user, partnership):
+        raise PermissionDenied("Only the unit manager, a triage lead or business support schedule meetings.")
+    request.partnership, request.nav = partnership, "meetings"
+    model = partnership.operating_model_on()
+    series_qs = model.meeting_series.all() if model else MeetingSeries.objects.none()
+    initial = {"first": timezone.localdate()}
+    if _int(request.GET.get("series")):
+        initial["series"] = _int(request.GET.get("series"))
+    form = forms.ScheduleForm(
+        request.POST or None,
+        initial=initial,
+        series=series_qs,
+        staff=selectors.partnership_staff(partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.meeting_schedule(
+                partnership=partnership,
+                series=data["series"],
+                acting_user=request.user,
+                first=data["first"],
+                count=data["count"],
+                starts_at=data.get("starts_at"),
+                location=data.get("location", ""),
+                chair=data.get("chair"),
+                purpose=data.get("purpose", ""),
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            if result.created:
+                dates = ", ".join(f"{m.held_on:%-d %b}" for m in result.created)
+                messages.success(request, f"{data['series'].name} scheduled: {dates}")
+            if result.skipped:
+                messages.info(
+                    request,
+                    "Already scheduled, so not added again: "
+                    + ", ".join(f"{d:%-d %b}" for d in result.skipped),
+                )
+            if len(result.created) == 1:
+                return redirect("meetings:detail", result.created[0].pk)
+            return redirect("meetings:list", partnership.slug)
+    request.audit_not_personal = True
+    return render(request, "meetings/schedule.html", {"partnership": partnership, "form": form})
+
+
+def _live_items(items):
+    return [i for i in items if not i.is_removed]
+
+
+def _item_context(
+    request, meeting, item, *, share_form=None, discussion_form=None, action_form=None, items=None
+):
+    """Everything the case panel shows, in a fixed number of queries."""
+    user = request.user
+    closed = meeting.is_closed
+    parties = list(item.case.parties.all())
+    agencies = list(selectors.partner_agencies(meeting.partnership))
+    series = selectors.current_series(meeting.partnership)
+    other_series = [s for s in series if s.pk != meeting.series_id]
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "case": item.case,
+        "suspects": [p for p in parties if p.role == CasePartyRole.SUSPECT],
+        "victims": [p for p in parties if p.role == CasePartyRole.VICTIM],
+        "shared": selectors.item_information(user, item),
+        "actions": selectors.item_actions(item),
+        "closed": closed,
+        "can_chair": selectors.may_chair(user, meeting),
+        "today": timezone.localdate(),
+    }
+    if items is not None:
+        live = _live_items(items)
+        ids = [i.pk for i in live]
+        if item.pk in ids:
+            index = ids.index(item.pk)
+            context["previous_item"] = live[index - 1] if index > 0 else None
+            context["next_item"] = live[index + 1] if index + 1 < len(live) else None
+            context["item_number"], context["item_total"] = index + 1, len(live)
+    if not closed and not item.is_removed:
+        context["share_form"] = share_form or forms.ShareForm(
+            agencies=agencies, initial={"source_agency": str(user.agency_id or "")}, prefix="share"
+        )
+        context["discussion_form"] = discussion_form or forms.DiscussionForm(
+            series=_series_qs(other_series),
+            initial={
+                "version": item.version,
+                "discussion": item.discussion,
+                "agreed_risk_rank": "" if item.agreed_risk_rank is None else str(item.agreed_risk_rank),
+                "agreed_stalker_type": item.agreed_stalker_type,
+                "next_steps": item.next_steps,
+                "keep_on_agenda": item.keep_on_agenda,
+                "refer_to": item.refer_to_id,
+            },
+            prefix="record",
+        )
+        context["action_form"] = action_form or forms.ActionForm(
+            agencies=agencies, staff=selectors.partnership_staff(meeting.partnership), prefix="action"
+        )
+    return context
+
+
+def _series_qs(series_list):
+    return MeetingSeries.objects.filter(pk__in=[s.pk for s in series_list]).order_by("name")
+
+
+def _meeting_page(request, meeting, item=None, *, status=200, **item_forms):
+    items = selectors.agenda_items(meeting)
+    live = _live_items(items)
+    if item is None and live:
+        item = next((i for i in live if not i.is_discussed), live[0])
+        item = selectors.item_get(meeting, item.pk)
+    attendance = selectors.attendance(meeting)
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "live_items": live,
+        "removed_items": [i for i in items if i.is_removed],
+        "attendance": attendance,
+        "present_count": sum(1 for a in attendance if a.status == AttendanceStatus.PRESENT),
+        "apologies_count": sum(1 for a in attendance if a.status == AttendanceStatus.APOLOGIES),
+        "can_chair": selectors.may_chair(request.user, meeting),
+        "rule_lines": agenda.AgendaRule.from_json(meeting.series.agenda_rule).describe()
+        if _rule_ok(meeting.series)
+        else [],
+        "current": item,
+    }
+    if item is not None:
+        context.update(_item_context(request, meeting, item, items=items, **item_forms))
+    if request.method == "GET":
+        _log_meeting_view(request, meeting, items)
+    return render(request, "meetings/meeting_detail.html", context, status=status)
+
+
+def _log_meeting_view(request, meeting, items_or_item) -> None:
+    if isinstance(items_or_item, list):
+        cases = [i.case for i in items_or_item]
+    else:
+        cases = [items_or_item.case]
+    people = [c.suspect for c in cases if c.suspect_id]
+    log_consultation(
+        request,
+        action="meeting.view",
+        partnership=meeting.partnership,
+        subjects=[meeting, *cases, *people],
+        reason=f"Multi-agency meeting: {meeting}",
+    )
+
+
+@requires(Action.MEETING_VIEW)
+def meeting_detail(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    item = None
+    item_pk = _int(request.GET.get("item"))
+    if item_pk:
+        item = selectors.item_get(meeting, item_pk)
+    return _meeting_page(request, meeting, item)
+
+
+@requires(Action.MEETING_VIEW)
+def meeting_item(request, pk: int, item_pk: int):
+    """One case of the agenda: the panel alone for htmx, else the whole meeting page."""
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    item = selectors.item_get(meeting, item_pk)
+    if not request.htmx:
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"?item={item.pk}{ITEM_ANCHOR}")
+    items = selectors.agenda_items(meeting)
+    context = _item_context(request, meeting, item, items=items)
+    context.update({"items": items, "live_items": _live_items(items), "current": item, "oob": True})
+    log_consultation(
+        request,
+        action="meeting.view",
+        partnership=meeting.partnership,
+        subjects=[meeting, item.case, *[p.person for p in item.case.parties.all()]],
+        reason=f"Multi-agency meeting: {meeting}",
+    )
+    return render(request, "meetings/_item.html", context)
+
+
+def _after_item_change(request, meeting, item, message: str, **item_forms):
+    """The response to a save on a case: the refreshed panel for htmx, else back to the meeting."""
+    failed = any(f is not None and f.errors for f in item_forms.values())
+    if request.htmx:
+        meeting.refresh_from_db()
+        item = selectors.item_get(meeting, item.pk)
+        items = selectors.agenda_items(meeting)
+        context = _item_context(request, meeting, item, items=items, **item_forms)
+        context.update({"items": items, "live_items": _live_items(items), "current": item, "oob": True})
+        if not failed:
+            context["saved"] = message
+        return render(request, "meetings/_item.html", context)
+    if failed:
+        return _meeting_page(request, meeting, selectors.item_get(meeting, item.pk), **item_forms)
+    messages.success(request, message)
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"?item={item.pk}{ITEM_ANCHOR}")
+
+
+@requires(Action.MEETING_RECORD)
+@require_POST
+def item_share(request, pk: int, item_pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    item = selectors.item_get(meeting, item_pk)
+    form = forms.ShareForm(
+        request.POST, agencies=selectors.partner_agencies(meeting.partnership), prefix="share"
+    )
+    message = ""
+    if form.is_valid():
+        try:
+            entry = services.item_share_information(
+                item=item,
+                acting_user=request.user,
+                source_agency=form.cleaned_data["source_agency"],
+                category=form.cleaned_data["category"],
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except services.MeetingClosed as exc:
+            return _refused(request, meeting, exc.messages[0], item=item)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            message = f"Recorded what {entry.source_agency} shared"
+            from masip.access.sharing import sharing_view
+
+            if not sharing_view(request.user, meeting.partnership).can_see(
+                entry.category, entry.source_agency_id
+            ):
+                message += (
+                    f". {entry.get_category_display()} information from {entry.source_agency} is not shown to your "
+                    "agency, so it does not appear below"
+                )
+            form = None
+    return _after_item_change(request, meeting, item, message, share_form=form)
+
+
+@requires(Action.MEETING_RECORD)
+@require_POST
+def item_record(request, pk: int, item_pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    item = selectors.item_get(meeting, item_pk)
+    others = [s for s in selectors.current_series(meeting.partnership) if s.pk != meeting.series_id]
+    form = forms.DiscussionForm(request.POST, series=_series_qs(others), prefix="record")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.item_record_discussion(
+                item=item,
+                acting_user=request.user,
+                expected_version=data["version"],
+                record=services.DiscussionInput(
+                    discussion=data.get("discussion", ""),
+                    agreed_risk_rank=data.get("agreed_risk_rank"),
+                    agreed_stalker_type=data.get("agreed_stalker_type", ""),
+                    next_steps=data.get("next_steps", ""),
+                    keep_on_agenda=data.get("keep_on_agenda", False),
+                    refer_to=data.get("refer_to"),
+                ),
+            )
+        except services.MeetingClosed as exc:
+            return _refused(request, meeting, exc.messages[0], item=item)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            form = None
+    return _after_item_change(
+        request, meeting, item, f"Discussion of {item.case.reference} saved", discussion_form=form
+    )
+
+
+@requires(Action.MEETING_RECORD)
+@require_POST
+def item_action(request, pk: int, item_pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    item = selectors.item_get(meeting, item_pk)
+    form = forms.ActionForm(
+        request.POST,
+        agencies=selectors.partner_agencies(meeting.partnership),
+        staff=selectors.partnership_staff(meeting.partnership),
+        prefix="action",
+    )
+    message = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.action_create(
+                case=item.case,
+                acting_user=request.user,
+                description=data["description"],
+                owner_agency=data["owner_agency"],
+                owner_user=data.get("owner_user"),
+                due_on=data["due_on"],
+                item=item,
+            )
+        except services.MeetingClosed as exc:
+            return _refused(request, meeting, exc.messages[0], item=item)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            message = f"Action added for {action.owner_agency}, due {action.due_on:%-d %b %Y}"
+            form = None
+    return _after_item_change(request, meeting, item, message, action_form=form)
+
+
+@requires(Action.MEETING_RECORD)
+def attendance(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    records = selectors.attendance(meeting)
+    staff = list(selectors.partnership_staff(meeting.partnership))
+    guests = [r for r in records if r.user_id is None]
+    current = {r.user_id: r.status for r in records if r.user_id}
+    if not records:
+        # First time: expect staff of the agencies the series expects.
+        expected = set(meeting.series.expected_agency_kinds)
+        current = {u.pk: "present" for u in staff if u.agency_id and u.agency.kind in expected}
+    form = forms.AttendanceForm(
+        request.POST or None,
+        staff=staff,
+        agencies=selectors.partner_agencies(meeting.partnership),
+        guests=guests,
+        current=current,
+    )
+    if meeting.is_closed and request.method == "POST":
+        return _refused(request, meeting, services._closed_message(meeting))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        guest = None
+        if data.get("guest_name", "").strip():
+            guest = services.GuestInput(
+                name=data["guest_name"],
+                agency=data["guest_agency"],
+                role_title=data.get("guest_role", ""),
+                status=data.get("guest_status") or "present",
+            )
+        try:
+            services.attendance_record(
+                meeting=meeting,
+                acting_user=request.user,
+                staff_statuses=form.staff_statuses(),
+                add_guest=guest,
+                remove_guest_ids=[_int(g) for g in data.get("remove_guests", []) if _int(g)],
+            )
+        except services.MeetingClosed as exc:
+            return _refused(request, meeting, exc.messages[0])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Attendance recorded")
+            return redirect("meetings:detail", meeting.pk)
+    request.audit_not_personal = True  # staff of the unit, not the people in its cases
+    return render(
+        request,
+        "meetings/attendance.html",
+        {"meeting": meeting, "form": form, "guests": guests, "closed": meeting.is_closed, "records": records},
+    )
+
+
+@requires(Action.MEETING_CHAIR)
+def item_add(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    if not selectors.may_chair(request.user, meeting):
+        raise PermissionDenied("Only the chair, a triage lead or the unit manager change the agenda.")
+    if meeting.is_closed:
+        return _refused(request, meeting, services._closed_message(meeting))
+    form = forms.ItemAddForm(request.POST or None, partnership=meeting.partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.agenda_item_add(
+                meeting=meeting,
+                case=form.cleaned_data["case_reference"],
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.MeetingClosed as exc:
+            return _refused(request, meeting, exc.messages[0])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "case" in exc.error_dict:
+                form.add_error("case_reference", exc.message_dict["case"][0])
+            else:
+                _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{item.case.reference} added to the agenda")
+            return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"?item={item.pk}{ITEM_ANCHOR}")
+    request.audit_not_personal = True
+    return render(request, "meetings/item_add.html", {"meeting": meeting, "form": form})
+
+
+@requires(Action.MEETING_CHAIR)
+def item_remove(request, pk: int, item_pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    item = selectors.item_get(meeting, item_pk)
+    if not selectors.may_chair(request.user, meeting):
+        raise PermissionDenied("Only the chair, a triage lead or the unit manager change the agenda.")
+    if meeting.is_closed:
+        return _refused(request, meeting, services._closed_message(meeting))
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_remove(
+                item=item, acting_user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.MeetingClosed as exc:
+            return _refused(request, meeting, exc.messages[0])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"{item.case.reference} taken off the agenda")
+            return redirect("meetings:detail", meeting.pk)
+    log_consultation(
+        request,
+        action="meeting.view",
+        partnership=meeting.partnership,
+        subjects=[meeting, item.case, *([item.case.suspect] if item.case.suspect_id else [])],
+    )
+    return render(request, "meetings/item_remove.html", {"meeting": meeting, "item": item, "form": form})
+
+
+@requires(Action.MEETING_CHAIR)
+@require_POST
+def agenda_refresh(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    if not selectors.may_chair(request.user, meeting):
+        raise PermissionDenied("Only the chair, a triage lead or the unit manager change the agenda.")
+    try:
+        changes = services.meeting_build_agenda(meeting=meeting, acting_user=request.user)
+    except services.MeetingClosed as exc:
+        return _refused(request, meeting, exc.messages[0])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Agenda brought up to date: {len(changes.add)} case{'s' if len(changes.add) != 1 else ''} added, "
+            f"{len(changes.drop)} no longer due taken off",
+        )
+    return redirect("meetings:detail", meeting.pk)
+
+
+@requires(Action.MEETING_CHAIR)
+def meeting_close(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    if not selectors.may_chair(request.user, meeting):
+        raise PermissionDenied("Only the chair, a triage lead or the unit manager close a meeting.")
+    if meeting.is_closed:
+        return _refused(request, meeting, services._closed_message(meeting))
+    if request.method == "POST":
+        try:
+            services.meeting_close(meeting=meeting, acting_user=request.user)
+        except services.MeetingClosed as exc:
+            return _refused(request, meeting, exc.messages[0])
+        messages.success(request, "Meeting closed. Its record can no longer be changed")
+        return redirect("meetings:minutes", meeting.pk)
+    items = _live_items(selectors.agenda_items(meeting))
+    not_reached = [i for i in items if not i.is_discussed]
+    log_consultation(
+        request,
+        action="meeting.view",
+        partnership=meeting.partnership,
+        subjects=[meeting, *[i.case for i in not_reached]],
+    )
+    return render(
+        request,
+        "meetings/close.html",
+        {
+            "meeting": meeting,
+            "discussed": len(items) - len(not_reached),
+            "not_reached": not_reached,
+            "attendance_recorded": meeting.attendance.exists(),
+        },
+    )
+
+
+@requires(Action.MEETING_VIEW)
+def minutes(request, pk: int):
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    record = build_minutes(meeting, reader=request.user)
+    log_consultation(
+        request,
+        action="meeting.minutes",
+        partnership=meeting.partnership,
+        subjects=[meeting, *[m.item.case for m in record.items]],
+        reason=f"Minutes of {meeting}",
+    )
+    return render(
+        request,
+        "meetings/minutes.html",
+        {
+            "meeting": meeting,
+            "minutes": record,
+            "recipients": recipient_choices(meeting),
+        },
+    )
+
+
+@requires(Action.MINUTES_EXPORT)
+def minutes_pdf(request, pk: int):
+    """The minutes for one recipient agency, as a PDF: a disclosure, logged with the recipient."""
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    recipient = next((a for a in recipient_choices(meeting) if a.pk == _int(request.GET.get("for"))), None)
+    if recipient is None:
+        messages.error(request, "Select the agency the minutes are for")
+        return redirect("meetings:minutes", meeting.pk)
+    try:
+        content = services.minutes_export(meeting=meeting, acting_user=request.user, recipient=recipient)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("meetings:minutes", meeting.pk)
+    request.audit_logged = True  # logged as a disclosure by the service
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = (
+        f"minutes-{meeting.held_on:%Y-%m-%d}-{meeting.pk}-for-{recipient.short_name or recipient.pk}.pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename.replace(" ", "-")}"'
+    return response
+
+
+# -- actions -------------------------------------------------------------------
+
+
+@requires(Action.ACTION_VIEW)
+def action_list(request, slug: str):
+    partnership = policy.partnership_for(request.user, slug)
+    request.partnership, request.nav = partnership, "actions"
+    view = request.GET.get("view", "agency")
+    if view not in selectors.ACTION_VIEWS:
+        view = "agency"
+    status = request.GET.get("status", "")
+    if status not in ActionStatus.values:
+        status = ""
+    agencies = list(selectors.partner_agencies(partnership))
+    agency_id = _int(request.GET.get("agency"))
+    if agency_id not in {a.pk for a in agencies}:
+        agency_id = None
+    sort = request.GET.get("sort", "due")
+    if sort not in selectors.ACTION_SORTS:
+        sort = "due"
+    case_reference = request.GET.get("case", "").replace("\x00", "").strip()[:20]  # PostgreSQL refuses NUL
+    queryset = selectors.action_list(
+        request.user,
+        partnership,
+        view=view,
+        status=status,
+        agency_id=agency_id,
+        case_reference=case_reference,
+        sort=sort,
+    )
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    log_consultation(
+        request, action="action.list", partnership=partnership, subjects=[a.case for a in page.object_list]
+    )
+    query = request.GET.copy()
+    for key in ("page", "sort"):
+        query.pop(key, None)
+    labels = {
+        "due": "due date",
+        "-due": "due date, latest first",
+        "case": "case",
+        "agency": "agency",
+        "status": "status",
+        "-created": "newest first",
+    }
+    columns = [
+        {"key": "case", "label": "Case", "active": sort == "case"},
+        {"key": "", "label": "Action", "active": False},
+        {"key": "agency", "label": "Responsible", "active": sort == "agency"},
+        {
+            "key": "-due" if sort == "due" else "due",
+            "label": "Due",
+            "active": sort in ("due", "-due"),
+            "descending": sort == "-due",
+        },
+        {"key": "status", "label": "Status", "active": sort == "status"},
+        {"key": "", "label": "", "hidden": "Update", "active": False},
+    ]
+    return render(
+        request,
+        "meetings/action_list.html",
+        {
+            "partnership": partnership,
+            "page": page,
+            "view": view,
+            "views": selectors.ACTION_VIEWS,
+            "status": status,
+            "statuses": ActionStatus.choices,
+            "agencies": agencies,
+            "agency_id": agency_id,
+            "sort": sort,
+            "case_reference": case_reference,
+            "today": timezone.localdate(),
+            "base_query": query.urlencode(),
+            "view_label": selectors.ACTION_VIEWS[view],
+            "sort_label": labels[sort],
+            "columns": columns,
+            "rows": [(a, selectors.may_update_action(request.user, a)) for a in page.object_list],
+        },
+    )
+
+
+@requires(Action.ACTION_EDIT)
+def action_update(request, pk: int):
+    action = selectors.action_get(request.user, pk)
+    request.partnership, request.nav = action.partnership, "actions"
+    if not selectors.may_update_action(request.user, action):
+        raise PermissionDenied(
+            f"Only staff of {action.owner_agency}, the owner, whoever agreed it, or the chair may update this action."
+        )
+    form = forms.ActionUpdateForm(request.POST or None, initial={"completed_on": timezone.localdate()})
+    if request.method == "POST" and action.status != ActionStatus.OPEN:
+        form.is_valid()
+        form.add_error(
+            None, f"This action is already {action.get_status_display().lower()}; it cannot change again."
+        )
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["outcome"] == "done":
+                services.action_complete(
+                    action=action,
+                    acting_user=request.user,
+                    completed_on=data["completed_on"],
+                    note=data.get("completion_note", ""),
+                )
+                messages.success(request, "Action marked as done")
+            else:
+                services.action_cancel(
+                    action=action, acting_user=request.user, reason=data.get("cancel_reason", "")
+                )
+                messages.success(request, "Action cancelled")
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect(reverse("meetings:actions", args=[action.partnership.slug]) + "?view=agency")
+    log_consultation(
+        request,
+        action="action.view",
+        partnership=action.partnership,
+        subjects=[action, action.case, *([action.case.suspect] if action.case.suspect_id else [])],
+    )
+    return render(
+        request,
+        "meetings/action_update.html",
+        {
+            "action": action,
+            "form": form,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires(Action.ACTION_EDIT)
+def case_action_add(request, pk: int):
+    case = case_get(request.user, pk)
+    request.partnership, request.nav = case.partnership, "cases"
+    must_ask, reason = reason_for_access(request, case)
+    if must_ask:
+        return redirect("cases:detail", case.pk)
+    form = forms.ActionForm(
+        request.POST or None,
+        agencies=selectors.partner_agencies(case.partnership),
+        staff=selectors.partnership_staff(case.partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_create(
+                case=case,
+                acting_user=request.user,
+                description=data["description"],
+                owner_agency=data["owner_agency"],
+                owner_user=data.get("owner_user"),
+                due_on=data["due_on"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Action added for {data['owner_agency']}")
+            return redirect("cases:detail", case.pk)
+    log_consultation(
+        request, action="case.view", partnership=case.partnership, subjects=[case], reason=reason
+    )
+    return render(request, "meetings/case_action_add.html", {"case": case, "form": form})
+
+
+# -- risk management plans -------------------------------------------------------------
+
+
+@requires(Action.PLAN_VIEW)
+def plan(request, pk: int):
+    case = case_get(request.user, pk)
+    request.partnership, request.nav = case.partnership, "cases"
+    must_ask, reason = reason_for_access(request, case)
+    if must_ask:
+        return redirect("cases:detail", case.pk)
+    versions = selectors.plan_versions(case)
+    log_consultation(
+        request, action="plan.view", partnership=case.partnership, subjects=[case, *versions], reason=reason
+    )
+    return render(
+        request,
+        "meetings/plan.html",
+        {
+            "case": case,
+            "versions": [(v, selectors.strategies_by_area(v)) for v in versions],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@requires(Action.PLAN_EDIT)
+def plan_edit(request, pk: int):
+    case = case_get(request.user, pk)
+    request.partnership, request.nav = case.partnership, "cases"
+    must_ask, reason = reason_for_access(request, case)
+    if must_ask:
+        return redirect("cases:detail", case.pk)
+    current = selectors.current_plan(case)
+    agencies = list(selectors.partner_agencies(case.partnership))
+    if current is not None:
+        initial_rows = [
+            {
+                "area": s.area,
+                "description": s.description,
+                "owner_agency": str(s.owner_agency_id),
+                "review_on": s.review_on,
+            }
+            for s in sorted(
+                current.strategies.all(), key=lambda s: (list(PlanArea.values).index(s.area), s.pk)
+            )
+        ]
+    else:
+        initial_rows = [{"area": area} for area in PlanArea.values]
+    initial_rows += [{} for _ in range(2)]
+    formset = forms.StrategyFormSet(
+        request.POST or None,
+        initial=None if request.POST else initial_rows,
+        prefix="strategies",
+        form_kwargs={"agencies": agencies},
+    )
+    form = forms.PlanForm(
+        request.POST or None,
+        assessments=selectors.assessments_for_plan(case),
+        first_version=current is None,
+        initial={
+            "aim": current.aim if current else "",
+            "responds_to": current.responds_to_id if current else None,
+        },
+    )
+    strategy_errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        strategies = [
+            services.StrategyInput(
+                area=f.cleaned_data["area"],
+                description=f.cleaned_data["description"],
+                owner_agency=f.cleaned_data["owner_agency"],
+                review_on=f.cleaned_data["review_on"],
+            )
+            for f in formset.forms
+            if not f.is_blank()
+        ]
+        try:
+            new = services.plan_create_version(
+                case=case,
+                acting_user=request.user,
+                strategies=strategies,
+                change_reason=form.cleaned_data["change_reason"],
+                aim=form.cleaned_data.get("aim", ""),
+                responds_to=form.cleaned_data.get("responds_to"),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field == "strategies":
+                    strategy_errors += errors
+                else:
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, f"Risk management plan version {new.version} saved")
+            return redirect("cases:detail", case.pk)
+    error_items = list(form.error_list()) + [("strategies", e) for e in strategy_errors]
+    for number, strategy_form in enumerate(formset.forms, start=1):
+        for anchor, message in strategy_form.error_list():
+            error_items.append((anchor, f"Strategy {number}: {message}"))
+    error_items += [("", e) for e in formset.non_form_errors()]
+    log_consultation(
+        request, action="plan.view", partnership=case.partnership, subjects=[case], reason=reason
+    )
+    return render(
+        request,
+        "meetings/plan_edit.html",
+        {
+            "case": case,
+            "form": form,
+            "formset": formset,
+            "current": current,
+            "error_items": error_items,
+            "review_hint": timezone.localdate() + timedelta(weeks=6),
+        },
+    )

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from masip.access import policy
+from masip.access.policy import Action, requires
+from masip.audit.services import log_consultation
+from masip.cases.models import CasePartyRole
+from masip.justice.models import OrderStatus, ProtectiveOrder
+from masip.monitoring import services
+from masip.monitoring.forms import CloseForm, IncidentForm, ReopenForm, ReviewRequestForm
+from masip.monitoring.queue import monitoring_queue
+from masip.monitoring.tracking import case_tracking
+from masip.monitoring.web import case_for, errors_to_form, log_case_page
+
+
+@requires(Action.MONITORING_QUEUE)
+def queue(request, slug: str):
+    partnership = policy.partnership_for(request.user, slug)
+    request.partnership, request.nav = partnership, "monitoring"
+    mine = request.GET.get("scope", "mine") != "all"
+    sections = monitoring_queue(request.user, partnership, today=timezone.localdate(), mine=mine)
+    cases = {item.case.pk: item.case for section in sections for item in section.items}
+    log_consultation(
+        request,
+        action="monitoring.queue",
+        partnership=partnership,
+        subjects=[*cases.values(), *[c.suspect for c in cases.values() if c.suspect_id]],
+    )
+    return render(
+        request,
+        "monitoring/queue.html",
+        {
+            "partnership": partnership,
+            "sections": sections,
+            "mine": mine,
+            "today": timezone.localdate(),
+            "total": sum(len(s.items) for s in sections),
+        },
+    )
+
+
+@requires(Action.INCIDENT_RECORD)
+def incident_add(request, pk: int):
+    case = case_for(request, pk)
+    victims = [p.person for p in case.parties.all() if p.role == CasePartyRole.VICTIM]
+    orders = list(
+        ProtectiveOrder.objects.filter(case=case, status=OrderStatus.GRANTED).order_by("decided_on", "id")
+    )
+    initial = {}
+    if request.method == "GET":
+        breach = request.GET.get("breach_of", "")
+        if breach.isdigit() and any(o.pk == int(breach) for o in orders):
+            initial["breach_of"] = int(breach)
+        if len(victims) == 1:
+            initial["victim"] = str(victims[0].pk)
+    form = IncidentForm(request.POST or None, initial=initial, victims=victims, orders=orders)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_record(case=case, acting_user=request.user, data=form.to_input())
+        except services.PossibleDuplicate as warning:
+            duplicate = warning.existing
+            form.add_error(
+                "confirmed_not_duplicate",
+                f"This looks like an incident already recorded on {duplicate.occurred_on:%-d %B %Y} "
+                f"(same victim, day and behaviour). If it is a separate contact, tick the box and save again. "
+                "If it is the same contact reported again, do not save it: counting it twice would overstate the stalking.",
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, "Incident recorded: the case is flagged for re-review and a reassessment is due"
+            )
+            return redirect("cases:detail", case.pk)
+    log_case_page(request, case, action="incident.form")
+    return render(
+        request,
+        "monitoring/incident_form.html",
+        {
+            "case": case,
+            "form": form,
+            "duplicate": duplicate,
+            "show_confirm": duplicate is not None or bool(form["confirmed_not_duplicate"].value()),
+        },
+    )
+
+
+@requires(Action.REVIEW_REQUEST)
+def review_request(request, pk: int):
+    case = case_for(request, pk)
+    form = ReviewRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_request(case=case, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(
+                request, "Re-review requested: the case will come back to the next suitable meeting"
+            )
+            return redirect("cases:detail", case.pk)
+    request.audit_not_personal = True  # the page shows the case reference only
+    advocate = request.user.agency_kind in services.ADVOCACY_KINDS
+    return render(
+        request, "monitoring/review_request.html", {"case": case, "form": form, "advocate": advocate}
+    )
+
+
+@requires(Action.CASE_STATUS)
+def case_close(request, pk: int):
+    case = case_for(request, pk)
+    if not case.is_open:
+        messages.info(request, f"Case {case.reference} is already closed")
+        return redirect("cases:detail", case.pk)
+    model = case.partnership.operating_model_on()
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.case_close(
+                case=case,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                closed_on=form.cleaned_data["closed_on"],
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            text = f"Case {case.reference} closed"
+            if change.tracking_until and change.tracking_until > change.on:
+                text += f"; it is tracked until {change.tracking_until:%-d %B %Y}"
+            messages.success(request, text)
+            return redirect("cases:detail", case.pk)
+    request.audit_not_personal = True  # the page shows the case reference only
+    return render(request, "monitoring/close_form.html", {"case": case, "form": form, "model": model})
+
+
+@requires(Action.CASE_STATUS)
+def case_reopen(request, pk: int):
+    case = case_for(request, pk)
+    if case.is_open:
+        messages.info(request, f"Case {case.reference} is open")
+        return redirect("cases:detail", case.pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reopen(case=case, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Case {case.reference} reopened")
+            return redirect("cases:detail", case.pk)
+    log_case_page(request, case, action="case.reopen_form")  # shows why it was closed
+    return render(
+        request,
+        "monitoring/reopen_form.html",
+        {"case": case, "form": form, "tracking_text": case_tracking(case).describe(timezone.localdate())},
+    )

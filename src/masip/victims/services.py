@@ -1,0 +1,407 @@
+"""Every change to victim support goes through these functions, one transaction each.
+
+Victim support is recorded by the victim advocacy and IDVA services of the
+partnership (`may_record`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from masip.access import policy
+from masip.access.models import Category
+from masip.audit.models import Operation
+from masip.audit.services import log_changes, log_event
+from masip.cases.models import Case, CasePartyRole
+from masip.partnerships.models import AgencyKind
+from masip.victims.models import (
+    SURVEY_QUESTIONS,
+    AdvocateContact,
+    Agreement,
+    ContactMode,
+    ContactPurpose,
+    CourtSupport,
+    CourtSupportKind,
+    MeasureKind,
+    MeasureStatus,
+    PerceptionSurvey,
+    ReferralKind,
+    ReferralStatus,
+    SafetyMeasure,
+    SafetyPlan,
+    SupportStatus,
+    SurveyMode,
+    VictimReferral,
+    VictimSupport,
+)
+
+ADVOCACY_KINDS = frozenset({AgencyKind.VICTIM_ADVOCACY, AgencyKind.IDVA})
+
+
+def may_record(user: Any, case: Case) -> bool:
+    return policy.does_casework_in(user, case.partnership) and user.agency_kind in ADVOCACY_KINDS
+
+
+def _advocacy_only(user: Any, case: Case) -> None:
+    if not may_record(user, case):
+        raise PermissionDenied("Victim support is recorded by the partnership's victim advocacy services.")
+
+
+def _check_victim(case: Case, victim: Any) -> None:
+    if not case.parties.filter(role=CasePartyRole.VICTIM, person=victim).exists():
+        raise ValidationError("This person is not a victim in this case.")
+
+
+def _not_future(errors: dict[str, str], name: str, value: date | None, label: str) -> None:
+    if value is not None and value > timezone.localdate():
+        errors[name] = f"{label} must be today or in the past"
+
+
+def advocates(case: Case):
+    """Staff who may be a victim's advocate in this partnership: advocacy and IDVA practitioners."""
+    from masip.cases.selectors import casework_staff
+
+    return casework_staff(case.partnership).filter(agency__kind__in=ADVOCACY_KINDS)
+
+
+@transaction.atomic
+def support_update(
+    *,
+    case: Case,
+    victim: Any,
+    acting_user: Any,
+    status: str,
+    on: date,
+    advocate: Any = None,
+    reason: str = "",
+) -> VictimSupport:
+    """Offer support to a victim, record that they accepted (with their advocate) or declined, or end it."""
+    _advocacy_only(acting_user, case)
+    _check_victim(case, victim)
+    support = VictimSupport.objects.select_for_update().filter(case=case, victim=victim).first()
+    errors: dict[str, str] = {}
+    if status not in SupportStatus.values:
+        raise ValidationError({"status": "Select where the victim's support stands"})
+    _not_future(errors, "on", on, "Date")
+    if status == SupportStatus.ACCEPTED:
+        if advocate is None:
+            errors["advocate"] = "Select the victim's advocate"
+        elif not advocates(case).filter(pk=advocate.pk).exists():
+            errors["advocate"] = "Select an advocate of this partnership"
+    if status == SupportStatus.ENDED:
+        if support is None or support.status != SupportStatus.ACCEPTED:
+            errors["status"] = "Only support the victim accepted can end"
+        elif support.accepted_on and on < support.accepted_on:
+            errors["on"] = (
+                f"The end date must be on or after the date support began ({support.accepted_on:%-d %B %Y})"
+            )
+        if not reason.strip():
+            errors["reason"] = "Enter why support is ending"
+    if (
+        support is not None
+        and status != SupportStatus.ENDED
+        and on < support.offered_on
+        and status != SupportStatus.OFFERED
+    ):
+        errors["on"] = (
+            f"Date must be on or after the date support was offered ({support.offered_on:%-d %B %Y})"
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = (
+        {}
+        if support is None
+        else {
+            "status": support.status,
+            "advocate": str(support.advocate or ""),
+            "accepted_on": str(support.accepted_on or ""),
+            "ended_on": str(support.ended_on or ""),
+        }
+    )
+    if support is None:
+        support = VictimSupport(
+            partnership=case.partnership,
+            case=case,
+            victim=victim,
+            offered_on=on,
+            source_agency_id=acting_user.agency_id,
+        )
+    support.status = status
+    if status == SupportStatus.OFFERED:
+        support.offered_on, support.accepted_on, support.ended_on, support.end_reason = on, None, None, ""
+    elif status == SupportStatus.ACCEPTED:
+        support.accepted_on, support.advocate, support.ended_on, support.end_reason = on, advocate, None, ""
+        if support.offered_on > on:
+            support.offered_on = on
+    elif status == SupportStatus.DECLINED:
+        support.accepted_on = None
+    else:
+        support.ended_on, support.end_reason = on, reason.strip()
+    support.save()
+    log_changes(
+        actor=acting_user,
+        action="victim_support.update",
+        record=support,
+        partnership=case.partnership,
+        before=before,
+        after={
+            "status": support.status,
+            "advocate": str(support.advocate or ""),
+            "accepted_on": str(support.accepted_on or ""),
+            "ended_on": str(support.ended_on or ""),
+        },
+        reason=reason,
+        operation=Operation.ALTERATION if before else Operation.COLLECTION,
+        extra_subjects=[case, victim],
+    )
+    return support
+
+
+def _support_for(case: Case, victim: Any) -> VictimSupport:
+    support = VictimSupport.objects.filter(case=case, victim=victim).first()
+    if support is None or support.status in (SupportStatus.DECLINED,):
+        raise ValidationError("Record that the victim accepted support first.")
+    return support
+
+
+@transaction.atomic
+def contact_record(
+    *, case: Case, victim: Any, acting_user: Any, contact_on: date, mode: str, purpose: str, notes: str = ""
+) -> AdvocateContact:
+    _advocacy_only(acting_user, case)
+    support = _support_for(case, victim)
+    errors: dict[str, str] = {}
+    _not_future(errors, "contact_on", contact_on, "Date of the contact")
+    if "contact_on" not in errors and contact_on < support.offered_on:
+        errors["contact_on"] = (
+            f"Date of the contact must be on or after support was offered ({support.offered_on:%-d %B %Y})"
+        )
+    if mode not in ContactMode.values:
+        errors["mode"] = "Select how you were in contact"
+    if purpose not in ContactPurpose.values:
+        errors["purpose"] = "Select the purpose of the contact"
+    if errors:
+        raise ValidationError(errors)
+    contact = AdvocateContact.objects.create(
+        support=support,
+        contact_on=contact_on,
+        mode=mode,
+        purpose=purpose,
+        notes=notes.strip(),
+        recorded_by=acting_user,
+    )
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="victim_support.contact",
+        partnership=case.partnership,
+        subjects=[case, victim],
+        details={"category": Category.ADVOCACY_NOTES, "mode": mode, "purpose": purpose},
+    )
+    return contact
+
+
+@dataclass
+class MeasureInput:
+    kind: str
+    status: str = MeasureStatus.AGREED
+    detail: str = ""
+
+
+@transaction.atomic
+def safety_plan_new_version(
+    *,
+    case: Case,
+    victim: Any,
+    acting_user: Any,
+    agreed_on: date,
+    review_on: date | None,
+    measures: list[MeasureInput],
+    notes: str = "",
+) -> SafetyPlan:
+    """Agree a new version of the victim's safety plan; earlier versions are kept."""
+    _advocacy_only(acting_user, case)
+    support = _support_for(case, victim)
+    errors: dict[str, str] = {}
+    _not_future(errors, "agreed_on", agreed_on, "Date agreed")
+    if review_on is not None and review_on < agreed_on:
+        errors["review_on"] = "The review date must be on or after the date the plan was agreed"
+    if not measures:
+        errors["measures"] = "Select at least one safety measure"
+    for m in measures:
+        if m.kind not in MeasureKind.values or m.status not in MeasureStatus.values:
+            errors["measures"] = "Select valid safety measures"
+    if errors:
+        raise ValidationError(errors)
+    latest = (
+        SafetyPlan.objects.select_for_update().filter(support=support).aggregate(v=Max("version"))["v"] or 0
+    )
+    plan = SafetyPlan.objects.create(
+        support=support,
+        version=latest + 1,
+        agreed_on=agreed_on,
+        review_on=review_on,
+        notes=notes.strip(),
+        recorded_by=acting_user,
+    )
+    SafetyMeasure.objects.bulk_create(
+        SafetyMeasure(plan=plan, kind=m.kind, status=m.status, detail=m.detail.strip()[:500])
+        for m in measures
+    )
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="victim_support.safety_plan",
+        partnership=case.partnership,
+        subjects=[case, victim, plan],
+        details={"version": plan.version, "measures": len(measures)},
+    )
+    return plan
+
+
+@transaction.atomic
+def victim_referral_record(
+    *,
+    case: Case,
+    victim: Any,
+    acting_user: Any,
+    kind: str,
+    made_on: date,
+    to_service: str,
+    status: str = ReferralStatus.MADE,
+    notes: str = "",
+) -> VictimReferral:
+    _advocacy_only(acting_user, case)
+    support = _support_for(case, victim)
+    errors: dict[str, str] = {}
+    _not_future(errors, "made_on", made_on, "Date of the referral")
+    if kind not in ReferralKind.values:
+        errors["kind"] = "Select the kind of referral"
+    if not to_service.strip():
+        errors["to_service"] = "Enter the service referred to"
+    if status not in ReferralStatus.values:
+        errors["status"] = "Select where the referral stands"
+    if errors:
+        raise ValidationError(errors)
+    # A referral because children are at risk is safeguarding information: social services,
+    # police, advocacy and health need to know it.
+    category = (
+        Category.SAFEGUARDING_CHILDREN
+        if kind == ReferralKind.CHILDREN_SOCIAL_CARE
+        else Category.ADVOCACY_NOTES
+    )
+    referral = VictimReferral.objects.create(
+        support=support,
+        kind=kind,
+        made_on=made_on,
+        to_service=to_service.strip(),
+        status=status,
+        notes=notes.strip(),
+        category=category,
+        recorded_by=acting_user,
+    )
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="victim_support.referral",
+        partnership=case.partnership,
+        subjects=[case, victim],
+        details={"category": category, "kind": kind},
+    )
+    return referral
+
+
+@transaction.atomic
+def court_support_record(
+    *,
+    case: Case,
+    victim: Any,
+    acting_user: Any,
+    kind: str,
+    on: date,
+    hearing_on: date | None = None,
+    outcome: str = "",
+) -> CourtSupport:
+    _advocacy_only(acting_user, case)
+    support = _support_for(case, victim)
+    errors: dict[str, str] = {}
+    _not_future(errors, "on", on, "Date")
+    if kind not in CourtSupportKind.values:
+        errors["kind"] = "Select the support given"
+    if errors:
+        raise ValidationError(errors)
+    item = CourtSupport.objects.create(
+        support=support,
+        kind=kind,
+        on=on,
+        hearing_on=hearing_on,
+        outcome=outcome.strip(),
+        recorded_by=acting_user,
+    )
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="victim_support.court",
+        partnership=case.partnership,
+        subjects=[case, victim],
+        details={"category": Category.ADVOCACY_NOTES, "kind": kind},
+    )
+    return item
+
+
+@transaction.atomic
+def survey_record(
+    *,
+    case: Case,
+    victim: Any,
+    acting_user: Any,
+    on: date,
+    mode: str,
+    consent_given: bool,
+    answers: dict[str, int | None],
+    comments: str = "",
+) -> PerceptionSurvey:
+    """Record a victim perception survey. It is optional: without consent only the fact
+    that it was offered and declined is kept, and answers are refused."""
+    _advocacy_only(acting_user, case)
+    support = VictimSupport.objects.filter(case=case, victim=victim).first()
+    if support is None:
+        raise ValidationError("Offer the victim support first: the survey is recorded with their support.")
+    errors: dict[str, str] = {}
+    _not_future(errors, "on", on, "Date of the survey")
+    if mode not in SurveyMode.values:
+        errors["mode"] = "Select how the survey was done"
+    given = {name: answers.get(name) for name, _ in SURVEY_QUESTIONS if answers.get(name) is not None}
+    if any(v not in Agreement.values for v in given.values()):
+        errors["answers"] = "Select an answer from the scale"
+    if not consent_given and (given or comments.strip()):
+        errors["consent_given"] = "Answers can only be recorded when the victim consents to the survey"
+    elif consent_given and not given:
+        errors["answers"] = "Select an answer to at least one question"
+    if errors:
+        raise ValidationError(errors)
+    survey = PerceptionSurvey.objects.create(
+        support=support,
+        on=on,
+        mode=mode,
+        consent_given=consent_given,
+        comments=comments.strip(),
+        recorded_by=acting_user,
+        **given,
+    )
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="victim_support.survey",
+        partnership=case.partnership,
+        subjects=[case, victim],
+        details={"consent_given": consent_given},
+    )
+    return survey

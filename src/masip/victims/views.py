@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from masip.access.policy import Action, requires
+from masip.monitoring.web import case_for, errors_to_form, log_case_page
+from masip.victims import selectors, services
+from masip.victims.forms import (
+    ContactForm,
+    CourtSupportForm,
+    SafetyPlanForm,
+    SupportForm,
+    SurveyForm,
+    VictimReferralForm,
+)
+from masip.victims.services import MeasureInput
+
+
+def _victim(request, pk: int, person_id: int):
+    case = case_for(request, pk)
+    found = selectors.victim_get(request.user, case, person_id)
+    return case, found
+
+
+@requires(Action.VICTIM_SUPPORT_VIEW)
+def victim_support(request, pk: int, person_id: int):
+    case, found = _victim(request, pk, person_id)
+    log_case_page(request, case, action="victim_support.view")
+    return render(
+        request,
+        "victims/victim_support.html",
+        {"case": case, "found": found, "may_record": services.may_record(request.user, case)},
+    )
+
+
+def _form_page(request, pk, person_id, *, form_class, heading, save, success, form_kwargs=None, intro=""):
+    """The shape every victim-support form shares: check, validate, save through a service, redirect."""
+    case, found = _victim(request, pk, person_id)
+    form = form_class(request.POST or None, **(form_kwargs(case, found) if form_kwargs else {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(case, found, form)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("victims:support", case.pk, found.victim.pk)
+    log_case_page(request, case, action="victim_support.form")
+    return render(
+        request,
+        "victims/form.html",
+        {"case": case, "found": found, "form": form, "heading": heading, "intro": intro},
+    )
+
+
+@requires(Action.VICTIM_SUPPORT_RECORD)
+def support_update(request, pk: int, person_id: int):
+    def save(case, found, form):
+        d = form.cleaned_data
+        services.support_update(
+            case=case,
+            victim=found.victim,
+            acting_user=request.user,
+            status=d["status"],
+            on=d["on"],
+            advocate=d["advocate"],
+            reason=d["reason"],
+        )
+
+    return _form_page(
+        request,
+        pk,
+        person_id,
+        form_class=SupportForm,
+        heading="Support for this victim",
+        save=save,
+        success="Support recorded",
+        form_kwargs=lambda case, found: {"advocates": services.advocates(case), "support": found.support},
+    )
+
+
+@requires(Action.VICTIM_SUPPORT_RECORD)
+def contact_add(request, pk: int, person_id: int):
+    def save(case, found, form):
+        services.contact_record(case=case, victim=found.victim, acting_user=request.user, **form.cleaned_data)
+
+    return _form_page(
+        request,
+        pk,
+        person_id,
+        form_class=ContactForm,
+        heading="Record a contact with the victim",
+        save=save,
+        success="Contact recorded",
+    )
+
+
+@requires(Action.VICTIM_SUPPORT_RECORD)
+def safety_plan_add(request, pk: int, person_id: int):
+    def save(case, found, form):
+        d = form.cleaned_data
+        services.safety_plan_new_version(
+            case=case,
+            victim=found.victim,
+            acting_user=request.user,
+            agreed_on=d["agreed_on"],
+            review_on=d["review_on"],
+            measures=[MeasureInput(kind=k) for k in d["measures"]],
+            notes=d["notes"],
+        )
+
+    return _form_page(
+        request,
+        pk,
+        person_id,
+        form_class=SafetyPlanForm,
+        heading="Agree a new version of the safety plan",
+        intro="The earlier version is kept. Start from the current measures and change what has changed.",
+        save=save,
+        success="Safety plan saved",
+        form_kwargs=lambda case, found: {"previous": found.latest_plan if found.notes_visible else None},
+    )
+
+
+@requires(Action.VICTIM_SUPPORT_RECORD)
+def referral_add(request, pk: int, person_id: int):
+    def save(case, found, form):
+        services.victim_referral_record(
+            case=case, victim=found.victim, acting_user=request.user, **form.cleaned_data
+        )
+
+    return _form_page(
+        request,
+        pk,
+        person_id,
+        form_class=VictimReferralForm,
+        heading="Record a referral for the victim",
+        intro="A referral to children's social care is safeguarding information: police, health and social services see it too.",
+        save=save,
+        success="Referral recorded",
+    )
+
+
+@requires(Action.VICTIM_SUPPORT_RECORD)
+def court_support_add(request, pk: int, person_id: int):
+    def save(case, found, form):
+        services.court_support_record(
+            case=case, victim=found.victim, acting_user=request.user, **form.cleaned_data
+        )
+
+    return _form_page(
+        request,
+        pk,
+        person_id,
+        form_class=CourtSupportForm,
+        heading="Record support through court",
+        save=save,
+        success="Court support recorded",
+    )
+
+
+@requires(Action.VICTIM_SUPPORT_RECORD)
+def survey_add(request, pk: int, person_id: int):
+    def save(case, found, form):
+        d = form.cleaned_data
+        services.survey_record(
+            case=case,
+            victim=found.victim,
+            acting_user=request.user,
+            on=d["on"],
+            mode=d["mode"],
+            consent_given=d["consent_given"] == "yes",
+            answers=form.answers(),
+            comments=d["comments"],
+        )
+
+    return _form_page(
+        request,
+        pk,
+        person_id,
+        form_class=SurveyForm,
+        heading="Victim perception survey",
+        intro="The survey is optional. Record answers only if the victim consents; if they decline, record that it was offered.",
+        save=save,
+        success="Survey recorded",
+    )
