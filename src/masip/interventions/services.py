@@ -215,7 +215,7 @@ def intervention_set_engagement(
     """Record the perpetrator's consent or engagement moving to a new state, with its date."""
     _detail_only(acting_user, intervention)
     intervention = (
-        Intervention.objects.select_for_update()
+        Intervention.objects.select_for_update(of=("self",))
         .select_related("intervention_type", "case")
         .get(pk=intervention.pk)
     )
@@ -274,7 +274,7 @@ def intervention_follow_up(
     """Record where a referral to an external service stands, and when to follow it up next."""
     _detail_only(acting_user, intervention)
     intervention = (
-        Intervention.objects.select_for_update()
+        Intervention.objects.select_for_update(of=("self",))
         .select_related("intervention_type", "case")
         .get(pk=intervention.pk)
     )
@@ -379,7 +379,7 @@ def intervention_record_outcome(
     so the assessment after it can show change (Hampshire reassesses after Recolo's work)."""
     _detail_only(acting_user, intervention)
     intervention = (
-        Intervention.objects.select_for_update()
+        Intervention.objects.select_for_update(of=("self",))
         .select_related("intervention_type", "case__partnership")
         .get(pk=intervention.pk)
     )

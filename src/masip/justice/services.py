@@ -284,7 +284,7 @@ def order_update(*, order: ProtectiveOrder, acting_user: Any, data: OrderInput) 
     """Record progress on an order: made or refused, served, notified, varied. Field-level history is logged."""
     _casework_only(acting_user, order.case)
     order = (
-        ProtectiveOrder.objects.select_for_update()
+        ProtectiveOrder.objects.select_for_update(of=("self",))
         .select_related("case__partnership", "case__suspect")
         .get(pk=order.pk)
     )

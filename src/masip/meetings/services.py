@@ -926,7 +926,7 @@ def plan_create_version(
 ) -> RiskManagementPlan:
     """A new version of the case's risk management plan becomes current; the earlier one stays as history."""
     _require_casework(acting_user, case.partnership_id)
-    locked_case = Case.objects.select_for_update().select_related("partnership").get(pk=case.pk)
+    locked_case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     current = RiskManagementPlan.objects.filter(case=locked_case, is_current=True).first()
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}

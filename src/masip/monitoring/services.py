@@ -221,7 +221,7 @@ def case_close(
 ) -> CaseStatusChange:
     """Close a case with a reason: the tracking period after closure starts, and the retention review date is set."""
     _casework_only(acting_user, case)
-    case = Case.objects.select_for_update().select_related("partnership").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     today = timezone.localdate()
     closed_on = closed_on or today
     errors = {}
@@ -266,7 +266,7 @@ def case_close(
 def case_reopen(*, case: Case, acting_user: Any, reason: str) -> CaseStatusChange:
     """Reopen a closed case with a reason; the earlier closing stays in its history."""
     _casework_only(acting_user, case)
-    case = Case.objects.select_for_update().select_related("partnership").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     if case.status != CaseStatus.CLOSED:
         raise ValidationError(f"Case {case.reference} is open already.")
     if case.anonymised_at is not None:

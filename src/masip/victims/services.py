@@ -240,9 +240,9 @@ def safety_plan_new_version(
             errors["measures"] = "Select valid safety measures"
     if errors:
         raise ValidationError(errors)
-    latest = (
-        SafetyPlan.objects.select_for_update().filter(support=support).aggregate(v=Max("version"))["v"] or 0
-    )
+    # Lock the support record so two advocates saving at once cannot both make version N+1.
+    VictimSupport.objects.select_for_update().get(pk=support.pk)
+    latest = SafetyPlan.objects.filter(support=support).aggregate(v=Max("version"))["v"] or 0
     plan = SafetyPlan.objects.create(
         support=support,
         version=latest + 1,
