@@ -126,8 +126,8 @@ def test_the_pdf_s_text_for_health_has_health_s_entry_and_probation_s_does_not(
     import shutil
     import subprocess
 
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    # `make test` installs poppler-utils (scripts/system-deps.sh); without it this must fail, not skip.
+    assert shutil.which("pdftotext"), "pdftotext is missing: run `make system-deps`"
     texts = {}
     for producer, recipient in (("london-health", "health"), ("london-health", "probation")):
         pdf = tmp_path / f"{recipient}.pdf"
