@@ -8,10 +8,11 @@ from masip.access.policy import Action, requires
 from masip.audit.services import log_consultation
 from masip.cases.access import remembered_reason
 from masip.cases.selectors import casework_staff
+from masip.core.forms import add_service_errors
 from masip.interventions import selectors, services
 from masip.interventions.forms import EngagementForm, FollowUpForm, InterventionForm, OutcomeForm, SessionForm
 from masip.interventions.rules import next_engagement_states
-from masip.monitoring.web import case_for, errors_to_form, log_case_page
+from masip.monitoring.web import case_for, log_case_page
 
 
 @requires(Action.INTERVENTION_RECORD)
@@ -30,7 +31,7 @@ def intervention_add(request, pk: int):
                 case=case, acting_user=request.user, data=form.to_input()
             )
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{intervention.intervention_type} recorded")
             return redirect("interventions:detail", intervention.pk)
@@ -86,7 +87,7 @@ def intervention_engagement(request, intervention_id: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Engagement recorded")
             return redirect("interventions:detail", intervention.pk)
@@ -114,7 +115,7 @@ def intervention_follow_up(request, intervention_id: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Follow-up recorded")
             return redirect("interventions:detail", intervention.pk)
@@ -137,7 +138,7 @@ def intervention_session_add(request, intervention_id: int):
                 intervention=intervention, acting_user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Session recorded")
             return redirect("interventions:detail", intervention.pk)
@@ -164,7 +165,7 @@ def intervention_outcome(request, intervention_id: int):
                 intervention=intervention, acting_user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Outcome recorded")
             return redirect("interventions:detail", intervention.pk)

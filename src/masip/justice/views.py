@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
 from masip.cases.models import CasePartyRole
+from masip.core.forms import add_service_errors
 from masip.justice import selectors, services
 from masip.justice.forms import JusticeEventForm, OrderForm, OrderUpdateForm
 from masip.justice.models import OrderKind, ProtectiveOrder
-from masip.monitoring.web import case_for, errors_to_form, log_case_page
+from masip.monitoring.web import case_for, log_case_page
 from masip.people.models import Person
 
 
@@ -21,7 +22,7 @@ def event_add(request, pk: int):
         try:
             event = services.justice_event_record(case=case, acting_user=request.user, data=form.to_input())
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             message = f"{event.get_kind_display()} recorded"
             if event.kind == "charge":
@@ -44,7 +45,7 @@ def order_add(request, pk: int):
         try:
             order = services.order_record(case=case, acting_user=request.user, data=form.to_input())
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{order.label} recorded")
             return redirect("justice:order_detail", order.pk)
@@ -62,7 +63,7 @@ def order_detail(request, order_id: int):
         try:
             services.order_update(order=order, acting_user=request.user, data=form.to_input())
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{order.label} updated")
             return redirect("justice:order_detail", order.pk)

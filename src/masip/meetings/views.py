@@ -25,6 +25,7 @@ from masip.audit.services import log_consultation
 from masip.cases.access import reason_for_access
 from masip.cases.models import CasePartyRole
 from masip.cases.selectors import case_get
+from masip.core.forms import add_service_errors
 from masip.meetings import agenda, forms, selectors, services
 from masip.meetings.minutes import build_minutes, recipient_choices
 from masip.meetings.models import ActionStatus, AttendanceStatus, PlanArea
@@ -36,16 +37,6 @@ ITEM_ANCHOR = "#current-item"
 def _int(value) -> int | None:
     value = str(value or "").strip()
     return int(value) if value.isdigit() and len(value) < 12 else None
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _refused(request, meeting, message: str, *, item=None):
@@ -136,7 +127,7 @@ def meeting_schedule(request, slug: str):
                 purpose=data.get("purpose", ""),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             if result.created:
                 dates = ", ".join(f"{m.held_on:%-d %b}" for m in result.created)
@@ -331,7 +322,7 @@ def item_share(request, pk: int, item_pk: int):
         except services.MeetingClosed as exc:
             return _refused(request, meeting, exc.messages[0], item=item)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             message = f"Recorded what {entry.source_agency} shared"
             from masip.access.sharing import sharing_view
@@ -374,7 +365,7 @@ def item_record(request, pk: int, item_pk: int):
         except services.MeetingClosed as exc:
             return _refused(request, meeting, exc.messages[0], item=item)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             form = None
     return _after_item_change(
@@ -410,7 +401,7 @@ def item_action(request, pk: int, item_pk: int):
         except services.MeetingClosed as exc:
             return _refused(request, meeting, exc.messages[0], item=item)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             message = f"Action added for {action.owner_agency}, due {action.due_on:%-d %b %Y}"
             form = None
@@ -459,7 +450,7 @@ def attendance(request, pk: int):
         except services.MeetingClosed as exc:
             return _refused(request, meeting, exc.messages[0])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Attendance recorded")
             return redirect("meetings:detail", meeting.pk)
@@ -494,7 +485,7 @@ def item_add(request, pk: int):
             if hasattr(exc, "error_dict") and "case" in exc.error_dict:
                 form.add_error("case_reference", exc.message_dict["case"][0])
             else:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
         else:
             messages.success(request, f"{item.case.reference} added to the agenda")
             return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"?item={item.pk}{ITEM_ANCHOR}")
@@ -520,7 +511,7 @@ def item_remove(request, pk: int, item_pk: int):
         except services.MeetingClosed as exc:
             return _refused(request, meeting, exc.messages[0])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{item.case.reference} taken off the agenda")
             return redirect("meetings:detail", meeting.pk)
@@ -749,7 +740,7 @@ def action_update(request, pk: int):
                 )
                 messages.success(request, "Action cancelled")
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(reverse("meetings:actions", args=[action.partnership.slug]) + "?view=agency")
     log_consultation(
@@ -793,7 +784,7 @@ def case_action_add(request, pk: int):
                 due_on=data["due_on"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Action added for {data['owner_agency']}")
             return redirect("cases:detail", case.pk)

@@ -9,12 +9,13 @@ from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.audit.services import log_consultation
 from masip.cases.models import CasePartyRole
+from masip.core.forms import add_service_errors
 from masip.justice.models import OrderStatus, ProtectiveOrder
 from masip.monitoring import services
 from masip.monitoring.forms import CloseForm, IncidentForm, ReopenForm, ReviewRequestForm
 from masip.monitoring.queue import monitoring_queue
 from masip.monitoring.tracking import case_tracking
-from masip.monitoring.web import case_for, errors_to_form, log_case_page
+from masip.monitoring.web import case_for, log_case_page
 
 
 @requires(Action.MONITORING_QUEUE)
@@ -71,7 +72,7 @@ def incident_add(request, pk: int):
                 "If it is the same contact reported again, do not save it: counting it twice would overstate the stalking.",
             )
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, "Incident recorded: the case is flagged for re-review and a reassessment is due"
@@ -98,7 +99,7 @@ def review_request(request, pk: int):
         try:
             services.review_request(case=case, acting_user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, "Re-review requested: the case will come back to the next suitable meeting"
@@ -128,7 +129,7 @@ def case_close(request, pk: int):
                 closed_on=form.cleaned_data["closed_on"],
             )
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             text = f"Case {case.reference} closed"
             if change.tracking_until and change.tracking_until > change.on:
@@ -150,7 +151,7 @@ def case_reopen(request, pk: int):
         try:
             services.case_reopen(case=case, acting_user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Case {case.reference} reopened")
             return redirect("cases:detail", case.pk)

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
-
 from masip.audit.services import log_consultation
 from masip.cases.access import remembered_reason
 from masip.cases.models import Case
@@ -32,16 +29,3 @@ def log_case_page(request: Any, case: Case, *, action: str, subjects: list[Any] 
         subjects=[case, *people, *subjects],
         reason=remembered_reason(request, case) or "",
     )
-
-
-def errors_to_form(form: forms.Form, exc: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError on the form, on the matching field where there is one."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            name = aliases.get(field, field)
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
-from masip.monitoring.web import case_for, errors_to_form, log_case_page
+from masip.core.forms import add_service_errors
+from masip.monitoring.web import case_for, log_case_page
 from masip.victims import selectors, services
 from masip.victims.forms import (
     ContactForm,
@@ -43,7 +44,7 @@ def _form_page(request, pk, person_id, *, form_class, heading, save, success, fo
         try:
             save(case, found, form)
         except ValidationError as exc:
-            errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("victims:support", case.pk, found.victim.pk)
