@@ -18,6 +18,35 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls in tests that drive a browser
 
+# The suite runs on a pinned clock, so no result depends on the day it runs.
+# MASIP_TEST_NOW moves it (an ISO 8601 instant with its offset); CI runs the
+# suite a second time late on a Sunday in British Summer Time. The clock ticks
+# from the pinned instant, so timeouts and ordering by time still work.
+DEFAULT_TEST_NOW = "2026-11-25T10:30:00+00:00"  # a Wednesday morning in GMT
+_clock = None
+
+
+def pytest_configure(config):
+    global _clock
+    from datetime import datetime
+
+    import time_machine
+
+    now = datetime.fromisoformat(os.environ.get("MASIP_TEST_NOW") or DEFAULT_TEST_NOW)
+    if now.tzinfo is None:
+        raise pytest.UsageError("MASIP_TEST_NOW needs an offset, e.g. 2027-06-27T23:30:00+01:00")
+    _clock = time_machine.travel(now, tick=True)
+    _clock.start()
+
+
+def pytest_unconfigure(config):
+    if _clock is not None:
+        _clock.stop()
+
+
+def pytest_report_header(config):
+    return f"clock pinned to {os.environ.get('MASIP_TEST_NOW') or DEFAULT_TEST_NOW} (MASIP_TEST_NOW)"
+
 AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
