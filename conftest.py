@@ -200,9 +200,11 @@ def give_reason():
     """Answer the "why are you opening this case?" question for a case outside the user's caseload."""
     from django.urls import reverse
 
-    def give(client, case, reason="meeting"):
-        response = client.post(reverse("cases:detail", args=[case.pk]), {"reason": reason})
-        assert response.status_code in (200, 302)  # 200: already in the user's caseload
+    def give(client, case, reason="meeting", detail=""):
+        response = client.post(
+            reverse("cases:detail", args=[case.pk]), {"why-origin": "get", "why-reason": reason, "why-detail": detail}
+        )
+        assert response.status_code == 302, "the question was not answered"
         return client
 
     return give

@@ -9,24 +9,23 @@ Two kinds of refusal:
   existence is not revealed;
 - a function the user's role does not have (a PMO user opening the triage
   queue) is *forbidden* (PermissionDenied), with a page that says so.
+
+That a page showing personal data logged who looked is checked from what the
+response shows (masip.people.checks, in strict mode), not from a list here.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from masip.partnerships.models import CASEWORK_ROLES, AgencyKind, Membership, Partnership, Role
-
-logger = logging.getLogger(__name__)
 
 
 class Action(StrEnum):
@@ -70,20 +69,6 @@ class Action(StrEnum):
     VICTIM_SUPPORT_VIEW = "victim_support.view"
     VICTIM_SUPPORT_RECORD = "victim_support.record"
     JUSTICE_RECORD = "justice.record"
-
-
-# Actions whose pages show personal data: each such page must log a
-# consultation (checked by `requires`; see MASIP_AUDIT_STRICT).
-PERSONAL_DATA_ACTIONS = frozenset(
-    {
-        Action.REFERRAL_VIEW, Action.TRIAGE_QUEUE, Action.TRIAGE_DECIDE, Action.CASE_VIEW,
-        Action.PERSON_VIEW, Action.SEARCH, Action.AUDIT_CASE, Action.AUDIT_STAFF, Action.ASSESSMENT_VIEW,
-        Action.MEETING_VIEW, Action.MEETING_RECORD, Action.MEETING_CHAIR, Action.ACTION_VIEW, Action.ACTION_EDIT,
-        Action.PLAN_VIEW, Action.PLAN_EDIT,
-        Action.MONITORING_QUEUE, Action.INCIDENT_RECORD, Action.CASE_STATUS, Action.INTERVENTION_VIEW,
-        Action.INTERVENTION_RECORD, Action.VICTIM_SUPPORT_VIEW, Action.VICTIM_SUPPORT_RECORD, Action.JUSTICE_RECORD,
-    }
-)
 
 
 _CACHE_ATTR = "_masip_memberships"
@@ -240,26 +225,12 @@ def requires(action: Action) -> Callable:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any):
             if not allows(request.user, action):
                 raise PermissionDenied(f"Your role does not allow this ({action}).")
-            response = view(request, *args, **kwargs)
-            if action in PERSONAL_DATA_ACTIONS:
-                _check_consultation_logged(request, response, view)
-            return response
+            return view(request, *args, **kwargs)
 
         wrapper.access_action = action  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
-
-
-def _check_consultation_logged(request: HttpRequest, response: Any, view: Callable) -> None:
-    """A page that shows personal data must have logged who looked at it."""
-    shown = request.method == "GET" and getattr(response, "status_code", 0) == 200
-    if not shown or getattr(request, "audit_logged", False) or getattr(request, "audit_not_personal", False):
-        return
-    message = f"{view.__module__}.{view.__name__} showed personal data without logging a consultation"
-    if settings.MASIP_AUDIT_STRICT:
-        raise ImproperlyConfigured(message)
-    logger.error(message)
 
 
 def public(view: Callable) -> Callable:

@@ -26,8 +26,7 @@ from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import AssessmentStatus
 from masip.audit.models import Operation
 from masip.audit.services import log_consultation, log_event
-from masip.cases.access import reason_for_access
-from masip.cases.selectors import case_get
+from masip.cases.access import case_page
 from masip.core.forms import add_service_errors
 from masip.partnerships.models import Agency
 from masip.referrals.selectors import referral_get
@@ -60,18 +59,22 @@ def start_for_referral(request, pk: int):
 
 
 @requires(Action.ASSESSMENT_EDIT)
+@case_page(action="assessment.start_form")
 def start_for_case(request, pk: int):
-    return _start(request, case=case_get(request.user, pk))
+    return _start(request, case=request.case_access.case)
+
+
+def _assessment_case(request, pk: int, **_):
+    """The assessment's case (None for an assessment of a referral not yet accepted)."""
+    request.case_record = selectors.assessment_get(request.user, pk)
+    return request.case_record.case
 
 
 @requires(Action.ASSESSMENT_VIEW)
+@case_page(_assessment_case, action="assessment.view")
 def detail(request, pk: int):
-    assessment = selectors.assessment_get(request.user, pk)
+    assessment = request.case_record
     request.partnership = assessment.partnership
-    if assessment.case is not None:
-        must_ask, reason = reason_for_access(request, assessment.case)
-        if must_ask:
-            return redirect("cases:detail", assessment.case.pk)  # asks why, then the user comes back
     definition = selectors.definition_of(assessment)
     kind = request.user.agency_kind
     form = None
@@ -161,8 +164,9 @@ def _answer_rows(definition, answers, kind):
 
 
 @requires(Action.ASSESSMENT_EDIT)
+@case_page(_assessment_case, action="assessment.correct_form")
 def correct(request, pk: int):
-    assessment = selectors.assessment_get(request.user, pk)
+    assessment = request.case_record
     request.partnership = assessment.partnership
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -180,8 +184,9 @@ def correct(request, pk: int):
 
 @requires(Action.ASSESSMENT_EDIT)
 @require_POST
+@case_page(_assessment_case)
 def reassess(request, pk: int):
-    assessment = selectors.assessment_get(request.user, pk)
+    assessment = request.case_record
     try:
         new = services.assessment_reassess(assessment=assessment, acting_user=request.user)
     except ValidationError as exc:
@@ -192,9 +197,10 @@ def reassess(request, pk: int):
 
 
 @requires(Action.ASSESSMENT_VIEW)
+@case_page(_assessment_case, action="assessment.compare")
 def compare(request, pk: int):
     """What changed since the previous assessment: items, level, stalker type."""
-    assessment = selectors.assessment_get(request.user, pk)
+    assessment = request.case_record
     request.partnership = assessment.partnership
     if assessment.previous is None:
         request.audit_not_personal = True
@@ -224,10 +230,11 @@ def compare(request, pk: int):
 
 
 @requires(Action.ASSESSMENT_EXPORT)
+@case_page(_assessment_case, action="assessment.pdf_form")
 def pdf(request, pk: int):
     """A printable copy of a signed-off assessment for one recipient agency, without
     the sections that agency may not see. A disclosure in the audit log."""
-    assessment = selectors.assessment_get(request.user, pk)
+    assessment = request.case_record
     request.partnership = assessment.partnership
     if assessment.status != AssessmentStatus.SIGNED_OFF:
         messages.error(request, "Only a signed-off assessment can be printed")

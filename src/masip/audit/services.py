@@ -8,7 +8,9 @@ transaction as the change, so a change and its log entry commit or fail together
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,23 @@ logger = logging.getLogger(__name__)
 # Values never copied into the log: where someone lives or can be reached.
 SENSITIVE_KEYS = frozenset({"address", "phone", "email", "contact", "value", "password", "secret"})
 MASKED = "(withheld)"
+
+
+# What a request has logged, for the strict check that a page showing personal data
+# logged a look at it (people.checks). A list, so that appends made in another
+# context (a sync view run from ASGI) are still seen by whoever started watching.
+_WATCHED: ContextVar[list[str] | None] = ContextVar("masip_audit_watched", default=None)
+
+
+@contextmanager
+def watch_logging() -> Iterator[list[str]]:
+    """Collect the operations of the events logged inside the block."""
+    logged: list[str] = []
+    token = _WATCHED.set(logged)
+    try:
+        yield logged
+    finally:
+        _WATCHED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,9 @@ def log_event(
     path: str = "",
 ) -> AuditEvent | None:
     """Append one event with its subjects and field changes."""
+    watched = _WATCHED.get()
+    if watched is not None:
+        watched.append(str(operation))
     if not settings.MASIP_AUDIT_ENABLED:
         return None
     assert operation in Operation.values, operation
@@ -148,11 +170,16 @@ def log_consultation(
     action: str,
     subjects: Iterable[Subject | models.Model],
     partnership: Any = None,
-    reason: str = "",
+    reason: str | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent | None:
-    """A read of personal data on a page or API response."""
+    """A read of personal data on a page or API response.
+
+    Without a reason of its own, the reason the user gave for opening the case the page is
+    under (set on the request by cases.access.case_page) is logged.
+    """
     request.audit_logged = True
+    reason = reason or getattr(request, "access_reason", "") or ""
     return log_event(
         actor=request.user,
         operation=Operation.CONSULTATION,

@@ -9,12 +9,25 @@ from masip.audit import selectors
 from masip.audit.forms import ActivityFilterForm, ExportForm
 from masip.audit.models import Operation
 from masip.audit.services import Subject, audit_export, log_consultation
+from masip.cases.access import case_page
+
+AUDIT_REASON = "Unit manager's audit of the record of access"
+
+
+def _audited_case(request, pk: int, kind: str = "case", **_):
+    """A case in a partnership the user manages (otherwise not found); None when a person is audited."""
+    return selectors.case_for_audit(request.user, pk) if kind == "case" else None
+
+
+def _auditing(request, case, **_):
+    return AUDIT_REASON
 
 
 @requires(Action.AUDIT_CASE)
+@case_page(_audited_case, action="audit.case", implied_reason=_auditing)
 def case_log(request, pk: int):
     """Who has seen or changed this case (for the unit manager)."""
-    case = selectors.case_for_audit(request.user, pk)
+    case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
     operation = request.GET.get("operation", "")
     if operation not in Operation.values:
@@ -61,6 +74,7 @@ def staff_activity(request, user_id: int):
 
 
 @requires(Action.AUDIT_EXPORT)
+@case_page(_audited_case, action="audit.export_form", implied_reason=_auditing)
 def export(request, kind: str, pk: int):
     """Export log entries about a person or a case, for a regulator or a complaint."""
     if kind == "case":

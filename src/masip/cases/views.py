@@ -10,8 +10,8 @@ from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.audit.services import log_consultation
 from masip.cases import retention, selectors, services
-from masip.cases.access import reason_for_access, remember_reason
-from masip.cases.forms import AccessReasonForm, CaseDetailsForm, RetentionDecisionForm, RetentionProposalForm
+from masip.cases.access import case_page
+from masip.cases.forms import CaseDetailsForm, RetentionDecisionForm, RetentionProposalForm
 from masip.cases.models import CasePartyRole, CaseStatus, RetentionProposal
 from masip.cases.panels import case_panels
 from masip.cases.timeline import case_timeline
@@ -39,16 +39,13 @@ def case_list(request, slug: str):
 
 
 @requires(Action.CASE_VIEW)
+@case_page()
 def case_detail(request, pk: int):
-    case = selectors.case_get(request.user, pk)
+    case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
-    must_ask, reason = reason_for_access(request, case)
-    if must_ask:
-        return _ask_reason(request, case)
     parties = list(case.parties.all())
     log_consultation(
         request, action="case.view", partnership=case.partnership, subjects=[case, *[p.person for p in parties]],
-        reason=reason,
     )
     return render(
         request,
@@ -64,24 +61,15 @@ def case_detail(request, pk: int):
             "health_summaries": list(health_summaries_for_case(request.user, case)),
             "is_manager": policy.manages(request.user, case.partnership),
             "is_health": request.user.agency_kind == "health",
-            "access_reason": reason,
+            "access_reason": request.case_access.reason,
         },
     )
 
 
-def _ask_reason(request, case):
-    """Outside the user's caseload: ask why before showing anything personal."""
-    form = AccessReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        remember_reason(request, case, form.reason_text())
-        return redirect("cases:detail", case.pk)
-    request.audit_not_personal = True  # the question page shows only the case reference
-    return render(request, "cases/access_reason.html", {"case": case, "form": form})
-
-
 @requires(Action.CASE_EDIT)
+@case_page(action="case.team_form")
 def case_edit(request, pk: int):
-    case = selectors.case_get(request.user, pk)
+    case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
     staff = selectors.casework_staff(case.partnership)
     initial = {
@@ -119,9 +107,15 @@ def retention_queue(request, slug: str):
     )
 
 
+def _retention_review(request, case, **_):
+    """Only the unit manager proposes what happens to a case at review: the review is the reason."""
+    return "Retention review of a closed case" if policy.manages(request.user, case.partnership) else None
+
+
 @requires(Action.RETENTION)
+@case_page(action="case.retention_form", implied_reason=_retention_review)
 def retention_propose(request, pk: int):
-    case = selectors.case_get(request.user, pk)
+    case = request.case_access.case
     if not policy.manages(request.user, case.partnership):
         raise PermissionDenied("Only the unit manager proposes what happens at review.")
     request.partnership, request.nav = case.partnership, "cases"

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from masip.access import policy
 from masip.access.policy import Action, public, requires
 from masip.audit.services import log_consultation
 from masip.core import selectors
@@ -40,11 +41,25 @@ def search(request):
     if results is None:
         request.audit_not_personal = True  # an empty search page shows nobody
     else:
-        log_consultation(
-            request, action="search", subjects=[*results.people, *results.referrals, *results.cases],
-            details={"query_length": len(query)},
-        )
+        suspects = [c.suspect for c in results.cases if c.suspect_id]
+        _log_search(request, [*results.people, *results.referrals, *results.cases, *suspects], query)
     return render(request, "core/search.html", {"query": query, "results": results})
+
+
+def _log_search(request, found, query: str) -> None:
+    """One consultation per partnership whose records the search showed (so each
+    partnership's supervisor sees it in the activity review); a search that found
+    nothing is logged in every partnership the user searched."""
+    by_partnership: dict[int, list] = {}
+    for record in found:
+        by_partnership.setdefault(record.partnership_id, []).append(record)
+    if not by_partnership:
+        by_partnership = {pid: [] for pid in sorted(policy.casework_partnership_ids(request.user))}
+    for partnership_id, subjects in by_partnership.items():
+        log_consultation(
+            request, action="search", partnership=partnership_id, subjects=subjects,
+            details={"query_length": len(query), "results": len(subjects)},
+        )
 
 
 def not_found(request, exception=None):

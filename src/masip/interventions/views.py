@@ -6,18 +6,31 @@ from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
 from masip.audit.services import log_consultation
-from masip.cases.access import remembered_reason
+from masip.cases.access import case_page
 from masip.cases.selectors import casework_staff
 from masip.core.forms import add_service_errors
 from masip.interventions import selectors, services
 from masip.interventions.forms import EngagementForm, FollowUpForm, InterventionForm, OutcomeForm, SessionForm
 from masip.interventions.rules import next_engagement_states
-from masip.monitoring.web import case_for, log_case_page
+from masip.monitoring.web import log_case_page
+
+
+def _intervention_case(request, intervention_id: int, **_):
+    """The intervention's case, if the user may see that the intervention exists."""
+    request.case_record = selectors.intervention_get(request.user, intervention_id)
+    return request.case_record.intervention.case
+
+
+def _detailed_intervention_case(request, intervention_id: int, **_):
+    """The case of an intervention whose detail the user may see (clinical detail is health's)."""
+    request.case_record = selectors.intervention_detail_get(request.user, intervention_id)
+    return request.case_record.case
 
 
 @requires(Action.INTERVENTION_RECORD)
+@case_page(action="intervention.form")
 def intervention_add(request, pk: int):
-    case = case_for(request, pk)
+    case = request.case_access.case
     form = InterventionForm(
         request.POST or None,
         partnership=case.partnership,
@@ -49,13 +62,13 @@ def _log(request, intervention, action: str) -> None:
         action=action,
         partnership=case.partnership,
         subjects=[case, intervention, *([case.suspect] if case.suspect else [])],
-        reason=remembered_reason(request, case) or "",
     )
 
 
 @requires(Action.INTERVENTION_VIEW)
+@case_page(_intervention_case, action="intervention.view")
 def intervention_detail(request, intervention_id: int):
-    found = selectors.intervention_get(request.user, intervention_id)
+    found = request.case_record
     intervention = found.intervention
     request.partnership, request.nav = intervention.case.partnership, "cases"
     _log(request, intervention, "intervention.view" if found.detail_visible else "intervention.view_summary")
@@ -72,8 +85,9 @@ def intervention_detail(request, intervention_id: int):
 
 
 @requires(Action.INTERVENTION_RECORD)
+@case_page(_detailed_intervention_case, action="intervention.form")
 def intervention_engagement(request, intervention_id: int):
-    intervention = selectors.intervention_detail_get(request.user, intervention_id)
+    intervention = request.case_record
     request.partnership, request.nav = intervention.case.partnership, "cases"
     states = next_engagement_states(intervention.engagement or None)
     form = EngagementForm(request.POST or None, states=states)
@@ -100,8 +114,9 @@ def intervention_engagement(request, intervention_id: int):
 
 
 @requires(Action.INTERVENTION_RECORD)
+@case_page(_detailed_intervention_case, action="intervention.form")
 def intervention_follow_up(request, intervention_id: int):
-    intervention = selectors.intervention_detail_get(request.user, intervention_id)
+    intervention = request.case_record
     request.partnership, request.nav = intervention.case.partnership, "cases"
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -128,8 +143,9 @@ def intervention_follow_up(request, intervention_id: int):
 
 
 @requires(Action.INTERVENTION_RECORD)
+@case_page(_detailed_intervention_case, action="intervention.form")
 def intervention_session_add(request, intervention_id: int):
-    intervention = selectors.intervention_detail_get(request.user, intervention_id)
+    intervention = request.case_record
     request.partnership, request.nav = intervention.case.partnership, "cases"
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -151,8 +167,9 @@ def intervention_session_add(request, intervention_id: int):
 
 
 @requires(Action.INTERVENTION_RECORD)
+@case_page(_detailed_intervention_case, action="intervention.form")
 def intervention_outcome(request, intervention_id: int):
-    intervention = selectors.intervention_detail_get(request.user, intervention_id)
+    intervention = request.case_record
     request.partnership, request.nav = intervention.case.partnership, "cases"
     form = OutcomeForm(
         request.POST or None,

@@ -5,18 +5,20 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
+from masip.cases.access import case_page
 from masip.cases.models import CasePartyRole
 from masip.core.forms import add_service_errors
 from masip.justice import selectors, services
 from masip.justice.forms import JusticeEventForm, OrderForm, OrderUpdateForm
 from masip.justice.models import OrderKind, ProtectiveOrder
-from masip.monitoring.web import case_for, log_case_page
+from masip.monitoring.web import log_case_page
 from masip.people.models import Person
 
 
 @requires(Action.JUSTICE_RECORD)
+@case_page(action="justice.event_form")
 def event_add(request, pk: int):
-    case = case_for(request, pk)
+    case = request.case_access.case
     form = JusticeEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -34,8 +36,9 @@ def event_add(request, pk: int):
 
 
 @requires(Action.JUSTICE_RECORD)
+@case_page(action="justice.order_form")
 def order_add(request, pk: int):
-    case = case_for(request, pk)
+    case = request.case_access.case
     victims = Person.objects.filter(
         case_parties__case=case, case_parties__role=CasePartyRole.VICTIM
     ).order_by("id")
@@ -53,9 +56,15 @@ def order_add(request, pk: int):
     return render(request, "justice/order_form.html", {"case": case, "form": form})
 
 
+def _order_case(request, order_id: int, **_):
+    request.case_record = selectors.order_get(request.user, order_id)
+    return request.case_record.case
+
+
 @requires(Action.JUSTICE_RECORD)
+@case_page(_order_case, action="justice.order_view")
 def order_detail(request, order_id: int):
-    order = selectors.order_get(request.user, order_id)
+    order = request.case_record
     case = order.case
     request.partnership, request.nav = case.partnership, "cases"
     form = OrderUpdateForm(request.POST or None, order=order)

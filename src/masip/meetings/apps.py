@@ -6,4 +6,5 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings, actions and risk management plans"
 
     def ready(self) -> None:
-        from masip.meetings import panels, timeline  # noqa: F401  (register case-page panels and timeline entries)
+        # Register the caseload rule, case-page panels and timeline entries with cases.
+        from masip.meetings import caseload, panels, timeline  # noqa: F401

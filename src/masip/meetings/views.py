@@ -22,9 +22,8 @@ from django.views.decorators.http import require_POST
 from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.audit.services import log_consultation
-from masip.cases.access import reason_for_access
+from masip.cases.access import case_page
 from masip.cases.models import CasePartyRole
-from masip.cases.selectors import case_get
 from masip.core.forms import add_service_errors
 from masip.meetings import agenda, forms, selectors, services
 from masip.meetings.minutes import build_minutes, recipient_choices
@@ -229,8 +228,7 @@ def _meeting_page(request, meeting, item=None, *, status=200, **item_forms):
     }
     if item is not None:
         context.update(_item_context(request, meeting, item, items=items, **item_forms))
-    if request.method == "GET":
-        _log_meeting_view(request, meeting, items)
+    _log_meeting_view(request, meeting, items)  # a refused post shows the meeting again
     return render(request, "meetings/meeting_detail.html", context, status=status)
 
 
@@ -260,12 +258,30 @@ def meeting_detail(request, pk: int):
     return _meeting_page(request, meeting, item)
 
 
+def _item_case(request, pk: int, item_pk: int, **_):
+    """The case of an agenda item, in a meeting the user may see."""
+    meeting = selectors.meeting_get(request.user, pk)
+    request.case_record = (meeting, selectors.item_get(meeting, item_pk))
+    request.nav = "meetings"
+    return request.case_record[1].case
+
+
+def _on_the_agenda(request, case, pk: int, item_pk: int, **_):
+    """A case on a meeting's agenda is opened because the meeting discusses it."""
+    return f"Multi-agency meeting: {request.case_record[0]}"
+
+
+def item_page(action: str = "meeting.view"):
+    """The entry point for a case's panel in a meeting: the meeting is the reason."""
+    return case_page(_item_case, action=action, implied_reason=_on_the_agenda)
+
+
 @requires(Action.MEETING_VIEW)
+@item_page()
 def meeting_item(request, pk: int, item_pk: int):
     """One case of the agenda: the panel alone for htmx, else the whole meeting page."""
-    meeting = selectors.meeting_get(request.user, pk)
+    meeting, item = request.case_record
     request.partnership, request.nav = meeting.partnership, "meetings"
-    item = selectors.item_get(meeting, item_pk)
     if not request.htmx:
         return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"?item={item.pk}{ITEM_ANCHOR}")
     items = selectors.agenda_items(meeting)
@@ -301,10 +317,10 @@ def _after_item_change(request, meeting, item, message: str, **item_forms):
 
 @requires(Action.MEETING_RECORD)
 @require_POST
+@item_page()
 def item_share(request, pk: int, item_pk: int):
-    meeting = selectors.meeting_get(request.user, pk)
+    meeting, item = request.case_record
     request.partnership, request.nav = meeting.partnership, "meetings"
-    item = selectors.item_get(meeting, item_pk)
     form = forms.ShareForm(
         request.POST, agencies=selectors.partner_agencies(meeting.partnership), prefix="share"
     )
@@ -340,10 +356,10 @@ def item_share(request, pk: int, item_pk: int):
 
 @requires(Action.MEETING_RECORD)
 @require_POST
+@item_page()
 def item_record(request, pk: int, item_pk: int):
-    meeting = selectors.meeting_get(request.user, pk)
+    meeting, item = request.case_record
     request.partnership, request.nav = meeting.partnership, "meetings"
-    item = selectors.item_get(meeting, item_pk)
     others = [s for s in selectors.current_series(meeting.partnership) if s.pk != meeting.series_id]
     form = forms.DiscussionForm(request.POST, series=_series_qs(others), prefix="record")
     if form.is_valid():
@@ -375,10 +391,10 @@ def item_record(request, pk: int, item_pk: int):
 
 @requires(Action.MEETING_RECORD)
 @require_POST
+@item_page()
 def item_action(request, pk: int, item_pk: int):
-    meeting = selectors.meeting_get(request.user, pk)
+    meeting, item = request.case_record
     request.partnership, request.nav = meeting.partnership, "meetings"
-    item = selectors.item_get(meeting, item_pk)
     form = forms.ActionForm(
         request.POST,
         agencies=selectors.partner_agencies(meeting.partnership),
@@ -494,10 +510,10 @@ def item_add(request, pk: int):
 
 
 @requires(Action.MEETING_CHAIR)
+@item_page()
 def item_remove(request, pk: int, item_pk: int):
-    meeting = selectors.meeting_get(request.user, pk)
+    meeting, item = request.case_record
     request.partnership, request.nav = meeting.partnership, "meetings"
-    item = selectors.item_get(meeting, item_pk)
     if not selectors.may_chair(request.user, meeting):
         raise PermissionDenied("Only the chair, a triage lead or the unit manager change the agenda.")
     if meeting.is_closed:
@@ -709,14 +725,21 @@ def action_list(request, slug: str):
     )
 
 
-@requires(Action.ACTION_EDIT)
-def action_update(request, pk: int):
-    action = selectors.action_get(request.user, pk)
-    request.partnership, request.nav = action.partnership, "actions"
+def _action_case(request, pk: int, **_):
+    action = request.case_record = selectors.action_get(request.user, pk)
+    request.nav = "actions"
     if not selectors.may_update_action(request.user, action):
         raise PermissionDenied(
             f"Only staff of {action.owner_agency}, the owner, whoever agreed it, or the chair may update this action."
         )
+    return action.case
+
+
+@requires(Action.ACTION_EDIT)
+@case_page(_action_case, action="action.view")
+def action_update(request, pk: int):
+    action = request.case_record
+    request.partnership, request.nav = action.partnership, "actions"
     form = forms.ActionUpdateForm(request.POST or None, initial={"completed_on": timezone.localdate()})
     if request.method == "POST" and action.status != ActionStatus.OPEN:
         form.is_valid()
@@ -761,12 +784,10 @@ def action_update(request, pk: int):
 
 
 @requires(Action.ACTION_EDIT)
+@case_page(action="action.form")
 def case_action_add(request, pk: int):
-    case = case_get(request.user, pk)
+    case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
-    must_ask, reason = reason_for_access(request, case)
-    if must_ask:
-        return redirect("cases:detail", case.pk)
     form = forms.ActionForm(
         request.POST or None,
         agencies=selectors.partner_agencies(case.partnership),
@@ -788,9 +809,7 @@ def case_action_add(request, pk: int):
         else:
             messages.success(request, f"Action added for {data['owner_agency']}")
             return redirect("cases:detail", case.pk)
-    log_consultation(
-        request, action="case.view", partnership=case.partnership, subjects=[case], reason=reason
-    )
+    log_consultation(request, action="case.view", partnership=case.partnership, subjects=[case])
     return render(request, "meetings/case_action_add.html", {"case": case, "form": form})
 
 
@@ -798,16 +817,12 @@ def case_action_add(request, pk: int):
 
 
 @requires(Action.PLAN_VIEW)
+@case_page(action="plan.view")
 def plan(request, pk: int):
-    case = case_get(request.user, pk)
+    case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
-    must_ask, reason = reason_for_access(request, case)
-    if must_ask:
-        return redirect("cases:detail", case.pk)
     versions = selectors.plan_versions(case)
-    log_consultation(
-        request, action="plan.view", partnership=case.partnership, subjects=[case, *versions], reason=reason
-    )
+    log_consultation(request, action="plan.view", partnership=case.partnership, subjects=[case, *versions])
     return render(
         request,
         "meetings/plan.html",
@@ -820,12 +835,10 @@ def plan(request, pk: int):
 
 
 @requires(Action.PLAN_EDIT)
+@case_page(action="plan.view")
 def plan_edit(request, pk: int):
-    case = case_get(request.user, pk)
+    case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
-    must_ask, reason = reason_for_access(request, case)
-    if must_ask:
-        return redirect("cases:detail", case.pk)
     current = selectors.current_plan(case)
     agencies = list(selectors.partner_agencies(case.partnership))
     if current is not None:
@@ -894,9 +907,7 @@ def plan_edit(request, pk: int):
         for anchor, message in strategy_form.error_list():
             error_items.append((anchor, f"Strategy {number}: {message}"))
     error_items += [("", e) for e in formset.non_form_errors()]
-    log_consultation(
-        request, action="plan.view", partnership=case.partnership, subjects=[case], reason=reason
-    )
+    log_consultation(request, action="plan.view", partnership=case.partnership, subjects=[case])
     return render(
         request,
         "meetings/plan_edit.html",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.audit.services import log_consultation
+from masip.cases.access import case_page
 from masip.cases.models import CasePartyRole
 from masip.core.forms import add_service_errors
 from masip.justice.models import OrderStatus, ProtectiveOrder
@@ -15,7 +16,7 @@ from masip.monitoring import services
 from masip.monitoring.forms import CloseForm, IncidentForm, ReopenForm, ReviewRequestForm
 from masip.monitoring.queue import monitoring_queue
 from masip.monitoring.tracking import case_tracking
-from masip.monitoring.web import case_for, log_case_page
+from masip.monitoring.web import log_case_page
 
 
 @requires(Action.MONITORING_QUEUE)
@@ -45,8 +46,9 @@ def queue(request, slug: str):
 
 
 @requires(Action.INCIDENT_RECORD)
+@case_page(action="incident.form")
 def incident_add(request, pk: int):
-    case = case_for(request, pk)
+    case = request.case_access.case
     victims = [p.person for p in case.parties.all() if p.role == CasePartyRole.VICTIM]
     orders = list(
         ProtectiveOrder.objects.filter(case=case, status=OrderStatus.GRANTED).order_by("decided_on", "id")
@@ -92,8 +94,9 @@ def incident_add(request, pk: int):
 
 
 @requires(Action.REVIEW_REQUEST)
+@case_page(action="case.review_request_form")
 def review_request(request, pk: int):
-    case = case_for(request, pk)
+    case = request.case_access.case
     form = ReviewRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,8 +116,9 @@ def review_request(request, pk: int):
 
 
 @requires(Action.CASE_STATUS)
+@case_page(action="case.close_form")
 def case_close(request, pk: int):
-    case = case_for(request, pk)
+    case = request.case_access.case
     if not case.is_open:
         messages.info(request, f"Case {case.reference} is already closed")
         return redirect("cases:detail", case.pk)
@@ -141,8 +145,9 @@ def case_close(request, pk: int):
 
 
 @requires(Action.CASE_STATUS)
+@case_page(action="case.reopen_form")
 def case_reopen(request, pk: int):
-    case = case_for(request, pk)
+    case = request.case_access.case
     if case.is_open:
         messages.info(request, f"Case {case.reference} is open")
         return redirect("cases:detail", case.pk)

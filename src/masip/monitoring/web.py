@@ -1,31 +1,33 @@
 """View helpers shared by the contexts that record work on a case (monitoring,
-interventions, victims, justice): find the case through the access policy,
-log who looked, and put a service's refusal on the form."""
+interventions, victims, justice). Views under a case go through
+`masip.cases.access.case_page`, which finds the case through the access policy,
+asks why outside the caseload and logs the look with the reason."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 from masip.audit.services import log_consultation
-from masip.cases.access import remembered_reason
 from masip.cases.models import Case
-from masip.cases.selectors import case_get
 
 
 def case_for(request: Any, pk: int) -> Case:
-    """The case, if the user may see it (otherwise not found), with the page's partnership and menu set."""
-    case = case_get(request.user, pk)
-    request.partnership, request.nav = case.partnership, "cases"
-    return case
+    """The case `@case_page` found for this request (a view under a case must go through it)."""
+    access = getattr(request, "case_access", None)
+    if access is None or access.case.pk != int(pk):
+        raise ImproperlyConfigured("A view under a case must be decorated with @case_page (masip.cases.access).")
+    return access.case
 
 
 def log_case_page(request: Any, case: Case, *, action: str, subjects: list[Any] = ()) -> None:
-    """Log the consultation a page about a case makes, with the reason given for opening the case, if any."""
+    """Log the consultation a page about a case makes; the reason given for opening the case
+    (if any) is added by log_consultation from the request."""
     people = [p.person for p in case.parties.all()]
     log_consultation(
         request,
         action=action,
         partnership=case.partnership,
         subjects=[case, *people, *subjects],
-        reason=remembered_reason(request, case) or "",
     )

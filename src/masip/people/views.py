@@ -50,6 +50,7 @@ def person_edit(request, pk: int):
         person_update(person=person, acting_user=request.user, changes=form.cleaned_data, reason=reason)
         messages.success(request, "Record updated")
         return redirect("people:detail", person.pk)
+    log_consultation(request, action="person.edit_form", partnership=person.partnership, subjects=[person])
     return render(request, "people/person_edit.html", {"person": person, "form": form})
 
 
@@ -71,4 +72,5 @@ def subject_access(request, pk: int):
         extension = "json" if form.cleaned_data["format"] == "json" else "pdf"
         response["Content-Disposition"] = f'attachment; filename="subject-access-{person.pk}.{extension}"'
         return response
+    log_consultation(request, action="person.subject_access_form", partnership=person.partnership, subjects=[person])
     return render(request, "people/subject_access.html", {"person": person, "form": form})

@@ -182,8 +182,7 @@ def triage_decide(request, pk: int):
                 return redirect("cases:detail", decision.case_id)
             messages.success(request, f"Triage decision recorded for {referral.reference}")
             return redirect(reverse("referrals:triage_queue", args=[referral.partnership.slug]))
-    if request.method == "GET":
-        _log_referrals_seen(request, "triage.form", referral.partnership, [referral])
+    _log_referrals_seen(request, "triage.form", referral.partnership, [referral])  # a refused post shows it again
     return render(
         request,
         "referrals/triage_form.html",

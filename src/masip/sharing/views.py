@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
-from masip.cases.selectors import case_get
+from masip.cases.access import case_page
 from masip.core.forms import add_service_errors
 from masip.partnerships.models import Agency
 from masip.sharing import services
@@ -13,8 +13,9 @@ from masip.sharing.forms import HealthSummaryForm, InformationForm
 
 
 @requires(Action.INFORMATION_RECORD)
+@case_page(action="information.form")
 def information_add(request, pk: int):
-    case = case_get(request.user, pk)
+    case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
     form = InformationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -29,8 +30,9 @@ def information_add(request, pk: int):
 
 
 @requires(Action.HEALTH_SUMMARY_SHARE)
+@case_page(action="health_summary.form")
 def health_summary_add(request, pk: int):
-    case = case_get(request.user, pk)
+    case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
     agencies = Agency.objects.filter(partner_roles__partnership=case.partnership).exclude(pk=request.user.agency_id)
     form = HealthSummaryForm(request.POST or None, agencies=agencies)

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
+from masip.cases.access import by_case_pk, case_page
 from masip.core.forms import add_service_errors
-from masip.monitoring.web import case_for, log_case_page
+from masip.monitoring.web import log_case_page
 from masip.victims import selectors, services
 from masip.victims.forms import (
     ContactForm,
@@ -19,13 +20,19 @@ from masip.victims.forms import (
 from masip.victims.services import MeasureInput
 
 
+def _victims_case(request, pk: int, person_id: int, **_):
+    """The case, and the victim on it the URL names (either out of reach: not found)."""
+    case = by_case_pk(request, pk)
+    request.case_record = selectors.victim_get(request.user, case, person_id)
+    return case
+
+
 def _victim(request, pk: int, person_id: int):
-    case = case_for(request, pk)
-    found = selectors.victim_get(request.user, case, person_id)
-    return case, found
+    return request.case_access.case, request.case_record
 
 
 @requires(Action.VICTIM_SUPPORT_VIEW)
+@case_page(_victims_case, action="victim_support.view")
 def victim_support(request, pk: int, person_id: int):
     case, found = _victim(request, pk, person_id)
     log_case_page(request, case, action="victim_support.view")
@@ -57,6 +64,7 @@ def _form_page(request, pk, person_id, *, form_class, heading, save, success, fo
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
+@case_page(_victims_case, action="victim_support.form")
 def support_update(request, pk: int, person_id: int):
     def save(case, found, form):
         d = form.cleaned_data
@@ -83,6 +91,7 @@ def support_update(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
+@case_page(_victims_case, action="victim_support.form")
 def contact_add(request, pk: int, person_id: int):
     def save(case, found, form):
         services.contact_record(case=case, victim=found.victim, acting_user=request.user, **form.cleaned_data)
@@ -99,6 +108,7 @@ def contact_add(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
+@case_page(_victims_case, action="victim_support.form")
 def safety_plan_add(request, pk: int, person_id: int):
     def save(case, found, form):
         d = form.cleaned_data
@@ -126,6 +136,7 @@ def safety_plan_add(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
+@case_page(_victims_case, action="victim_support.form")
 def referral_add(request, pk: int, person_id: int):
     def save(case, found, form):
         services.victim_referral_record(
@@ -145,6 +156,7 @@ def referral_add(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
+@case_page(_victims_case, action="victim_support.form")
 def court_support_add(request, pk: int, person_id: int):
     def save(case, found, form):
         services.court_support_record(
@@ -163,6 +175,7 @@ def court_support_add(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
+@case_page(_victims_case, action="victim_support.form")
 def survey_add(request, pk: int, person_id: int):
     def save(case, found, form):
         d = form.cleaned_data

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import RequestFactory
 from django.urls import reverse
 
 from masip.audit.models import AuditEvent, AuditSubject, FieldChange
@@ -55,9 +53,10 @@ def test_outside_the_caseload_a_reason_is_asked_and_logged(as_user, case):
     assert b"Why are you opening this case?" in response.content
     assert b"Ryan Cole" not in response.content  # nothing personal before the reason
     assert not events("case.view").exists()
-    response = client.post(reverse("cases:detail", args=[case.pk]), {"reason": "other", "detail": ""})
+    url = reverse("cases:detail", args=[case.pk])
+    response = client.post(url, {"why-origin": "get", "why-reason": "other", "why-detail": ""})
     assert b"Give the reason for opening this case" in response.content
-    client.post(reverse("cases:detail", args=[case.pk]), {"reason": "cover", "detail": "DS Okafor on leave"})
+    client.post(url, {"why-origin": "get", "why-reason": "cover", "why-detail": "DS Okafor on leave"})
     response = client.get(reverse("cases:detail", args=[case.pk]))
     assert b"Ryan Cole" in response.content
     assert events("case.view").get().reason == "Covering for a colleague: DS Okafor on leave"
@@ -78,18 +77,16 @@ def test_lists_log_every_record_shown(as_user, london, make_referral):
     assert AuditSubject.objects.filter(event=event, object_type="person").count() == 6
 
 
-def test_a_view_that_forgets_to_log_fails_loudly(settings):
-    from masip.access.policy import _check_consultation_logged
+def test_a_view_that_forgets_to_log_fails_loudly(as_user, case, monkeypatch):
+    """The strict check reads what the page shows: a person's page that logs nothing fails."""
+    from masip.people import views as people_views
 
-    settings.MASIP_AUDIT_STRICT = True
-    request = RequestFactory().get("/cases/1/")
-    response = mock.Mock(status_code=200)
-
-    def some_view(request):
-        raise AssertionError
-
-    with pytest.raises(ImproperlyConfigured, match="without logging a consultation"):
-        _check_consultation_logged(request, response, some_view)
+    suspect = case.suspect
+    url = reverse("people:detail", args=[suspect.pk])
+    assert as_user("london-police").get(url).status_code == 200  # logged: passes
+    monkeypatch.setattr(people_views, "log_consultation", lambda *args, **kwargs: None)
+    with pytest.raises(ImproperlyConfigured, match=f"showed the name of person {suspect.pk}.*without logging"):
+        as_user("london-police").get(url)
 
 
 class TestManagerScreens:

@@ -52,10 +52,10 @@ def cheshire_case(cheshire, make_referral, accept, area):
 
 class TestOperatingModel:
     def test_cheshire_refuses_direct_work_outside_warrington_and_halton(
-        self, as_user, cheshire, make_referral, accept, staff
+        self, as_user, cheshire, make_referral, accept, staff, give_reason
     ):
         case = cheshire_case(cheshire, make_referral, accept, "Cheshire East")
-        response = as_user("cheshire-health").post(
+        response = give_reason(as_user("cheshire-health"), case).post(
             reverse("interventions:add", args=[case.pk]),
             {
                 "intervention_type": kind("brief_therapeutic").pk,
@@ -71,9 +71,9 @@ class TestOperatingModel:
         assert "not in this case&#x27;s area (Cheshire East)" in html
         assert not Intervention.objects.exists()
 
-    def test_cheshire_offers_it_in_warrington(self, as_user, cheshire, make_referral, accept, staff):
+    def test_cheshire_offers_it_in_warrington(self, as_user, cheshire, make_referral, accept, staff, give_reason):
         case = cheshire_case(cheshire, make_referral, accept, "Warrington")
-        response = as_user("cheshire-health").post(
+        response = give_reason(as_user("cheshire-health"), case).post(
             reverse("interventions:add", args=[case.pk]),
             {
                 "intervention_type": kind("brief_therapeutic").pk,

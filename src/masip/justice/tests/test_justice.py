@@ -86,7 +86,7 @@ class TestStalkingProtectionOrderDates:
         )
         assert ProtectiveOrder.objects.count() == 2
 
-    def test_the_order_page_shows_the_deadline_and_a_missed_one(self, as_user, case, staff):
+    def test_the_order_page_shows_the_deadline_and_a_missed_one(self, as_user, case, staff, give_reason):
         order = order_record(
             case=case,
             acting_user=staff["london-police"],
@@ -100,7 +100,8 @@ class TestStalkingProtectionOrderDates:
             ),
         )
         html = (
-            as_user("london-advocate").get(reverse("justice:order_detail", args=[order.pk])).content.decode()
+            give_reason(as_user("london-advocate"), case).get(reverse("justice:order_detail", args=[order.pk]))
+            .content.decode()
         )
         assert f"{days_ago(4):%-d %b %Y}" in html[html.index('id="notification-deadline"') :][:200]
         assert "Notification overdue" in html
@@ -268,8 +269,8 @@ class TestBreaches:
             ),
         )
 
-    def test_a_breach_is_an_incident_that_raises_a_breach_trigger(self, as_user, case, order):
-        client = as_user("london-advocate")
+    def test_a_breach_is_an_incident_that_raises_a_breach_trigger(self, as_user, case, order, give_reason):
+        client = give_reason(as_user("london-advocate"), case)
         form = client.get(
             reverse("monitoring:incident_add", args=[case.pk]) + f"?breach_of={order.pk}"
         ).content.decode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 import pytest
@@ -70,21 +72,32 @@ def test_an_incident_brings_the_case_back_for_re_review(as_user, case):
 
 
 def test_any_partner_doing_case_work_may_record_one(as_user, case):
+    """Outside the caseload the post is held while the user says why, then saved as entered."""
     for username in ("london-health", "london-advocate", "london-probation", "london-manager"):
-        response = as_user(username).post(
-            reverse("monitoring:incident_add", args=[case.pk]),
-            form_data(case, behaviour="phone", day=days_ago(len(username))),
-        )
+        client = as_user(username)
+        url = reverse("monitoring:incident_add", args=[case.pk])
+        asked = client.post(url, form_data(case, behaviour="phone", day=days_ago(len(username))))
+        assert "Why are you opening this case?" in asked.content.decode(), username
+        assert Incident.objects.filter(recorded_by__username=username).count() == 0  # nothing saved before the reason
+        held = {
+            name: html.unescape(value)
+            for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', asked.content.decode())
+        }
+        assert held["why-origin"] == "post"
+        response = client.post(url, {**held, "why-reason": "meeting"})
         assert response.status_code == 302, username
     assert Incident.objects.count() == 4
+    assert set(Incident.objects.values_list("occurred_on", flat=True)) == {
+        days_ago(len(u)) for u in ("london-health", "london-advocate", "london-probation", "london-manager")
+    }
     assert (
         as_user("cheshire-police").get(reverse("monitoring:incident_add", args=[case.pk])).status_code == 404
     )
     assert as_user("pmo").get(reverse("monitoring:incident_add", args=[case.pk])).status_code == 403
 
 
-def test_a_new_victim_is_added_to_the_case(as_user, case):
-    response = as_user("london-advocate").post(
+def test_a_new_victim_is_added_to_the_case(as_user, case, give_reason):
+    response = give_reason(as_user("london-advocate"), case).post(
         reverse("monitoring:incident_add", args=[case.pk]),
         form_data(case, victim="new", new_victim_name="Zoe Price", new_victim_relationship="acquaintance"),
     )

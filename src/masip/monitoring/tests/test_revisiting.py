@@ -40,8 +40,8 @@ def cheshire_case(cheshire, make_referral, accept):
 
 
 class TestReReviewRequests:
-    def test_an_advocate_raises_a_concern(self, as_user, case):
-        response = as_user("london-advocate").post(
+    def test_an_advocate_raises_a_concern(self, as_user, case, give_reason):
+        response = give_reason(as_user("london-advocate"), case).post(
             reverse("monitoring:review_request", args=[case.pk]),
             {"reason": "She says he has found her new address."},
         )
@@ -58,14 +58,14 @@ class TestReReviewRequests:
             "Re-review needed: victim advocate&#x27;s concern. She says he has found her new address." in html
         )
 
-    def test_anyone_else_brings_new_information(self, as_user, case):
-        as_user("london-probation").post(
+    def test_anyone_else_brings_new_information(self, as_user, case, give_reason):
+        give_reason(as_user("london-probation"), case).post(
             reverse("monitoring:review_request", args=[case.pk]), {"reason": "Released early."}
         )
         assert ReviewTrigger.objects.get(case=case).kind == TriggerKind.NEW_INFORMATION
 
-    def test_a_reason_is_required(self, as_user, case):
-        response = as_user("london-advocate").post(
+    def test_a_reason_is_required(self, as_user, case, give_reason):
+        response = give_reason(as_user("london-advocate"), case).post(
             reverse("monitoring:review_request", args=[case.pk]), {"reason": " "}
         )
         assert (

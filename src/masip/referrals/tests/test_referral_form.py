@@ -33,7 +33,7 @@ def form_data(**overrides):
         "suspect-date_of_birth_1": "3",
         "suspect-date_of_birth_2": "1985",
         "suspect-sex": "male",
-        "suspect-pnc": "2019/0012345X",
+        "suspect-pnc": "2018/0047311K",  # not the form's own example, which a page shows to everyone
         "victim-0-full_name": "Emma Hart",
         "victim-0-relationship": "ex_intimate",
         "victim-0-sex": "female",
@@ -72,7 +72,7 @@ def test_valid_referral_is_saved_with_its_people_and_incidents(as_user, url, lon
     suspect = ReferralParty.objects.get(referral=referral, role="suspect").person
     assert suspect.full_name == "Ryan Cole" and suspect.date_of_birth.year == 1985
     assert list(suspect.aliases.values_list("name", flat=True)) == ["ryancole_x"]
-    assert suspect.identifiers.get().value == "2019/0012345X"
+    assert suspect.identifiers.get().value == "2018/0047311K"
     victim = ReferralParty.objects.get(referral=referral, role="victim")
     assert victim.relationship_to_suspect == "ex_intimate"
     assert ContactDetail.objects.get(person=victim.person).value == "12 Linden Way, East Area"

@@ -84,14 +84,14 @@ class TestHealthSummaries:
         assert event.reason == "Plan the arrest safely"
 
     def test_refused_without_a_valid_agreement_naming_it(
-        self, as_user, hampshire, make_referral, accept, staff, complete_assessment
+        self, as_user, hampshire, make_referral, accept, staff, complete_assessment, give_reason
     ):
         referral = make_referral(hampshire, by="hampshire-police")
         complete_assessment("sdash", referral=referral, by="hampshire-police")
         accept(referral, by="hampshire-police")
         case = Case.objects.get()
         police = Agency.objects.get(name="Hampshire Constabulary")
-        response = as_user("hampshire-health").post(
+        response = give_reason(as_user("hampshire-health"), case).post(
             reverse("sharing:health_summary_add", args=[case.pk]),
             {"recipient": police.pk, "summary": "Summary", "purpose": "Clinic planning"},
         )
