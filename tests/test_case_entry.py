@@ -20,13 +20,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from masip.access.tests.test_policy_table import ARGS, world  # noqa: F401  (the policy test's records)
 from masip.audit.models import AuditEvent
 from masip.cases.access import case_page_of
 from masip.cases.models import Case
+from tests.urlwalk import routes
 
 QUESTION = "Why are you opening this case?"
 # A route segment naming a case, or a record that belongs to exactly one case.
@@ -34,17 +35,6 @@ CASE_ROUTE = re.compile(
     r"(^|/)(cases|assessments|interventions|orders|incidents|victims|actions|items|plans)/<(int|str|slug):"
 )
 OUTSIDERS = ("london-health", "london-advocate", "london-manager")
-
-
-def routes(resolver=None, prefix="", namespace=""):
-    """(name, full route, view) for every named URL pattern of the project."""
-    resolver = resolver or get_resolver()
-    for item in resolver.url_patterns:
-        if isinstance(item, URLResolver):
-            inner = f"{namespace}{item.namespace}:" if item.namespace else namespace
-            yield from routes(item, prefix + str(item.pattern), inner)
-        elif isinstance(item, URLPattern) and item.name:
-            yield f"{namespace}{item.name}", prefix + str(item.pattern), item.callback
 
 
 def case_urls() -> dict[str, object]:

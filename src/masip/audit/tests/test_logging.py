@@ -125,3 +125,52 @@ class TestManagerScreens:
         assert disclosure.operation == "disclosure" and disclosure.recipient == "Information Commissioner's Office"
         csv_response = client.post(url, {"recipient": "ICO", "reason": "Complaint 123", "format": "csv"})
         assert csv_response.content.decode().startswith("id,at,operation")
+
+
+class TestReadsThatWereNotLogged:
+    """Issue 10, item 8: the person edit and subject access forms, and searches, reach the review."""
+
+    def test_the_person_edit_form_logs_a_consultation(self, as_user, case, staff):
+        suspect = case.suspect
+        response = as_user("london-police").get(reverse("people:edit", args=[suspect.pk]))
+        assert suspect.full_name in response.content.decode()
+        event = events("person.edit_form").get()
+        assert event.user_id == staff["london-police"].pk and event.partnership_id == case.partnership_id
+        assert set(AuditSubject.objects.filter(event=event).values_list("object_type", "object_id")) == {
+            ("person", suspect.pk)
+        }
+
+    def test_the_subject_access_form_logs_a_consultation(self, as_user, case):
+        suspect = case.suspect
+        response = as_user("london-manager").get(reverse("people:subject_access", args=[suspect.pk]))
+        assert response.status_code == 200
+        event = events("person.subject_access_form").get()
+        assert AuditSubject.objects.filter(event=event, object_type="person", object_id=suspect.pk).exists()
+
+    def test_a_search_is_logged_in_each_partnership_it_showed_and_reaches_its_supervisor(
+        self, as_user, london, cheshire, make_referral, staff
+    ):
+        from masip.access.policy import forget_memberships
+        from masip.partnerships.models import Membership, Role
+
+        make_referral(london, suspect="Harry Saunders", victim="Amy Lee")
+        make_referral(cheshire, by="cheshire-police", suspect="Harry Saunders", victim="Beth Ray")
+        police = staff["london-police"]
+        Membership.objects.create(user=police, partnership=cheshire, role=Role.PRACTITIONER)
+        forget_memberships(police)
+        client = as_user("london-police")
+        response = client.get(reverse("core:search") + "?q=Harry Saunders")
+        assert response.content.decode().count("Harry Saunders") >= 2
+        logged = {e.partnership_id: e for e in events("search", user_id=police.pk)}
+        assert set(logged) == {london.pk, cheshire.pk}  # one look per partnership, none without one
+        for partnership in (london, cheshire):
+            people = AuditSubject.objects.filter(event=logged[partnership.pk], object_type="person")
+            assert {s.object_id for s in people} == set(
+                partnership.people.filter(full_name="Harry Saunders").values_list("pk", flat=True)
+            )
+        for manager in ("london-manager", "cheshire-manager"):
+            review = as_user(manager).get(reverse("audit:staff_activity", args=[police.pk]) + "?operation=consultation")
+            assert '<span class="govuk-!-font-size-16">search</span>' in review.content.decode(), manager
+        client = as_user("london-police")
+        client.get(reverse("core:search") + "?q=Nobody Known")
+        assert events("search", user_id=police.pk).count() == 4  # nothing found: logged where it was searched
