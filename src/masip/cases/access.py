@@ -28,11 +28,14 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from masip.audit.services import log_consultation
+from masip.cases.forms import AccessReasonForm
 from masip.cases.models import Case
+from masip.cases.selectors import case_get
 
 _SESSION_KEY = "masip_case_reasons"
 REASON_VALID_SECONDS = 8 * 60 * 60  # one working day
@@ -75,14 +78,6 @@ def remember_reason(request: Any, case: Case, reason: str) -> None:
     request.session[_SESSION_KEY] = reasons
 
 
-def reason_for_access(request: Any, case: Case) -> tuple[bool, str]:
-    """(needs to ask, reason to log). Own caseload needs no reason."""
-    if in_caseload(request.user, case):
-        return False, ""
-    reason = remembered_reason(request, case)
-    return reason is None, reason or ""
-
-
 # -- the entry point -------------------------------------------------------------------
 
 Locate = Callable[..., "Case | None"]
@@ -110,8 +105,6 @@ class CaseAccess:
 
 def by_case_pk(request: Any, pk: int, **_: Any) -> Case:
     """The default: the URL names the case as `pk`."""
-    from masip.cases.selectors import case_get
-
     return case_get(request.user, pk)
 
 
@@ -144,9 +137,9 @@ def case_page(
             request.partnership = case.partnership
             if not getattr(request, "nav", None):
                 request.nav = "cases"
-            access, asked = _access(request, case, marker, kwargs)
-            if asked is not None:
-                return asked
+            access = _access(request, case, marker, kwargs)
+            if not isinstance(access, CaseAccess):
+                return access  # the question, or the way back from its answer
             request.case_access = access
             request.access_reason = access.reason  # the default reason of log_consultation
             response = view(request, *args, **kwargs)
@@ -161,35 +154,25 @@ def case_page(
     return decorate
 
 
-def _access(request: Any, case: Case, marker: CasePage, kwargs: dict) -> tuple[CaseAccess, Any]:
-    """(the access, None) to go on; or (None, a response) when the question is asked or answered."""
-    user = request.user
-    mine = in_caseload(user, case)
+def _access(request: Any, case: Case, marker: CasePage, kwargs: dict) -> CaseAccess | HttpResponse:
+    """The access to go on with, or the response that asks (or has just been answered)."""
+    mine = in_caseload(request.user, case)
     implied = marker.implied_reason(request, case, **kwargs) if marker.implied_reason else None
     if marker.api:
         given = str(request.GET.get("reason", "")).strip()[:500]
-        reason = "" if mine else (implied or given or remembered_reason(request, case))
+        reason = implied or given or remembered_reason(request, case)
         if not mine and not reason:
             raise PermissionDenied("This case is not in your caseload: give a reason with ?reason=...")
-        return CaseAccess(case, given if mine else reason, mine), None
-    answering = request.method == "POST" and _ORIGIN_FIELD in request.POST
-    if mine or implied:
-        if answering:  # the question was answered twice, or the case joined the caseload meanwhile
-            response = _after_answer(request)
-            if response is not None:
-                return None, response  # type: ignore[return-value]
-        return CaseAccess(case, implied or "", mine), None
-    reason = remembered_reason(request, case)
-    if reason is not None:
-        if answering:
-            response = _after_answer(request)
-            if response is not None:
-                return None, response  # type: ignore[return-value]
-        return CaseAccess(case, reason, False), None
-    response = _ask(request, case)
-    if response is not None:
-        return None, response  # type: ignore[return-value]
-    return CaseAccess(case, remembered_reason(request, case) or "", False), None
+        return CaseAccess(case, given if mine else reason, mine)
+    reason = implied or ("" if mine else remembered_reason(request, case))
+    if reason is None:
+        return _ask(request, case)
+    if request.method == "POST" and _ORIGIN_FIELD in request.POST:
+        # Answered twice (two tabs), or the case joined the caseload meanwhile: go on as if asked.
+        response = _after_answer(request)
+        if response is not None:
+            return response
+    return CaseAccess(case, reason, mine)
 
 
 def _after_answer(request: Any) -> HttpResponse | None:
@@ -202,8 +185,6 @@ def _after_answer(request: Any) -> HttpResponse | None:
 
 def _held_back(data: Any) -> Any:
     """The page's own post, as it was before the question interrupted it."""
-    from django.http import QueryDict
-
     kept = QueryDict(mutable=True)
     for key in data:
         if not key.startswith(f"{QUESTION_PREFIX}-"):
@@ -212,23 +193,24 @@ def _held_back(data: Any) -> Any:
     return kept
 
 
-def _ask(request: Any, case: Case) -> HttpResponse | None:
-    """Outside the caseload without a reason: ask why before showing or changing anything.
+def _ask(request: Any, case: Case) -> CaseAccess | HttpResponse:
+    """Outside the caseload without a reason: ask why before showing or changing anything
+(or, answered now, the access to go on with).
 
     A post that arrives without a reason (the day's reason ran out while a form
     was open) is held in the question page and carried on once answered, so
     nothing the user entered is lost.
     """
-    from masip.cases.forms import AccessReasonForm
-
     answering = request.method == "POST" and _ORIGIN_FIELD in request.POST
     form = AccessReasonForm(request.POST if answering else None, prefix=QUESTION_PREFIX)
     if answering and form.is_valid():
-        remember_reason(request, case, form.reason_text())
-        return _after_answer(request)
+        reason = form.reason_text()
+        remember_reason(request, case, reason)
+        return _after_answer(request) or CaseAccess(case, reason, False)
     if getattr(request, "htmx", False):  # a panel cannot hold the question: go to the page that asks it
         response = HttpResponse("")
-        response["HX-Redirect"] = request.get_full_path() if request.method == "GET" else reverse("cases:detail", args=[case.pk])
+        target = request.get_full_path() if request.method == "GET" else reverse("cases:detail", args=[case.pk])
+        response["HX-Redirect"] = target
         return response
     if answering:
         origin = request.POST[_ORIGIN_FIELD]
@@ -242,7 +224,6 @@ def _ask(request: Any, case: Case) -> HttpResponse | None:
             if not key.startswith(f"{QUESTION_PREFIX}-") and key != "csrfmiddlewaretoken"
             for value in request.POST.getlist(key)
         ]
-    request.case_question_asked = True
     return render(
         request,
         "cases/access_reason.html",
@@ -252,8 +233,6 @@ def _ask(request: Any, case: Case) -> HttpResponse | None:
 
 def _log_case_look(request: Any, case: Case, action: str) -> None:
     """The consultation of a page under the case whose view logged none itself."""
-    from masip.audit.services import log_consultation
-
     log_consultation(
         request,
         action=action,
