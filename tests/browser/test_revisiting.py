@@ -194,6 +194,15 @@ def test_the_casework_pages_are_accessible(signed_in_page, casework_records, axe
             expect(page.locator(".govuk-error-summary")).to_contain_text(error)
             axe(page, context=f"{context} with errors")
 
+    def say_why(path, reason):
+        """Outside the caseload, every page under the case first asks why, then goes on to the page."""
+        page.goto(url + path)
+        expect(page.get_by_role("heading", name="Why are you opening this case?")).to_be_visible()
+        axe(page, context=f"why are you opening this case? ({path})")
+        page.get_by_label(reason).check()
+        page.get_by_role("button", name="Open the case").click()
+        expect(page).to_have_url(url + path)
+
     page = signed_in_page("london-police")
     visit(f"/cases/{case.pk}/", "case page with every panel")
     expect(page.locator("#interventions-panel")).to_contain_text("Health intervention held by STAC Health")
@@ -239,6 +248,7 @@ def test_the_casework_pages_are_accessible(signed_in_page, casework_records, axe
     page.get_by_role("button", name="Sign out").click()
 
     page = signed_in_page("london-advocate")
+    say_why(f"/cases/{case.pk}/victims/{victim.pk}/", "Preparing for or discussing it at a multi-agency meeting")
     visit(f"/cases/{case.pk}/victims/{victim.pk}/", "victim support, advocate view")
     visit(
         f"/cases/{case.pk}/victims/{victim.pk}/contacts/new/",
@@ -261,6 +271,7 @@ def test_the_casework_pages_are_accessible(signed_in_page, casework_records, axe
     page.get_by_role("button", name="Sign out").click()
 
     page = signed_in_page("london-health")
+    say_why(f"/interventions/{r['cbt'].pk}/", "Covering for a colleague")
     visit(f"/interventions/{r['cbt'].pk}/", "clinical intervention, health view")
     visit(
         f"/interventions/{r['cbt'].pk}/sessions/new/",
