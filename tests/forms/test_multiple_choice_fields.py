@@ -160,7 +160,7 @@ def safety_plan_measures(w) -> None:
     advocate = w.staff["london-advocate"]
     support_update(
         case=case, victim=victim, acting_user=advocate, status="accepted", on=timezone.localdate(),
-        advocate=advocate,
+        advocate=advocate, expected_version=0,
     )
     client = w.as_user("london-advocate")
     w.give_reason(client, case)
@@ -183,7 +183,7 @@ def safety_plan_measures(w) -> None:
 
 def attendance_remove_guests(w) -> None:
     from masip.meetings.forms import AttendanceForm
-    from masip.meetings.models import Attendance
+    from masip.meetings.models import Attendance, Meeting
     from masip.meetings.selectors import partner_agencies
     from masip.meetings.services import GuestInput, attendance_record
 
@@ -193,6 +193,7 @@ def attendance_remove_guests(w) -> None:
         attendance_record(
             meeting=meeting, acting_user=w.staff["london-police"], staff_statuses={},
             add_guest=GuestInput(name=name, agency=agency),
+            expected_version=Meeting.objects.get(pk=meeting.pk).attendance_version,
         )
     client = w.as_user("london-police")
     url = reverse("meetings:attendance", args=[meeting.pk])

@@ -76,7 +76,7 @@ def intervention_engagement(request, intervention_id: int):
     intervention = selectors.intervention_detail_get(request.user, intervention_id)
     request.partnership, request.nav = intervention.case.partnership, "cases"
     states = next_engagement_states(intervention.engagement or None)
-    form = EngagementForm(request.POST or None, states=states)
+    form = EngagementForm(request.POST or None, states=states, version=intervention.version)
     if request.method == "POST" and form.is_valid():
         try:
             services.intervention_set_engagement(
@@ -85,6 +85,7 @@ def intervention_engagement(request, intervention_id: int):
                 state=form.cleaned_data["state"],
                 on=form.cleaned_data["on"],
                 note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -103,7 +104,7 @@ def intervention_engagement(request, intervention_id: int):
 def intervention_follow_up(request, intervention_id: int):
     intervention = selectors.intervention_detail_get(request.user, intervention_id)
     request.partnership, request.nav = intervention.case.partnership, "cases"
-    form = FollowUpForm(request.POST or None)
+    form = FollowUpForm(request.POST or None, version=intervention.version)
     if request.method == "POST" and form.is_valid():
         try:
             services.intervention_follow_up(
@@ -113,6 +114,7 @@ def intervention_follow_up(request, intervention_id: int):
                 on=form.cleaned_data["on"],
                 next_follow_up_on=form.cleaned_data["next_follow_up_on"],
                 note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -161,8 +163,9 @@ def intervention_outcome(request, intervention_id: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
+            data = dict(form.cleaned_data)
             services.intervention_record_outcome(
-                intervention=intervention, acting_user=request.user, **form.cleaned_data
+                intervention=intervention, acting_user=request.user, expected_version=data.pop("version"), **data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
