@@ -116,9 +116,18 @@ def _assessment_label(assessment) -> str:
     return f"{assessment.instrument_name}, signed off {when:%-d %b %Y}"
 
 
+class EngagementStateField(forms.ChoiceField):
+    """Offers the states the engagement can move to next, but accepts any state: whether the
+    move is allowed is the service's rule, so a move the record no longer allows (it changed
+    since the page was opened) gets the service's explanation, not "select a valid option"."""
+
+    def valid_value(self, value) -> bool:
+        return value in Engagement.values
+
+
 class EngagementForm(GovukFormMixin, forms.Form):
     version = VersionField()
-    state = forms.ChoiceField(
+    state = EngagementStateField(
         label="The suspect's consent or engagement is now", widget=forms.RadioSelect, choices=[]
     )
     on = GovukDateField(label="Date", label_for_errors="Date")
