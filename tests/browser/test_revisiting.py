@@ -157,7 +157,7 @@ def casework_records(monitored_case, staff):
         ),
     )
     intervention_set_engagement(
-        intervention=cbt, acting_user=health, state="accepted", on=today - timedelta(days=18)
+        intervention=cbt, acting_user=health, state="accepted", on=today - timedelta(days=18), expected_version=0
     )
     signposting = intervention_record(
         case=case,
@@ -178,6 +178,7 @@ def casework_records(monitored_case, staff):
         status="accepted",
         on=today - timedelta(days=25),
         advocate=advocate,
+        expected_version=0,  # support not yet recorded
     )
     return {"case": case, "order": order, "cbt": cbt, "signposting": signposting, "victim": victim}
 

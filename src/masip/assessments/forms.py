@@ -9,7 +9,7 @@ from django import forms
 
 from masip.assessments.engine import InstrumentDefinition, ItemType
 from masip.assessments.engine.definition import AnswerIn, Section
-from masip.core.forms import GovukDateField, GovukFormMixin
+from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
 
 
 def describe_condition(definition: InstrumentDefinition, condition) -> str:
@@ -68,9 +68,11 @@ class AssessmentForm(GovukFormMixin, forms.Form):
             self.fields["judgement_reason"] = forms.CharField(
                 label="Why", required=False, max_length=2000, widget=forms.Textarea
             )
-        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+        self.fields["version"] = VersionField()
         # The fields were added after the mixin set its messages, so set them here.
         for name, field in self.fields.items():
+            if isinstance(field, VersionField):
+                continue
             label = str(field.label or name)
             if isinstance(field, forms.ChoiceField):
                 field.error_messages["invalid_choice"] = f"{label}: select one of the options"

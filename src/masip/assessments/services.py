@@ -26,6 +26,7 @@ from masip.assessments.engine import (
 )
 from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import Assessment, AssessmentStatus, Contribution
+from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_event
 from masip.partnerships.models import Role
@@ -140,10 +141,9 @@ def assessment_contribute(
     if locked.is_locked:
         raise ValidationError("This assessment is signed off and locked. Start a correction to change it.")
     if locked.version != expected_version:
-        raise ValidationError(
-            "Someone else saved this assessment while you were working on it. Your answers are below: check "
-            "them against theirs and save again.",
-            code="stale",
+        raise stale_edit(
+            locked, expected_version=expected_version, current_version=locked.version, what="this assessment",
+            actions=("assessment.contribute",), summary=_contribution_summary,
         )
     definition = _definition_of(locked)
     kind = acting_user.agency_kind
@@ -166,6 +166,7 @@ def assessment_contribute(
     ]
     if problems:
         raise _problems_to_error(problems)
+    before = (dict(locked.answers), locked.judgement_level, locked.judgement_reason)
     if judgement_level is not None:
         locked.judgement_level, locked.judgement_reason = judgement_level, judgement_reason.strip()
     locked.answers = merged
@@ -175,7 +176,8 @@ def assessment_contribute(
         raise ValidationError({"judgement_level": " ".join(exc.problems)}) from exc
     except AnswerError as exc:
         raise _problems_to_error(exc.problems) from exc
-    locked.version += 1
+    if (locked.answers, locked.judgement_level, locked.judgement_reason) != before:
+        locked.version += 1  # only a change moves the version: a save of nothing leaves open pages current
     locked.save()
     if changed or judgement_level:
         restricted = [
@@ -194,9 +196,42 @@ def assessment_contribute(
             action="assessment.contribute",
             partnership=locked.partnership,
             subjects=[locked, locked.case or locked.referral],
-            details={"items": len(changed), "restricted_sections": restricted},
+            details={"items": len(changed), "restricted_sections": restricted, "version": locked.version},
         )
     return locked
+
+
+def _contribution_summary(event) -> str:
+    count = event.details.get("items", 0)
+    restricted = " (including restricted sections)" if event.details.get("restricted_sections") else ""
+    return f"saved {count} answer{'s' if count != 1 else ''}{restricted}"
+
+
+@transaction.atomic
+def assessment_save_and_sign_off(
+    *,
+    assessment: Assessment,
+    acting_user: Any,
+    answers: dict[str, Any],
+    expected_version: int,
+    judgement_level: str | None = None,
+    judgement_reason: str = "",
+) -> Assessment:
+    """"Save and sign off" is one step: if sign-off is refused, the answers are not saved either.
+
+    Saved in one transaction and signed off in another, a refused sign-off left the
+    answers saved under the refusal, and the page (still holding the version it was
+    opened at) then refused the next save as someone else's.
+    """
+    saved = assessment_contribute(
+        assessment=assessment,
+        acting_user=acting_user,
+        answers=answers,
+        expected_version=expected_version,
+        judgement_level=judgement_level,
+        judgement_reason=judgement_reason,
+    )
+    return assessment_sign_off(assessment=saved, acting_user=acting_user)
 
 
 @transaction.atomic

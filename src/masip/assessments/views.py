@@ -89,8 +89,9 @@ def detail(request, pk: int):
         form = AssessmentForm(data, initial=initial, definition=definition, agency_kind=kind)
         if data is not None and form.is_valid():
             action = request.POST.get("action", "save")
+            save = services.assessment_save_and_sign_off if action == "sign_off" else services.assessment_contribute
             try:
-                saved = services.assessment_contribute(
+                saved = save(
                     assessment=assessment,
                     acting_user=request.user,
                     answers=form.answers(),
@@ -100,8 +101,6 @@ def detail(request, pk: int):
                     else None,
                     judgement_reason=form.cleaned_data.get("judgement_reason", ""),
                 )
-                if action == "sign_off":
-                    saved = services.assessment_sign_off(assessment=saved, acting_user=request.user)
             except ValidationError as exc:
                 add_service_errors(form, exc)
                 assessment.refresh_from_db()

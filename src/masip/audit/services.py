@@ -204,8 +204,13 @@ def log_changes(
     reason: str = "",
     operation: str = Operation.ALTERATION,
     extra_subjects: Iterable[Subject | models.Model] = (),
+    details: Mapping[str, Any] | None = None,
 ) -> AuditEvent | None:
-    """An alteration with its field-level changes (nothing is logged when nothing changed)."""
+    """An alteration with its field-level changes (nothing is logged when nothing changed).
+
+    An edit of a versioned record passes details={"version": new version}, so a
+    save refused as stale can say what changed since the version the form had.
+    """
     changes = diff(before, after, protected=protected)
     if not changes:
         return None
@@ -217,6 +222,7 @@ def log_changes(
         partnership=partnership,
         subjects=[target, *extra_subjects],
         reason=reason,
+        details=details,
         changes=[(target, f, old, new) for f, old, new in changes],
     )
 

@@ -74,6 +74,9 @@ class Case(models.Model):
     # Set by a re-review trigger (or a meeting); cleared when a new assessment is signed off.
     reassessment_due = models.BooleanField(default=False)
     reassessment_reason = models.CharField(max_length=300, blank=True)
+    # Moves on with every change to who works the case (lead and allocated staff), so
+    # a team form opened before a colleague's change cannot silently revert it.
+    team_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         indexes = [

@@ -107,16 +107,32 @@ def case_release_referral(*, referral: Any, acting_user: Any, reason: str) -> No
         )
 
 
+TEAM_FIELD_LABELS = {"lead_officer": "lead", "allocated_staff": "staff working the case"}
+
+
 @transaction.atomic
-def case_update_team(*, case: Case, acting_user: Any, lead_officer: Any, allocated_staff: list[Any]) -> Case:
-    """Set the lead and the staff working the case (their caseload), with field-level history."""
+def case_update_team(
+    *, case: Case, acting_user: Any, lead_officer: Any, allocated_staff: list[Any], expected_version: int
+) -> Case:
+    """Set the lead and the staff working the case (their caseload), with field-level history.
+
+    expected_version is the team version the form was opened at: a save based on
+    an older one is refused with what changed meanwhile.
+    """
     from masip.access import policy
+    from masip.audit.history import stale_edit
     from masip.audit.services import log_changes
     from masip.cases.models import CaseAllocation
     from masip.cases.selectors import casework_staff
 
     if not policy.does_casework_in(acting_user, case.partnership):
         raise PermissionDenied("You are not a member of this partnership's unit.")
+    case = Case.objects.select_for_update(of=("self",)).select_related("lead_officer").get(pk=case.pk)
+    if case.team_version != expected_version:
+        raise stale_edit(
+            case, expected_version=expected_version, current_version=case.team_version,
+            what="who works this case", labels=TEAM_FIELD_LABELS, actions=("case.update_team",),
+        )
     allowed = set(casework_staff(case.partnership).values_list("pk", flat=True))
     chosen = [u for u in [lead_officer, *allocated_staff] if u is not None]
     if any(u.pk not in allowed for u in chosen):
@@ -125,14 +141,19 @@ def case_update_team(*, case: Case, acting_user: Any, lead_officer: Any, allocat
         "lead_officer": str(case.lead_officer or ""),
         "allocated_staff": sorted(str(u) for u in case.allocated_staff.all()),
     }
+    after = {"lead_officer": str(lead_officer or ""), "allocated_staff": sorted(str(u) for u in allocated_staff)}
+    if case.lead_officer_id == getattr(lead_officer, "pk", None) and set(
+        case.allocations.values_list("user_id", flat=True)
+    ) == {u.pk for u in allocated_staff}:
+        return case  # nothing changed: the version stays, so no open form goes stale for nothing
     case.lead_officer = lead_officer
-    case.save(update_fields=["lead_officer"])
+    case.team_version += 1
+    case.save(update_fields=["lead_officer", "team_version"])
     CaseAllocation.objects.filter(case=case).exclude(user__in=allocated_staff).delete()
     existing = set(CaseAllocation.objects.filter(case=case).values_list("user_id", flat=True))
     CaseAllocation.objects.bulk_create(CaseAllocation(case=case, user=u) for u in allocated_staff if u.pk not in existing)
-    after = {"lead_officer": str(lead_officer or ""), "allocated_staff": sorted(str(u) for u in allocated_staff)}
     log_changes(actor=acting_user, action="case.update_team", record=case, before=before, after=after,
-                partnership=case.partnership)
+                partnership=case.partnership, details={"version": case.team_version})
     return case
 
 

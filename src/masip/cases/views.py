@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 
 from masip.access import policy
@@ -75,16 +74,21 @@ def case_edit(request, pk: int):
     initial = {
         "lead_officer": case.lead_officer_id,
         "allocated_staff": list(case.allocations.values_list("user_id", flat=True)),
+        "version": case.team_version,
     }
     form = CaseDetailsForm(request.POST or None, initial=initial, staff_queryset=staff)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+        try:
             services.case_update_team(
                 case=case, acting_user=request.user, lead_officer=form.cleaned_data["lead_officer"],
                 allocated_staff=list(form.cleaned_data["allocated_staff"]),
+                expected_version=form.cleaned_data["version"],
             )
-        messages.success(request, f"Case {case.reference} updated")
-        return redirect("cases:detail", case.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Case {case.reference} updated")
+            return redirect("cases:detail", case.pk)
     return render(request, "cases/case_edit.html", {"case": case, "form": form})
 
 

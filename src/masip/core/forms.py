@@ -74,12 +74,44 @@ class GovukDateField(forms.MultiValueField):
         return self.compress(value)
 
 
+class VersionField(forms.IntegerField):
+    """The version of the record an edit form was opened at, carried in the page.
+
+    The service compares it with the record's version and refuses a save based
+    on an older one (StaleEdit), so a colleague's save made meanwhile is never
+    silently overwritten.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        message = "This page is out of date: open it again to see the record as it is now"
+        self.error_messages.update(required=message, invalid=message, min_value=message)
+
+
+class StaleEdit(ValidationError):
+    """A save refused because the record changed after the form was opened.
+
+    The message says what changed meanwhile. current_version is the version the
+    form is moved on to (add_service_errors does this), so the user's entries
+    stay on the page and saving again, having read what changed, goes through.
+    """
+
+    def __init__(self, message: str, *, current_version: int):
+        super().__init__(message, code="stale")
+        self.current_version = current_version
+
+
 class GovukFormMixin:
     """GOV.UK-style messages for the standard errors, naming the field."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, VersionField):
+                continue
             label = str(field.label or "This field")
             if isinstance(field, forms.CharField) and field.max_length:
                 field.error_messages["max_length"] = f"{label} must be {field.max_length} characters or fewer"
@@ -143,7 +175,16 @@ def validate_pnc(value: str) -> None:
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's refusal on a form: on the field it names where the form has it, else at the top."""
+    """Put a service's refusal on a form: on the field it names where the form has it, else at the top.
+
+    A refusal of a stale edit also moves the form on to the record's current
+    version: what the user entered stays on the page, and saving it again is a
+    decision made knowing what changed.
+    """
+    if isinstance(exc, StaleEdit) and "version" in form.fields:
+        data = form.data.copy()
+        data[form.add_prefix("version")] = str(exc.current_version)
+        form.data = data
     if hasattr(exc, "error_dict"):
         for field, messages in exc.message_dict.items():
             for message in messages:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from masip.core.forms import GovukDateField, GovukFormMixin
+from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
 from masip.interventions.models import (
     Attendance,
     Engagement,
@@ -116,20 +116,31 @@ def _assessment_label(assessment) -> str:
     return f"{assessment.instrument_name}, signed off {when:%-d %b %Y}"
 
 
+class EngagementStateField(forms.ChoiceField):
+    """Offers the states the engagement can move to next, but accepts any state: whether the
+    move is allowed is the service's rule, so a move the record no longer allows (it changed
+    since the page was opened) gets the service's explanation, not "select a valid option"."""
+
+    def valid_value(self, value) -> bool:
+        return value in Engagement.values
+
+
 class EngagementForm(GovukFormMixin, forms.Form):
-    state = forms.ChoiceField(
+    version = VersionField()
+    state = EngagementStateField(
         label="The suspect's consent or engagement is now", widget=forms.RadioSelect, choices=[]
     )
     on = GovukDateField(label="Date", label_for_errors="Date")
     note = forms.CharField(label="Note (optional)", max_length=2000, required=False, widget=forms.Textarea)
 
-    def __init__(self, *args, states: list[str], **kwargs):
-        super().__init__(*args, initial={"on": timezone.localdate()}, **kwargs)
+    def __init__(self, *args, states: list[str], version: int, **kwargs):
+        super().__init__(*args, initial={"on": timezone.localdate(), "version": version}, **kwargs)
         self.fields["state"].choices = [(s, Engagement(s).label) for s in states]
         self.fields["state"].error_messages["required"] = "Select the engagement state"
 
 
 class FollowUpForm(GovukFormMixin, forms.Form):
+    version = VersionField()
     status = forms.ChoiceField(
         label="Where the referral stands", choices=ServiceStatus.choices, widget=forms.RadioSelect
     )
@@ -143,8 +154,8 @@ class FollowUpForm(GovukFormMixin, forms.Form):
     )
     note = forms.CharField(label="Note (optional)", max_length=2000, required=False, widget=forms.Textarea)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, initial={"on": timezone.localdate()}, **kwargs)
+    def __init__(self, *args, version: int, **kwargs):
+        super().__init__(*args, initial={"on": timezone.localdate(), "version": version}, **kwargs)
         self.fields["status"].error_messages["required"] = "Select where the referral stands"
 
 
@@ -159,6 +170,7 @@ class SessionForm(GovukFormMixin, forms.Form):
 
 
 class OutcomeForm(GovukFormMixin, forms.Form):
+    version = VersionField()
     end_on = GovukDateField(label="End date", label_for_errors="The end date")
     outcome = forms.ChoiceField(
         label="Outcome", choices=InterventionOutcome.choices, widget=forms.RadioSelect
@@ -180,7 +192,11 @@ class OutcomeForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, intervention, assessments, **kwargs):
         super().__init__(
             *args,
-            initial={"assessment_before": intervention.assessment_before_id, "end_on": intervention.end_on},
+            initial={
+                "assessment_before": intervention.assessment_before_id,
+                "end_on": intervention.end_on,
+                "version": intervention.version,
+            },
             **kwargs,
         )
         for name in ("assessment_before", "assessment_after"):

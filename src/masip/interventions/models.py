@@ -141,6 +141,9 @@ class Intervention(models.Model):
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Moves on with every change of engagement, follow-up or outcome, so a form opened
+    # before a colleague's update cannot silently undo it.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]

@@ -208,9 +208,34 @@ def intervention_record(*, case: Case, acting_user: Any, data: InterventionInput
     return intervention
 
 
+INTERVENTION_FIELD_LABELS = {
+    "engagement": "the suspect's consent or engagement",
+    "engagement_on": "date of the consent or engagement",
+    "service_status": "where the referral stands",
+    "follow_up_on": "next follow-up",
+    "end_on": "end date",
+    "outcome": "outcome",
+    "outcome_notes": "outcome notes",
+    "assessment_before": "assessment before",
+    "assessment_after": "assessment after",
+}
+
+
+def _check_version(intervention: Intervention, expected_version: int) -> None:
+    """Refuse an update based on an older version of the intervention, saying what changed meanwhile."""
+    from masip.audit.history import stale_edit
+
+    if intervention.version != expected_version:
+        raise stale_edit(
+            intervention, expected_version=expected_version, current_version=intervention.version,
+            what="this intervention", labels=INTERVENTION_FIELD_LABELS,
+            actions=("intervention.engagement", "intervention.follow_up", "intervention.outcome"),
+        )
+
+
 @transaction.atomic
 def intervention_set_engagement(
-    *, intervention: Intervention, acting_user: Any, state: str, on: date, note: str = ""
+    *, intervention: Intervention, acting_user: Any, state: str, on: date, expected_version: int, note: str = ""
 ) -> Intervention:
     """Record the perpetrator's consent or engagement moving to a new state, with its date."""
     _detail_only(acting_user, intervention)
@@ -219,6 +244,7 @@ def intervention_set_engagement(
         .select_related("intervention_type", "case")
         .get(pk=intervention.pk)
     )
+    _check_version(intervention, expected_version)
     if not intervention.intervention_type.needs_consent:
         raise ValidationError(
             {"state": f"{intervention.intervention_type.name} does not ask for the suspect's consent"}
@@ -235,10 +261,11 @@ def intervention_set_engagement(
         raise ValidationError({field: message})
     before = {"engagement": intervention.engagement, "engagement_on": str(intervention.engagement_on or "")}
     intervention.engagement, intervention.engagement_on = state, on
-    fields = ["engagement", "engagement_on"]
+    fields = ["engagement", "engagement_on", "version"]
     if state == Engagement.ACCEPTED and intervention.start_on is None:
         intervention.start_on = on
         fields.append("start_on")
+    intervention.version += 1
     intervention.save(update_fields=fields)
     InterventionEvent.objects.create(
         intervention=intervention,
@@ -257,6 +284,7 @@ def intervention_set_engagement(
         after={"engagement": state, "engagement_on": str(on)},
         reason=note,
         extra_subjects=[intervention.case],
+        details={"version": intervention.version},
     )
     return intervention
 
@@ -269,6 +297,7 @@ def intervention_follow_up(
     status: str,
     on: date,
     next_follow_up_on: date | None,
+    expected_version: int,
     note: str = "",
 ) -> Intervention:
     """Record where a referral to an external service stands, and when to follow it up next."""
@@ -278,6 +307,7 @@ def intervention_follow_up(
         .select_related("intervention_type", "case")
         .get(pk=intervention.pk)
     )
+    _check_version(intervention, expected_version)
     today = timezone.localdate()
     errors = {}
     if not intervention.service_status:
@@ -299,7 +329,8 @@ def intervention_follow_up(
     }
     intervention.service_status = status
     intervention.follow_up_on = None if status in SERVICE_STATUS_FINAL else next_follow_up_on
-    intervention.save(update_fields=["service_status", "follow_up_on"])
+    intervention.version += 1
+    intervention.save(update_fields=["service_status", "follow_up_on", "version"])
     InterventionEvent.objects.create(
         intervention=intervention,
         kind=InterventionEventKind.SERVICE_STATUS,
@@ -316,6 +347,7 @@ def intervention_follow_up(
         before=before,
         after={"service_status": status, "follow_up_on": str(intervention.follow_up_on or "")},
         extra_subjects=[intervention.case],
+        details={"version": intervention.version},
     )
     return intervention
 
@@ -371,6 +403,7 @@ def intervention_record_outcome(
     acting_user: Any,
     end_on: date,
     outcome: str,
+    expected_version: int,
     notes: str = "",
     assessment_before: Any = None,
     assessment_after: Any = None,
@@ -383,6 +416,7 @@ def intervention_record_outcome(
         .select_related("intervention_type", "case__partnership")
         .get(pk=intervention.pk)
     )
+    _check_version(intervention, expected_version)
     errors = {}
     if outcome not in InterventionOutcome.values:
         errors["outcome"] = "Select the outcome"
@@ -413,7 +447,8 @@ def intervention_record_outcome(
     intervention.end_on, intervention.outcome, intervention.outcome_notes = end_on, outcome, notes.strip()
     intervention.assessment_before = assessment_before or intervention.assessment_before
     intervention.assessment_after = assessment_after
-    intervention.save(update_fields=fields)
+    intervention.version += 1
+    intervention.save(update_fields=[*fields, "version"])
     InterventionEvent.objects.create(
         intervention=intervention,
         kind=InterventionEventKind.OUTCOME,
@@ -430,6 +465,7 @@ def intervention_record_outcome(
         after={f: str(getattr(intervention, f) or "") for f in fields},
         extra_subjects=[intervention.case],
         protected=["outcome_notes"],
+        details={"version": intervention.version},
     )
     if (
         intervention.mode == InterventionMode.DIRECT

@@ -90,7 +90,7 @@ def intervention_engagement(request, intervention_id: int):
     intervention = request.case_record
     request.partnership, request.nav = intervention.case.partnership, "cases"
     states = next_engagement_states(intervention.engagement or None)
-    form = EngagementForm(request.POST or None, states=states)
+    form = EngagementForm(request.POST or None, states=states, version=intervention.version)
     if request.method == "POST" and form.is_valid():
         try:
             services.intervention_set_engagement(
@@ -99,6 +99,7 @@ def intervention_engagement(request, intervention_id: int):
                 state=form.cleaned_data["state"],
                 on=form.cleaned_data["on"],
                 note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -118,7 +119,7 @@ def intervention_engagement(request, intervention_id: int):
 def intervention_follow_up(request, intervention_id: int):
     intervention = request.case_record
     request.partnership, request.nav = intervention.case.partnership, "cases"
-    form = FollowUpForm(request.POST or None)
+    form = FollowUpForm(request.POST or None, version=intervention.version)
     if request.method == "POST" and form.is_valid():
         try:
             services.intervention_follow_up(
@@ -128,6 +129,7 @@ def intervention_follow_up(request, intervention_id: int):
                 on=form.cleaned_data["on"],
                 next_follow_up_on=form.cleaned_data["next_follow_up_on"],
                 note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -178,8 +180,9 @@ def intervention_outcome(request, intervention_id: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
+            data = dict(form.cleaned_data)
             services.intervention_record_outcome(
-                intervention=intervention, acting_user=request.user, **form.cleaned_data
+                intervention=intervention, acting_user=request.user, expected_version=data.pop("version"), **data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

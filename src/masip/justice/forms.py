@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from masip.core.forms import GovukDateField, GovukFormMixin
+from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
 from masip.justice.models import (
     ChargedOffence,
     EventKind,
@@ -180,8 +180,11 @@ class OrderForm(GovukFormMixin, OrderDatesMixin):
 
 
 class OrderUpdateForm(GovukFormMixin, OrderDatesMixin):
+    version = VersionField()
+
     def __init__(self, *args, order, **kwargs):
         initial = {
+            "version": order.version,
             "status": order.status,
             "applied_on": order.applied_on,
             "decided_on": order.decided_on,

@@ -199,6 +199,9 @@ class ProtectiveOrder(models.Model):
         "partnerships.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Moves on with every update, so an update form opened before a colleague's
+    # (the order made, served, varied) cannot silently undo it.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-decided_on", "-applied_on", "-id"]

@@ -235,6 +235,20 @@ _ORDER_FIELDS = [
     "protected_person_id",
 ]
 
+ORDER_FIELD_LABELS = {
+    "status": "status",
+    "applied_on": "date applied for",
+    "decided_on": "date made or refused",
+    "ends_on": "end date",
+    "until_further_order": "until further order",
+    "served_on": "date served",
+    "notified_on": "date the subject notified the police",
+    "conditions": "conditions",
+    "court": "court",
+    "replaces_id": "the interim order it replaces",
+    "protected_person_id": "the person protected",
+}
+
 
 def _apply(order: ProtectiveOrder, data: OrderInput) -> None:
     order.status = data.status
@@ -280,28 +294,45 @@ def order_record(*, case: Case, acting_user: Any, data: OrderInput) -> Protectiv
 
 
 @transaction.atomic
-def order_update(*, order: ProtectiveOrder, acting_user: Any, data: OrderInput) -> ProtectiveOrder:
-    """Record progress on an order: made or refused, served, notified, varied. Field-level history is logged."""
+def order_update(
+    *, order: ProtectiveOrder, acting_user: Any, data: OrderInput, expected_version: int
+) -> ProtectiveOrder:
+    """Record progress on an order: made or refused, served, notified, varied. Field-level history is logged.
+
+    expected_version is the version the update form was opened at: an update based
+    on an older one is refused with what changed meanwhile.
+    """
+    from masip.audit.history import stale_edit
+
     _casework_only(acting_user, order.case)
     order = (
         ProtectiveOrder.objects.select_for_update(of=("self",))
         .select_related("case__partnership", "case__suspect")
         .get(pk=order.pk)
     )
+    if order.version != expected_version:
+        raise stale_edit(
+            order, expected_version=expected_version, current_version=order.version, what="this order",
+            labels=ORDER_FIELD_LABELS, actions=("justice.order_update",),
+        )
     data.kind = order.kind
     errors = order_errors(order.case, data, exclude_pk=order.pk)
     if errors:
         raise ValidationError(errors)
-    before = {f: getattr(order, f) for f in _ORDER_FIELDS}
+    before = {f: str(getattr(order, f)) for f in _ORDER_FIELDS}
     _apply(order, data)
+    after = {f: str(getattr(order, f)) for f in _ORDER_FIELDS}
+    if after != before:
+        order.version += 1
     order.save()
     log_changes(
         actor=acting_user,
         action="justice.order_update",
         record=order,
         partnership=order.partnership,
-        before={k: str(v) for k, v in before.items()},
-        after={f: str(getattr(order, f)) for f in _ORDER_FIELDS},
+        before=before,
+        after=after,
         extra_subjects=[order.case],
+        details={"version": order.version},
     )
     return order

@@ -70,7 +70,10 @@ def order_detail(request, order_id: int):
     form = OrderUpdateForm(request.POST or None, order=order)
     if request.method == "POST" and form.is_valid():
         try:
-            services.order_update(order=order, acting_user=request.user, data=form.to_input())
+            services.order_update(
+                order=order, acting_user=request.user, data=form.to_input(),
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

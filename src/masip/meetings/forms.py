@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from masip.access.models import Category
 from masip.cases.models import RiskRank, StalkerType
-from masip.core.forms import GovukDateField, GovukFormMixin
+from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
 from masip.meetings.models import AttendanceStatus, PlanArea
 from masip.partnerships.models import Agency, Cadence
 
@@ -92,6 +92,7 @@ class ScheduleForm(GovukFormMixin, forms.Form):
 class AttendanceForm(GovukFormMixin, forms.Form):
     """One choice per member of staff (present, apologies, or not expected) and an optional guest."""
 
+    version = VersionField()
     guest_name = forms.CharField(label="Name", max_length=200, required=False)
     guest_role = forms.CharField(label="Role (optional)", max_length=200, required=False)
     guest_agency = forms.ModelChoiceField(
@@ -347,6 +348,8 @@ class StrategyForm(GovukFormMixin, forms.Form):
 
 
 class PlanForm(GovukFormMixin, forms.Form):
+    # The version the new one is built on (0 before the first plan).
+    version = VersionField()
     aim = forms.CharField(
         label="Aim of the plan",
         max_length=2000,

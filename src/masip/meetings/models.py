@@ -54,6 +54,9 @@ class Meeting(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Moves on with every change to who attended, so an attendance form opened
+    # before a colleague's save cannot silently overwrite their statuses.
+    attendance_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-held_on", "-starts_at", "-id"]

@@ -375,19 +375,41 @@ class GuestInput:
     status: str = AttendanceStatus.PRESENT
 
 
+def _attendance_by_name(meeting: Meeting) -> dict[str, str]:
+    """Who is recorded, by name, with their status in words: what a change of attendance logs."""
+    labels = dict(AttendanceStatus.choices)
+    return {
+        (str(r.user) if r.user_id else f"{r.name} (guest)")[:64]: str(labels.get(r.status, r.status))
+        for r in Attendance.objects.filter(meeting=meeting).select_related("user")
+    }
+
+
 @transaction.atomic
 def attendance_record(
     *,
     meeting: Meeting,
     acting_user: Any,
     staff_statuses: dict[int, str],
+    expected_version: int,
     add_guest: GuestInput | None = None,
     remove_guest_ids: list[int] | None = None,
 ) -> list[Attendance]:
     """Who is present and who sent apologies: staff by account (their agency is their employer),
-    and guests by name and agency. Staff not listed are recorded as not expected."""
+    and guests by name and agency. Staff not listed are recorded as not expected.
+
+    expected_version is the attendance version the form was opened at: a save
+    based on an older one is refused with what changed meanwhile.
+    """
+    from masip.audit.history import stale_edit
+
     locked = _lock_open(meeting)
     _require_casework(acting_user, locked.partnership_id)
+    if locked.attendance_version != expected_version:
+        raise stale_edit(
+            locked, expected_version=expected_version, current_version=locked.attendance_version,
+            what="the attendance", actions=("meeting.attendance",),
+        )
+    before = _attendance_by_name(locked)
     staff = {u.pk: u for u in selectors.partnership_staff(locked.partnership)}
     errors = []
     for user_id, status in staff_statuses.items():
@@ -434,6 +456,15 @@ def attendance_record(
         )
     Attendance.objects.bulk_create(rows)
     _mark_started(locked, timezone.now())
+    after = _attendance_by_name(locked)
+    changes = [
+        (locked, name, before.get(name, "Not recorded"), after.get(name, "Not recorded"))
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    ]
+    if changes:
+        locked.attendance_version += 1
+        locked.save(update_fields=["attendance_version"])
     present = sum(1 for r in rows if r.status == AttendanceStatus.PRESENT)
     log_event(
         actor=acting_user,
@@ -441,7 +472,12 @@ def attendance_record(
         action="meeting.attendance",
         partnership=locked.partnership_id,
         subjects=[locked],
-        details={"present": present, "recorded": len(rows)},
+        details={
+            "present": present,
+            "recorded": len(rows),
+            **({"version": locked.attendance_version} if changes else {}),
+        },
+        changes=changes,
     )
     return rows
 
@@ -920,14 +956,29 @@ def plan_create_version(
     acting_user: Any,
     strategies: list[StrategyInput],
     change_reason: str,
+    expected_version: int,
     aim: str = "",
     responds_to: Any = None,
     agenda_item: AgendaItem | None = None,
 ) -> RiskManagementPlan:
-    """A new version of the case's risk management plan becomes current; the earlier one stays as history."""
+    """A new version of the case's risk management plan becomes current; the earlier one stays as history.
+
+    expected_version is the version the new one is built on (0 for the first plan):
+    if another version was saved meanwhile, this one is refused rather than
+    silently replacing it.
+    """
+    from masip.audit.history import stale_edit
+
     _require_casework(acting_user, case.partnership_id)
     locked_case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     current = RiskManagementPlan.objects.filter(case=locked_case, is_current=True).first()
+    current_version = current.version if current is not None else 0
+    if current_version != expected_version:
+        raise stale_edit(
+            locked_case, expected_version=expected_version, current_version=current_version,
+            what="the risk management plan", actions=("plan.version",),
+            summary=lambda event: f"saved version {event.details.get('version')}. Why: {event.reason}",
+        )
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
 

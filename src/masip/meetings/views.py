@@ -442,6 +442,7 @@ def attendance(request, pk: int):
         agencies=selectors.partner_agencies(meeting.partnership),
         guests=guests,
         current=current,
+        initial={"version": meeting.attendance_version},
     )
     if meeting.is_closed and request.method == "POST":
         return _refused(request, meeting, services._closed_message(meeting))
@@ -460,6 +461,7 @@ def attendance(request, pk: int):
                 meeting=meeting,
                 acting_user=request.user,
                 staff_statuses=form.staff_statuses(),
+                expected_version=data["version"],
                 add_guest=guest,
                 remove_guest_ids=[_int(g) for g in data.get("remove_guests", []) if _int(g)],
             )
@@ -869,6 +871,7 @@ def plan_edit(request, pk: int):
         initial={
             "aim": current.aim if current else "",
             "responds_to": current.responds_to_id if current else None,
+            "version": current.version if current else 0,
         },
     )
     strategy_errors: list[str] = []
@@ -889,16 +892,15 @@ def plan_edit(request, pk: int):
                 acting_user=request.user,
                 strategies=strategies,
                 change_reason=form.cleaned_data["change_reason"],
+                expected_version=form.cleaned_data["version"],
                 aim=form.cleaned_data.get("aim", ""),
                 responds_to=form.cleaned_data.get("responds_to"),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                if field == "strategies":
-                    strategy_errors += errors
-                else:
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+            if hasattr(exc, "error_dict") and "strategies" in exc.error_dict:
+                strategy_errors += exc.message_dict["strategies"]
+                exc = ValidationError({f: e for f, e in exc.error_dict.items() if f != "strategies"})
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Risk management plan version {new.version} saved")
             return redirect("cases:detail", case.pk)

@@ -4,11 +4,12 @@ from datetime import date
 
 from django import forms
 
-from masip.core.forms import GovukDateField, GovukFormMixin
+from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
 from masip.people.models import AgeRange, Sex
 
 
 class PersonEditForm(GovukFormMixin, forms.Form):
+    version = VersionField()
     full_name = forms.CharField(label="Full name", max_length=200, required=False)
     description = forms.CharField(label="Description, if the name is not known", max_length=500, required=False)
     date_of_birth = GovukDateField(

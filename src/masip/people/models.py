@@ -53,6 +53,9 @@ class Person(models.Model):
     surname_key = models.CharField(max_length=80, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    # Moves on with every change to the identifying details, so that an edit form
+    # opened before a colleague's correction cannot silently undo it.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         indexes = [

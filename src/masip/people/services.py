@@ -9,6 +9,15 @@ from typing import Any
 from masip.people.matching import name_key, surname_key
 from masip.people.models import ContactDetail, ContactKind, Person, PersonAlias, PersonIdentifier
 
+# Field labels for the message refusing an edit based on an older version.
+PERSON_FIELD_LABELS = {
+    "full_name": "full name",
+    "description": "description",
+    "date_of_birth": "date of birth",
+    "age_range": "age range",
+    "sex": "sex",
+}
+
 
 @dataclass
 class PersonDetails:
@@ -42,13 +51,15 @@ def person_create(*, partnership: Any, acting_user: Any, details: PersonDetails)
     return person
 
 
-def person_add_details(*, person: Person, details: PersonDetails) -> Person:
+def person_add_details(*, person: Person, details: PersonDetails, acting_user: Any = None) -> Person:
     """Add what a new referral says about someone already known, without overwriting.
 
     A different spelling of the name becomes an alias; a missing date of birth
     or age range is filled in; new identifiers and contact details are added
     (a changed address replaces the current one).
     """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = {f: getattr(person, f) for f in PERSON_FIELD_LABELS}
     changed = []
     typed_name = details.full_name.strip()
     if typed_name and name_key(typed_name) != person.name_key:
@@ -65,7 +76,17 @@ def person_add_details(*, person: Person, details: PersonDetails) -> Person:
         person.age_range = details.age_range
         changed.append("age_range")
     if changed:
-        person.save(update_fields=changed)
+        from masip.audit.services import log_changes
+
+        # A filled-in name or date of birth is a change an open edit form must not undo.
+        person.version += 1
+        person.save(update_fields=[*changed, "version"])
+        log_changes(
+            actor=acting_user, action="person.add_details", record=person, partnership=person.partnership_id,
+            before={f: before[f] for f in changed if f in before},
+            after={f: getattr(person, f) for f in changed if f in before},
+            reason="Added from a new referral", details={"version": person.version},
+        )
     _add_known_details(person, details)
     return person
 
@@ -102,24 +123,41 @@ def _add_known_details(person: Person, details: PersonDetails) -> None:
         ContactDetail.objects.create(person=person, kind=kind, value=value)
 
 
-def person_update(*, person: Person, acting_user: Any, changes: dict[str, Any], reason: str) -> Person:
-    """Correct a person's identifying details, with field-level history in the audit trail."""
+def person_update(
+    *, person: Person, acting_user: Any, changes: dict[str, Any], reason: str, expected_version: int
+) -> Person:
+    """Correct a person's identifying details, with field-level history in the audit trail.
+
+    expected_version is the version the edit form was opened at: a save based on
+    an older one is refused with what changed meanwhile, never applied over it.
+    """
     from django.db import transaction
 
+    from masip.audit.history import stale_edit
     from masip.audit.services import log_changes
 
-    fields = ["full_name", "description", "date_of_birth", "age_range", "sex"]
+    fields = list(PERSON_FIELD_LABELS)
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.version != expected_version:
+            raise stale_edit(
+                locked, expected_version=expected_version, current_version=locked.version,
+                what="this person's record", labels=PERSON_FIELD_LABELS,
+                actions=("person.update", "person.add_details"),
+            )
         before = {f: getattr(locked, f) for f in fields}
         for field_name in fields:
             if field_name in changes:
                 value = changes[field_name]
                 setattr(locked, field_name, value.strip() if isinstance(value, str) else value)
+        after = {f: getattr(locked, f) for f in fields}
+        if after == before:
+            return locked
         locked.refresh_keys()
-        locked.save(update_fields=[*fields, "name_key", "surname_key"])
+        locked.version += 1
+        locked.save(update_fields=[*fields, "name_key", "surname_key", "version"])
         log_changes(
             actor=acting_user, action="person.update", record=locked, partnership=locked.partnership,
-            before=before, after={f: getattr(locked, f) for f in fields}, reason=reason,
+            before=before, after=after, reason=reason, details={"version": locked.version},
         )
     return locked

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -8,6 +9,7 @@ from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.audit.models import FieldChange
 from masip.audit.services import log_consultation
+from masip.core.forms import add_service_errors
 from masip.people import selectors
 from masip.people.forms import PersonEditForm, SubjectAccessForm
 from masip.people.services import person_update
@@ -44,12 +46,20 @@ def person_edit(request, pk: int):
     person = selectors.person_get(request.user, pk)
     request.partnership = person.partnership
     initial = {f: getattr(person, f) for f in ("full_name", "description", "date_of_birth", "age_range", "sex")}
+    initial["version"] = person.version
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data.pop("reason")
-        person_update(person=person, acting_user=request.user, changes=form.cleaned_data, reason=reason)
-        messages.success(request, "Record updated")
-        return redirect("people:detail", person.pk)
+        changes = dict(form.cleaned_data)
+        reason, version = changes.pop("reason"), changes.pop("version")
+        try:
+            person_update(
+                person=person, acting_user=request.user, changes=changes, reason=reason, expected_version=version
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Record updated")
+            return redirect("people:detail", person.pk)
     log_consultation(request, action="person.edit_form", partnership=person.partnership, subjects=[person])
     return render(request, "people/person_edit.html", {"person": person, "form": form})
 

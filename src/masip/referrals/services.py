@@ -133,7 +133,7 @@ def _resolve_person(partnership: Partnership, acting_user: Any, party: PartyInpu
         person = Person.objects.get(pk=party.existing_person_id, partnership=partnership)
     except Person.DoesNotExist as exc:
         raise ValidationError("The person chosen as an existing match was not found.") from exc
-    return person_add_details(person=person, details=party.details)
+    return person_add_details(person=person, details=party.details, acting_user=acting_user)
 
 
 @dataclass

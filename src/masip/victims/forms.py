@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from masip.core.forms import GovukDateField, GovukFormMixin
+from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
 from masip.victims.models import (
     SURVEY_QUESTIONS,
     Agreement,
@@ -23,6 +23,7 @@ def _staff_label(user) -> str:
 
 
 class SupportForm(GovukFormMixin, forms.Form):
+    version = VersionField()
     status = forms.ChoiceField(label="Support", choices=SupportStatus.choices, widget=forms.RadioSelect)
     on = GovukDateField(label="Date", label_for_errors="Date")
     advocate = forms.ModelChoiceField(
@@ -36,7 +37,7 @@ class SupportForm(GovukFormMixin, forms.Form):
     )
 
     def __init__(self, *args, advocates, support=None, **kwargs):
-        initial = {"on": timezone.localdate()}
+        initial = {"on": timezone.localdate(), "version": support.version if support is not None else 0}
         if support is not None:
             initial["advocate"] = support.advocate_id
         super().__init__(*args, initial=initial, **kwargs)
@@ -58,6 +59,8 @@ class ContactForm(GovukFormMixin, forms.Form):
 
 
 class SafetyPlanForm(GovukFormMixin, forms.Form):
+    # The version the new one is built on (0 before the first plan).
+    version = VersionField()
     agreed_on = GovukDateField(label="Date agreed", label_for_errors="Date agreed")
     review_on = GovukDateField(
         label="Review by (optional)", label_for_errors="The review date", required=False, allow_future=True
@@ -73,8 +76,8 @@ class SafetyPlanForm(GovukFormMixin, forms.Form):
         help_text="Advocacy notes: seen by victim advocacy services only",
     )
 
-    def __init__(self, *args, previous=None, **kwargs):
-        initial = {"agreed_on": timezone.localdate()}
+    def __init__(self, *args, previous=None, based_on_version: int = 0, **kwargs):
+        initial = {"agreed_on": timezone.localdate(), "version": based_on_version}
         if previous is not None:
             initial["measures"] = [m.kind for m in previous.measures.all()]
             initial["notes"] = previous.notes

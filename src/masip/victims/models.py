@@ -47,6 +47,9 @@ class VictimSupport(models.Model):
     )
     source_agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Moves on with every change to where support stands (1 when first recorded), so a
+    # form opened before a colleague's update cannot silently undo it.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "victim"], name="uniq_victim_support")]

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from masip.access import policy
 from masip.access.models import Category
+from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
 from masip.cases.models import Case, CasePartyRole
@@ -43,6 +44,13 @@ from masip.victims.models import (
 )
 
 ADVOCACY_KINDS = frozenset({AgencyKind.VICTIM_ADVOCACY, AgencyKind.IDVA})
+
+SUPPORT_FIELD_LABELS = {
+    "status": "support",
+    "advocate": "advocate",
+    "accepted_on": "date support was accepted",
+    "ended_on": "date support ended",
+}
 
 
 def may_record(user: Any, case: Case) -> bool:
@@ -79,13 +87,25 @@ def support_update(
     acting_user: Any,
     status: str,
     on: date,
+    expected_version: int,
     advocate: Any = None,
     reason: str = "",
 ) -> VictimSupport:
-    """Offer support to a victim, record that they accepted (with their advocate) or declined, or end it."""
+    """Offer support to a victim, record that they accepted (with their advocate) or declined, or end it.
+
+    expected_version is the version of the support record the form was opened at
+    (0 before support is first recorded): a save based on an older one is refused
+    with what changed meanwhile.
+    """
     _advocacy_only(acting_user, case)
     _check_victim(case, victim)
     support = VictimSupport.objects.select_for_update().filter(case=case, victim=victim).first()
+    current_version = support.version if support is not None else 0
+    if current_version != expected_version:
+        raise stale_edit(
+            support, expected_version=expected_version, current_version=current_version,
+            what="this victim's support", labels=SUPPORT_FIELD_LABELS, actions=("victim_support.update",),
+        )
     errors: dict[str, str] = {}
     if status not in SupportStatus.values:
         raise ValidationError({"status": "Select where the victim's support stands"})
@@ -144,6 +164,14 @@ def support_update(
         support.accepted_on = None
     else:
         support.ended_on, support.end_reason = on, reason.strip()
+    after = {
+        "status": support.status,
+        "advocate": str(support.advocate or ""),
+        "accepted_on": str(support.accepted_on or ""),
+        "ended_on": str(support.ended_on or ""),
+    }
+    if after != before:
+        support.version += 1
     support.save()
     log_changes(
         actor=acting_user,
@@ -151,15 +179,11 @@ def support_update(
         record=support,
         partnership=case.partnership,
         before=before,
-        after={
-            "status": support.status,
-            "advocate": str(support.advocate or ""),
-            "accepted_on": str(support.accepted_on or ""),
-            "ended_on": str(support.ended_on or ""),
-        },
+        after=after,
         reason=reason,
         operation=Operation.ALTERATION if before else Operation.COLLECTION,
         extra_subjects=[case, victim],
+        details={"version": support.version},
     )
     return support
 
@@ -224,9 +248,15 @@ def safety_plan_new_version(
     agreed_on: date,
     review_on: date | None,
     measures: list[MeasureInput],
+    expected_version: int,
     notes: str = "",
 ) -> SafetyPlan:
-    """Agree a new version of the victim's safety plan; earlier versions are kept."""
+    """Agree a new version of the victim's safety plan; earlier versions are kept.
+
+    expected_version is the version the new one is built on (0 for the first):
+    if another version was agreed meanwhile, this one is refused rather than
+    silently replacing it.
+    """
     _advocacy_only(acting_user, case)
     support = _support_for(case, victim)
     errors: dict[str, str] = {}
@@ -243,6 +273,12 @@ def safety_plan_new_version(
     # Lock the support record so two advocates saving at once cannot both make version N+1.
     VictimSupport.objects.select_for_update().get(pk=support.pk)
     latest = SafetyPlan.objects.filter(support=support).aggregate(v=Max("version"))["v"] or 0
+    if latest != expected_version:
+        raise stale_edit(
+            support, expected_version=expected_version, current_version=latest,
+            what="this victim's safety plan", actions=("victim_support.safety_plan",),
+            summary=lambda event: f"agreed version {event.details.get('version')} of the safety plan",
+        )
     plan = SafetyPlan.objects.create(
         support=support,
         version=latest + 1,
@@ -260,7 +296,7 @@ def safety_plan_new_version(
         operation=Operation.COLLECTION,
         action="victim_support.safety_plan",
         partnership=case.partnership,
-        subjects=[case, victim, plan],
+        subjects=[case, victim, plan, support],
         details={"version": plan.version, "measures": len(measures)},
     )
     return plan

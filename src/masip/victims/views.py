@@ -76,6 +76,7 @@ def support_update(request, pk: int, person_id: int):
             on=d["on"],
             advocate=d["advocate"],
             reason=d["reason"],
+            expected_version=d["version"],
         )
 
     return _form_page(
@@ -120,6 +121,7 @@ def safety_plan_add(request, pk: int, person_id: int):
             review_on=d["review_on"],
             measures=[MeasureInput(kind=k) for k in d["measures"]],
             notes=d["notes"],
+            expected_version=d["version"],
         )
 
     return _form_page(
@@ -131,7 +133,10 @@ def safety_plan_add(request, pk: int, person_id: int):
         intro="The earlier version is kept. Start from the current measures and change what has changed.",
         save=save,
         success="Safety plan saved",
-        form_kwargs=lambda case, found: {"previous": found.latest_plan if found.notes_visible else None},
+        form_kwargs=lambda case, found: {
+            "previous": found.latest_plan if found.notes_visible else None,
+            "based_on_version": found.latest_plan.version if found.latest_plan else 0,
+        },
     )
 
 

@@ -126,7 +126,32 @@ def test_sign_off_with_required_items_missing_is_refused(as_user, case):
     assert b"Answer every required question before sign-off" in response.content
     dash.refresh_from_db()
     assert dash.status == "draft"
-    assert dash.answers == {"q01_injury": "yes"}  # the contribution itself was saved
+    # "Save and sign off" is one step: refused, it saves nothing (issue 10, item 10).
+    assert dash.answers == {} and dash.version == 1
+
+
+def test_a_refused_sign_off_saves_nothing_and_the_same_page_signs_off_once_complete(as_user, case):
+    """Issue 10, item 10: saved in one transaction and signed off in another, a refused sign-off
+    left the answers saved under the refusal, and the page, still carrying the version it was
+    opened at, then refused the completed form as "someone else saved this assessment"."""
+    client = as_user("london-police")
+    dash = start(client, case, "dash")
+    url = reverse("assessments:detail", args=[dash.pk])
+    opened = client.get(url).context["form"]["version"].value()
+    response = client.post(url, {"version": opened, "action": "sign_off", "q01_injury": "yes"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Answer every required question before sign-off" in page
+    assert "Your answers are saved" not in page
+    dash.refresh_from_db()
+    assert (dash.status, dash.answers, dash.version) == ("draft", {}, opened)  # nothing half-saved
+    assert not AuditEvent.objects.filter(action="assessment.contribute").exists()
+    form = response.context["form"]
+    assert form["q01_injury"].value() == "yes"  # what was entered is still on the page
+    answers = filled_answers(definition("dash"), {"q01_injury": "yes"})
+    response = client.post(url, {**answers, "version": form["version"].value(), "action": "sign_off"})
+    assert response.status_code == 302, response.context["form"].errors
+    dash.refresh_from_db()
+    assert dash.status == "signed_off" and dash.answers["q01_injury"] == "yes"
 
 
 def test_sign_off_locks_sets_the_case_risk_and_recommends_the_sdash(as_user, case):
@@ -234,7 +259,9 @@ def test_a_stale_save_is_refused(as_user, case):
     response = client.post(
         reverse("assessments:detail", args=[dash.pk]), {"version": 1, "q01_injury": "no", "action": "save"}
     )  # a page loaded before the first save still carries version 1
-    assert b"Someone else saved this assessment" in response.content
+    page = response.content.decode()
+    assert "This assessment changed while you were editing it" in page
+    assert "saved 1 answer" in page  # what changed meanwhile, and who (the same user, in another tab)
     dash.refresh_from_db()
     assert dash.answers["q01_injury"] == "yes"
 

@@ -14,10 +14,14 @@ def widget_kind(bound_field) -> str:
     widget = bound_field.field.widget
     if isinstance(widget, GovukDateWidget):
         return "date"
+    # Before the single-choice tests: CheckboxSelectMultiple is a subclass of
+    # RadioSelect, and SelectMultiple of Select, so testing those first renders
+    # a "select all that apply" field as one choice and the form keeps one answer.
+    # GOV.UK has no multiple select, so every multiple choice is a set of checkboxes.
+    if getattr(widget, "allow_multiple_selected", False):
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):

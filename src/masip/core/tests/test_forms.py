@@ -57,3 +57,22 @@ def test_nhs_number_check_digit():
 def test_date_field_never_crashes(day, month, year):
     form = DateForm({"when_0": day, "when_1": month, "when_2": year})
     form.is_valid()  # any input gives a result or an error, never an exception
+
+
+@pytest.mark.parametrize(
+    "widget, kind",
+    [
+        (forms.CheckboxSelectMultiple, "checkboxes"),  # a subclass of RadioSelect: tested first
+        (forms.SelectMultiple, "checkboxes"),  # GOV.UK has no multiple select: a subclass of Select
+        (forms.RadioSelect, "radios"),
+        (forms.Select, "select"),
+        (forms.CheckboxInput, "checkbox"),
+    ],
+)
+def test_a_multiple_choice_renders_as_checkboxes_whatever_its_widget(widget, kind):
+    from masip.core.templatetags.govuk import widget_kind
+
+    class ChoiceForm(forms.Form):
+        pick = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=widget)
+
+    assert widget_kind(ChoiceForm()["pick"]) == kind

@@ -29,6 +29,11 @@ def date_fields(name, day):
     return {f"{name}_0": day.day, f"{name}_1": day.month, f"{name}_2": day.year}
 
 
+def version_of(intervention):
+    """The version an update form opened now would carry."""
+    return Intervention.objects.get(pk=intervention.pk).version
+
+
 @pytest.fixture
 def london_case(london, make_referral, accept, staff):
     case = open_case(make_referral, accept, london, by="london-police", opened_on=days_ago(60))
@@ -146,10 +151,22 @@ class TestConsentAndEngagement:
 
     def test_offered_accepted_then_completed_each_with_its_date(self, cbt, staff):
         health = staff["london-health"]
-        intervention_set_engagement(intervention=cbt, acting_user=health, state="accepted", on=days_ago(18))
+        intervention_set_engagement(
+            intervention=cbt,
+            acting_user=health,
+            state="accepted",
+            on=days_ago(18),
+            expected_version=version_of(cbt),
+        )
         cbt.refresh_from_db()
         assert cbt.start_on == days_ago(18)  # accepting starts it
-        intervention_set_engagement(intervention=cbt, acting_user=health, state="completed", on=days_ago(2))
+        intervention_set_engagement(
+            intervention=cbt,
+            acting_user=health,
+            state="completed",
+            on=days_ago(2),
+            expected_version=version_of(cbt),
+        )
         cbt.refresh_from_db()
         assert (cbt.engagement, cbt.engagement_on) == ("completed", days_ago(2))
         history = list(InterventionEvent.objects.filter(intervention=cbt).values_list("value", "on"))
@@ -157,14 +174,24 @@ class TestConsentAndEngagement:
 
     def test_a_decline_cannot_be_followed_by_completion_and_dates_run_forwards(self, as_user, cbt, staff):
         health = staff["london-health"]
-        intervention_set_engagement(intervention=cbt, acting_user=health, state="declined", on=days_ago(19))
+        intervention_set_engagement(
+            intervention=cbt,
+            acting_user=health,
+            state="declined",
+            on=days_ago(19),
+            expected_version=version_of(cbt),
+        )
         with pytest.raises(ValidationError, match="it can next be offered, not completed"):
             intervention_set_engagement(
-                intervention=cbt, acting_user=health, state="completed", on=days_ago(1)
+                intervention=cbt,
+                acting_user=health,
+                state="completed",
+                on=days_ago(1),
+                expected_version=version_of(cbt),
             )
         response = as_user("london-health").post(
             reverse("interventions:engagement", args=[cbt.pk]),
-            {"state": "offered", **date_fields("on", days_ago(25))},
+            {"state": "offered", **date_fields("on", days_ago(25)), "version": version_of(cbt)},
         )
         assert "Date must be on or after the last change" in response.content.decode()
         cbt.refresh_from_db()
@@ -192,7 +219,11 @@ class TestConsentAndEngagement:
         assert advice.engagement == "" and not advice.events.exists()
         with pytest.raises(ValidationError, match="does not ask for the suspect"):
             intervention_set_engagement(
-                intervention=advice, acting_user=staff["london-police"], state="offered", on=days_ago(0)
+                intervention=advice,
+                acting_user=staff["london-police"],
+                state="offered",
+                on=days_ago(0),
+                expected_version=version_of(advice),
             )
 
 
@@ -218,6 +249,7 @@ class TestFollowUpAndOutcome:
                 status="accepted",
                 on=days_ago(1),
                 next_follow_up_on=None,
+                expected_version=version_of(referral),
             )
         intervention_follow_up(
             intervention=referral,
@@ -225,6 +257,7 @@ class TestFollowUpAndOutcome:
             status="accepted",
             on=days_ago(1),
             next_follow_up_on=days_ago(-14),
+            expected_version=version_of(referral),
         )
         referral.refresh_from_db()
         assert (referral.service_status, referral.follow_up_on) == ("accepted", days_ago(-14))
@@ -234,6 +267,7 @@ class TestFollowUpAndOutcome:
             status="not_taken_up",
             on=days_ago(0),
             next_follow_up_on=None,
+            expected_version=version_of(referral),
         )
         referral.refresh_from_db()
         assert referral.follow_up_on is None and not referral.follow_up_open
@@ -247,9 +281,19 @@ class TestFollowUpAndOutcome:
                 intervention_type=kind("cbt"), mode="direct", delivered_by=health, offered_on=days_ago(50)
             ),
         )
-        intervention_set_engagement(intervention=cbt, acting_user=health, state="accepted", on=days_ago(45))
+        intervention_set_engagement(
+            intervention=cbt,
+            acting_user=health,
+            state="accepted",
+            on=days_ago(45),
+            expected_version=version_of(cbt),
+        )
         intervention_record_outcome(
-            intervention=cbt, acting_user=health, end_on=days_ago(3), outcome="completed"
+            intervention=cbt,
+            acting_user=health,
+            end_on=days_ago(3),
+            outcome="completed",
+            expected_version=version_of(cbt),
         )
         case = Case.objects.get(pk=london_case.pk)
         assert case.reassessment_due and "reassess to show change" in case.reassessment_reason
@@ -277,6 +321,7 @@ class TestFollowUpAndOutcome:
                 end_on=days_ago(1),
                 outcome="completed",
                 assessment_before=draft,
+                expected_version=version_of(ot),
             )
 
 
@@ -326,7 +371,7 @@ class TestBadInput:
         )
         response = as_user("london-health").post(
             reverse("interventions:outcome", args=[ot.pk]),
-            {**date_fields("end_on", days_ago(25)), "outcome": "completed"},
+            {**date_fields("end_on", days_ago(25)), "outcome": "completed", "version": version_of(ot)},
         )
         assert "The end date must be on or after the start date" in response.content.decode()
         ot.refresh_from_db()
@@ -359,7 +404,13 @@ class TestHealthDetailFollowsTheAccessPolicy:
                 intervention_type=kind("cbt"), mode="direct", delivered_by=health, offered_on=days_ago(30)
             ),
         )
-        intervention_set_engagement(intervention=cbt, acting_user=health, state="accepted", on=days_ago(28))
+        intervention_set_engagement(
+            intervention=cbt,
+            acting_user=health,
+            state="accepted",
+            on=days_ago(28),
+            expected_version=version_of(cbt),
+        )
         intervention_add_session(
             intervention=cbt,
             acting_user=health,

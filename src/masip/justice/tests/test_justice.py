@@ -108,6 +108,7 @@ class TestStalkingProtectionOrderDates:
         order_update(
             order=order,
             acting_user=staff["london-police"],
+            expected_version=order.version,
             data=OrderInput(
                 kind="spo",
                 status="granted",

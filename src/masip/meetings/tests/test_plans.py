@@ -40,6 +40,7 @@ def first_plan(case, staff):
         case=case,
         acting_user=staff["london-police"],
         change_reason="",
+        expected_version=0,  # built on no plan
         strategies=[
             strategy(PlanArea.MONITORING, "Weekly check of police systems", "Metropolitan Police Service"),
             strategy(PlanArea.VICTIM_SAFETY, "Personal alarm issued", "STAC stalking victim advocacy", 10),
@@ -55,12 +56,14 @@ def test_versions_keep_their_history_and_one_stays_current(case, staff):
             case=case,
             acting_user=staff["london-health"],
             change_reason=" ",
+            expected_version=1,
             strategies=[strategy(PlanArea.TREATMENT, "CBT", "STAC forensic mental health team (NHS)")],
         )
     v2 = services.plan_create_version(
         case=case,
         acting_user=staff["london-health"],
         change_reason="Suspect agreed to treatment",
+        expected_version=1,
         strategies=[
             strategy(PlanArea.TREATMENT, "Six sessions of CBT", "STAC forensic mental health team (NHS)")
         ],
@@ -89,7 +92,11 @@ def test_versions_keep_their_history_and_one_stays_current(case, staff):
 def test_bad_strategies_are_refused_and_nothing_is_saved(case, staff, bad, message):
     with pytest.raises(ValidationError, match=message):
         services.plan_create_version(
-            case=case, acting_user=staff["london-police"], change_reason="", strategies=[strategy(*bad)]
+            case=case,
+            acting_user=staff["london-police"],
+            change_reason="",
+            strategies=[strategy(*bad)],
+            expected_version=0,
         )
     assert not RiskManagementPlan.objects.exists()
 
@@ -100,6 +107,7 @@ def test_a_plan_can_respond_to_a_signed_off_assessment_of_the_case(case, staff, 
         case=case,
         acting_user=staff["london-police"],
         change_reason="",
+        expected_version=0,
         responds_to=assessment,
         strategies=[strategy(PlanArea.MONITORING, "Check", "Metropolitan Police Service")],
     )
@@ -126,6 +134,7 @@ def test_the_plan_form_makes_a_new_version(case, staff, as_user):
         "strategies-0-review_on_2": review.year,
         "change_reason": "Interim SPO granted",
         "aim": "Stop the contact",
+        "version": 1,  # built on the first plan
     }
     response = client.post(
         reverse("meetings:plan_edit", args=[case.pk]), {**data, "strategies-0-description": ""}

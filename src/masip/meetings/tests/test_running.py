@@ -73,6 +73,7 @@ class TestAttendance:
             "guest_role": "Officer in charge",
             "guest_agency": agency("Metropolitan Police Service").pk,
             "guest_status": "present",
+            "version": 0,  # nobody recorded yet
         }
         assert client.post(reverse("meetings:attendance", args=[meeting.pk]), data).status_code == 302
         rows = {(a.display_name, str(a.agency), a.status) for a in Attendance.objects.filter(meeting=meeting)}
@@ -95,6 +96,7 @@ class TestAttendance:
                 meeting=meeting,
                 acting_user=staff["london-police"],
                 staff_statuses={},
+                expected_version=0,
                 add_guest=services.GuestInput(name="X", agency=agency("Cheshire Constabulary")),
             )
         assert not Attendance.objects.exists()

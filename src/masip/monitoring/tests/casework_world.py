@@ -44,6 +44,7 @@ def casework_world(*, case, closed_case, staff) -> dict[str, dict[str, int]]:
         status="accepted",
         on=today,
         advocate=staff["london-advocate"],
+        expected_version=0,  # support not yet recorded
     )
     order = order_record(
         case=case,

@@ -81,6 +81,7 @@ def case(london, make_referral, accept, staff):
         status="accepted",
         on=days_ago(90),
         advocate=advocate,
+        expected_version=0,  # support not yet recorded
     )
     contact_record(
         case=case,

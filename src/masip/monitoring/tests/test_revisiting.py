@@ -17,6 +17,7 @@ from masip.monitoring.models import CaseStatusChange
 from masip.monitoring.queue import monitoring_queue
 from masip.monitoring.services import IncidentInput, case_close, incident_record
 from masip.monitoring.tests.factories import days_ago, open_case, victim_of
+from masip.victims.models import SafetyPlan
 from masip.victims.services import MeasureInput, safety_plan_new_version, support_update
 
 
@@ -221,6 +222,7 @@ class TestMonitoringQueue:
             status="accepted",
             on=days_ago(50),
             advocate=advocate,
+            expected_version=0,  # support not yet recorded
         )
         safety_plan_new_version(
             case=case,
@@ -229,6 +231,7 @@ class TestMonitoringQueue:
             agreed_on=days_ago(40),
             review_on=days_ago(3),
             measures=[MeasureInput("evidence_diary")],
+            expected_version=0,
         )
         order = order_record(
             case=case,
@@ -328,6 +331,7 @@ def test_the_case_timeline_shows_all_of_it_in_order(as_user, case, staff):
         status="accepted",
         on=days_ago(55),
         advocate=advocate,
+        expected_version=0,  # support not yet recorded
     )
     intervention_record(
         case=case,
@@ -428,6 +432,7 @@ def test_the_case_page_runs_a_fixed_number_of_queries_however_much_is_recorded(
             agreed_on=days_ago(n),
             review_on=None,
             measures=[MeasureInput("evidence_diary")],
+            expected_version=SafetyPlan.objects.filter(support__case=case).count(),
         )
         order_record(
             case=case,
@@ -442,6 +447,7 @@ def test_the_case_page_runs_a_fixed_number_of_queries_however_much_is_recorded(
         status="accepted",
         on=days_ago(55),
         advocate=advocate,
+        expected_version=0,  # support not yet recorded
     )
     add(1)
     client.get(url)

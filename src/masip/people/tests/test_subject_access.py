@@ -82,8 +82,11 @@ class TestPersonCorrection:
         suspect = case.suspect
         client = as_user("london-police")
         url = reverse("people:edit", args=[suspect.pk])
-        response = client.post(url, {"full_name": "Ryan J Cole", "sex": "male", "reason": ""})
+        version = suspect.version  # the form carries the version it was opened at
+        response = client.post(url, {"full_name": "Ryan J Cole", "sex": "male", "reason": "", "version": version})
         assert b"Enter why you are changing the record" in response.content
-        client.post(url, {"full_name": "Ryan J Cole", "sex": "male", "reason": "Middle initial from PNC"})
+        client.post(
+            url, {"full_name": "Ryan J Cole", "sex": "male", "reason": "Middle initial from PNC", "version": version}
+        )
         html = client.get(reverse("people:detail", args=[suspect.pk])).content.decode()
         assert "full_name: “Ryan Cole” → “Ryan J Cole”" in html and "Middle initial from PNC" in html

@@ -41,6 +41,7 @@ def supported(case, staff):
         status="accepted",
         on=days_ago(58),
         advocate=advocate,
+        expected_version=0,  # no support recorded yet
     )
 
 
@@ -55,6 +56,7 @@ def test_an_advocate_is_assigned_through_the_page(as_user, case, staff):
             "status": "accepted",
             **date_fields("on", days_ago(50)),
             "advocate": staff["london-advocate"].pk,
+            "version": 0,
         },
     )
     assert response.status_code == 302
@@ -75,6 +77,7 @@ def test_accepting_support_needs_an_advocate_of_the_partnership(as_user, case, s
             "status": "accepted",
             **date_fields("on", days_ago(50)),
             "advocate": staff["london-police"].pk,
+            "version": 0,
         },
     )
     assert "Select a valid option" in response.content.decode()  # police are not offered as advocates
@@ -99,6 +102,7 @@ def test_contacts_and_safety_plan_versions(supported, case, staff):
         agreed_on=days_ago(40),
         review_on=days_ago(10),
         measures=[MeasureInput("target_hardening"), MeasureInput("evidence_diary")],
+        expected_version=0,
     )
     second = safety_plan_new_version(
         case=case,
@@ -107,6 +111,7 @@ def test_contacts_and_safety_plan_versions(supported, case, staff):
         agreed_on=days_ago(5),
         review_on=days_ago(-30),
         measures=[MeasureInput("escape_plan")],
+        expected_version=first.version,
     )
     assert (first.version, second.version) == (1, 2)
     assert list(
@@ -138,6 +143,7 @@ class TestWhoSeesWhat:
             agreed_on=days_ago(30),
             review_on=days_ago(-10),
             measures=[MeasureInput("escape_plan")],
+            expected_version=0,
         )
         victim_referral_record(
             case=case,
@@ -184,6 +190,7 @@ class TestWhoSeesWhat:
                 acting_user=staff["london-police"],
                 status="offered",
                 on=days_ago(1),
+                expected_version=0,
             )
 
     def test_a_person_not_a_victim_of_the_case_is_not_found(self, as_user, case):
@@ -274,7 +281,7 @@ class TestPerceptionSurvey:
     ],
 )
 def test_bad_input_is_refused_and_nothing_saved(as_user, supported, case, url_name, data, message):
-    post = {}
+    post = {"version": 0}  # the safety plan form is built on version 0: there is no plan yet
     for key, value in data.items():
         if key == "agreed":
             post.update(date_fields("agreed_on", days_ago(value)))
@@ -298,4 +305,5 @@ def test_support_cannot_end_before_it_began(supported, case, staff):
             status="ended",
             on=days_ago(59),
             reason="Moved away.",
+            expected_version=supported.version,
         )
