@@ -91,7 +91,9 @@ def case_team(w) -> Race:
         a="london-police",
         b="london-health",
         case=case,
-        change_b={"lead_officer": w.staff["london-health"].pk},
+        # B hands the lead to health and keeps A on the team, so A is still in
+        # the caseload (and is not asked why she is opening the case).
+        change_b={"lead_officer": w.staff["london-health"].pk, "allocated_staff": [w.staff["london-police"].pk]},
         change_a={"allocated_staff": [w.staff["london-advocate"].pk]},
         snapshot=lambda: (
             Case.objects.values_list("lead_officer_id", "team_version").get(pk=case.pk),
