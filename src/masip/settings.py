@@ -243,6 +243,11 @@ MASIP_AUDIT_ENABLED = env_bool("MASIP_AUDIT_ENABLED", True)
 # Strict: a view that shows personal data without logging a consultation raises.
 MASIP_AUDIT_STRICT = env_bool("MASIP_AUDIT_STRICT", DEBUG)
 MASIP_AUDIT_ALLOW_FLUSH = False
+# The key of the audit trail's hash chain (audit/chain.py). Keep it outside the
+# database and never change it: events sealed with an old key no longer verify.
+# Unset, it is derived from DJANGO_SECRET_KEY (the deploy check warns), which
+# then must not be rotated either.
+MASIP_AUDIT_CHAIN_KEY = os.environ.get("MASIP_AUDIT_CHAIN_KEY", "")
 
 REST_FRAMEWORK = {
     # Sessions for people (after two-factor sign-in); tokens for the systems

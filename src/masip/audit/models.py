@@ -6,9 +6,13 @@ name, agency and role, so the log survives staff changes), when, what, the
 recipient of a disclosure and the reason given.
 
 The log is append-only. The application has no code path that updates or
-deletes it, and the database refuses both: migration 0002 installs triggers
-on SQLite and PostgreSQL that abort any UPDATE or DELETE (and TRUNCATE on
-PostgreSQL). Events reference records by type and id, not by foreign key, so
+deletes it, and the database refuses both: triggers on SQLite and PostgreSQL
+(audit/triggers.py) abort any UPDATE or DELETE, an INSERT that reuses an
+existing id (SQLite's INSERT OR REPLACE would otherwise delete the old row
+without firing a delete trigger), and TRUNCATE on PostgreSQL. The audit
+migrations cannot be reversed, so `migrate audit zero` cannot drop them.
+Events are chained by hash (audit/chain.py): `masip audit_verify` detects a
+change made by someone who got past all of that with direct database access. Events reference records by type and id, not by foreign key, so
 erasing a record never cascades into its history.
 """
 
@@ -42,6 +46,11 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     path = models.CharField(max_length=500, blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # The hash chain (audit/chain.py): the previous event's hash, and this event's
+    # HMAC over that and its own content. Neither is unique: a UNIQUE column would
+    # let SQLite's INSERT OR REPLACE delete a row without firing delete triggers.
+    prev_hash = models.CharField(max_length=64, default="", editable=False)
+    hash = models.CharField(max_length=64, default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

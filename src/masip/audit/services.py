@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from masip.audit import chain
 from masip.audit.models import AuditEvent, AuditSubject, FieldChange, Operation
 
 logger = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ def log_event(
         return None
     assert operation in Operation.values, operation
     partnership_id = partnership if isinstance(partnership, int) or partnership is None else partnership.pk
-    event = AuditEvent.objects.create(
+    event = AuditEvent(
         at=timezone.now(),
         operation=operation,
         action=action,
@@ -151,17 +152,64 @@ def log_event(
         s = item if isinstance(item, Subject) else subject(item)
         if (s.object_type, s.object_id) not in seen:
             seen.add((s.object_type, s.object_id))
-            rows.append(AuditSubject(event=event, object_type=s.object_type, object_id=s.object_id, label=s.label))
-    AuditSubject.objects.bulk_create(rows)
+            rows.append(AuditSubject(object_type=s.object_type, object_id=s.object_id, label=s.label))
     change_rows = []
     for item, field_name, old, new in changes:
         s = item if isinstance(item, Subject) else subject(item)
         change_rows.append(
-            FieldChange(event=event, object_type=s.object_type, object_id=s.object_id, field=field_name,
-                        old_value=old, new_value=new)
+            FieldChange(object_type=s.object_type, object_id=s.object_id, field=field_name, old_value=old, new_value=new)
         )
-    FieldChange.objects.bulk_create(change_rows)
+    append_events([(event, rows, change_rows)])
     return event
+
+
+ChainEntry = tuple[AuditEvent, list[AuditSubject], list[FieldChange]]
+
+
+def append_events(entries: list[ChainEntry]) -> None:
+    """Append events (with their subjects and field changes) to the hash chain, in order.
+
+    The one way events are written. Appends are serialised so that each event
+    links to the one committed before it: on PostgreSQL by a transaction-level
+    advisory lock held until the surrounding transaction commits (so a second
+    writer reads the head only once the first has committed, and ids follow
+    chain order); on SQLite by the database's single writer lock, which every
+    transaction takes at BEGIN (transaction_mode IMMEDIATE). Keeping the lock
+    until commit serialises audited writes from their first log entry on, which
+    is why services log at the end of their work (benchmarks/bench_audit_chain.py
+    measures what the chain adds to each event).
+    """
+    if not entries:
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain.ADVISORY_LOCK_KEY])
+        head = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        prev = head if head is not None else chain.GENESIS
+        secret = chain.key()
+        for event, subject_rows, change_rows in entries:
+            event.details = chain.normalise_details(event.details)
+            event.prev_hash = prev
+            event.hash = chain.digest(
+                prev,
+                chain.fields_of(event),
+                [(s.object_type, s.object_id, s.label) for s in subject_rows],
+                [(c.object_type, c.object_id, c.field, c.old_value, c.new_value) for c in change_rows],
+                secret=secret,
+            )
+            prev = event.hash
+        AuditEvent.objects.bulk_create([event for event, _, _ in entries])
+        subjects, changes = [], []
+        for event, subject_rows, change_rows in entries:
+            for row in subject_rows:
+                row.event = event
+                subjects.append(row)
+            for row in change_rows:
+                row.event = event
+                changes.append(row)
+        AuditSubject.objects.bulk_create(subjects)
+        FieldChange.objects.bulk_create(changes)
 
 
 def log_consultation(

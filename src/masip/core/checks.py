@@ -1,7 +1,7 @@
 """System checks that refuse unsafe production configuration."""
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -12,6 +12,20 @@ def secret_key_is_set(app_configs, **kwargs):
                 "DJANGO_SECRET_KEY is not set: the built-in key is for synthetic demo data only.",
                 hint="Set DJANGO_SECRET_KEY to a long random value.",
                 id="masip.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def audit_chain_key_is_set(app_configs, **kwargs):
+    if not settings.MASIP_AUDIT_CHAIN_KEY and not settings.DEMO_MODE:
+        return [
+            Warning(
+                "MASIP_AUDIT_CHAIN_KEY is not set: the audit trail's hash chain is keyed from DJANGO_SECRET_KEY, "
+                "so rotating that key would make every earlier event fail `masip audit_verify`.",
+                hint="Set MASIP_AUDIT_CHAIN_KEY to a long random value kept outside the database, and never change it.",
+                id="masip.W001",
             )
         ]
     return []

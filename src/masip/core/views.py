@@ -9,21 +9,30 @@ from django.views.decorators.http import require_GET
 from masip.access import policy
 from masip.access.policy import Action, public, requires
 from masip.audit.services import log_consultation
-from masip.core import selectors
+from masip.core import health, selectors
 
 
 @public
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 otherwise. Nothing personal, nothing about data volume."""
+    """200 when the database answers, 503 otherwise. Nothing personal, nothing about data volume.
+
+    `?deep=1` also runs the registered deep checks (the audit trail's hash chain),
+    at most once every few minutes (core/health.py); a failed one answers 503."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # any database failure means unhealthy
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    body = {"status": "ok", "database": "ok"}
+    if request.GET.get("deep") == "1":
+        body.update(health.run_deep_checks())
+        if any(value != "ok" for key, value in body.items() if key != "status"):
+            body["status"] = "unavailable"
+            return JsonResponse(body, status=503)
+    return JsonResponse(body)
 
 
 @requires(Action.HOME)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from masip.access.models import Category
 from masip.accounts.models import User
 from masip.audit.models import AuditEvent, AuditSubject, Operation
+from masip.audit.services import append_events
 from masip.cases.models import (
     Case,
     CaseAllocation,
@@ -637,14 +638,13 @@ class PartnershipGenerator:
                     events.append(self._event(reader, Operation.CONSULTATION, "case.view", when, reason=reason,
                                               path=f"/cases/{case.pk}/"))
                     subjects.append([("case", case.pk, case.reference)])
-        AuditEvent.objects.bulk_create(events)
-        rows = [
-            AuditSubject(event=event, object_type=t, object_id=i, label=label)
+        # Through the audit service, so the demo's history is sealed into the hash chain like any other.
+        entries = [
+            (event, [AuditSubject(object_type=t, object_id=i, label=label) for t, i, label in items], [])
             for event, items in zip(events, subjects, strict=True)
-            for t, i, label in items
         ]
-        AuditSubject.objects.bulk_create(rows)
-        return len(events) + len(rows)
+        append_events(entries)
+        return len(events) + sum(len(rows) for _, rows, _ in entries)
 
     def _event(self, user, operation, action, at, *, reason="", path=""):
         membership_role = self.roles.get(user.pk, "")

@@ -5,6 +5,11 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def audit_tables_are_kept(apps, schema_editor):
+    """Forwards: nothing. Its absent reverse makes this migration irreversible, so that
+    `migrate audit zero` cannot drop the audit trail's tables (issue 10, item 7)."""
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -65,4 +70,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_change_lookup')],
             },
         ),
+        migrations.RunPython(audit_tables_are_kept),
     ]
