@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from masip.audit import chain
 from masip.audit.models import AuditEvent, AuditSubject, FieldChange, Operation
+from masip.core.spreadsheets import csv_text
 
 logger = logging.getLogger(__name__)
 
@@ -310,8 +311,6 @@ def audit_export(
     The export is itself a disclosure, logged before the file is handed over.
     Returns (content, content type).
     """
-    import csv
-    import io
     import json
 
     rows = events_as_rows(events)
@@ -321,8 +320,4 @@ def audit_export(
     )
     if fmt == "json":
         return json.dumps({"about": subject(about).__dict__, "entries": rows}, indent=2), "application/json"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0].keys()) if rows else ["id"])
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue(), "text/csv"
+    return csv_text(rows, list(rows[0].keys()) if rows else ["id"]), "text/csv"
