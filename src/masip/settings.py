@@ -112,7 +112,8 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesBackend",  # refuses locked accounts before the password is checked
+    # Axes' backend: refuses locked accounts before the password is checked (and lifts ended cool-offs).
+    "masip.accounts.lockout.CoolOffAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -210,8 +211,17 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Lockout after repeated failed sign-ins, until a unit manager unlocks the account.
+# Lockout after repeated failed sign-ins, per username. A lockout ends by itself
+# after a cool-off that doubles with each lockout in a row (accounts/lockout.py
+# keeps it: AXES_COOLOFF_TIME stays None so axes does not expire attempts itself);
+# a unit manager can unlock sooner.
 AXES_FAILURE_LIMIT = env_int("MASIP_LOCKOUT_AFTER", 5)
+MASIP_LOCKOUT_COOLOFF_MINUTES = env_int("MASIP_LOCKOUT_COOLOFF_MINUTES", 15)
+MASIP_LOCKOUT_COOLOFF_MAX_MINUTES = env_int("MASIP_LOCKOUT_COOLOFF_MAX_MINUTES", 24 * 60)
+if not 1 <= MASIP_LOCKOUT_COOLOFF_MINUTES <= MASIP_LOCKOUT_COOLOFF_MAX_MINUTES:
+    raise ImproperlyConfigured(
+        "MASIP_LOCKOUT_COOLOFF_MINUTES must be at least 1 and at most MASIP_LOCKOUT_COOLOFF_MAX_MINUTES"
+    )
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_COOLOFF_TIME = None
 AXES_RESET_ON_SUCCESS = True

@@ -49,6 +49,8 @@ def staff_list(request):
 
     staff = list(selectors.managed_staff(request.user))
     locked = locked_usernames([s.username for s in staff])
+    for member in staff:
+        member.locked_until = locked.get(member.username)
     request.audit_not_personal = True  # the staff directory: no victim's or suspect's data
     return render(request, "audit/staff_list.html", {"staff": staff, "locked": locked})
 

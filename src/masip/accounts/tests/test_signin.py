@@ -9,13 +9,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from masip.accounts.models import User
+from masip.accounts.models import Lockout, User
 from masip.audit.models import AuditEvent
 
 LOGIN = "/accounts/sign-in/"
@@ -23,6 +25,18 @@ LOGIN = "/accounts/sign-in/"
 
 def attempt(client, username, password):
     return client.post(LOGIN, {"username": username, "password": password})
+
+
+def later(minutes: float):
+    """Travel to this many minutes from now (the suite's clock is pinned; this moves it on)."""
+    return time_machine.travel(timezone.now() + timedelta(minutes=minutes), tick=False)
+
+
+def lock(client, username="london-police", **extra):
+    for _ in range(5):
+        response = client.post(LOGIN, {"username": username, "password": "wrong"}, **extra)
+    assert response.status_code == 403
+    return response
 
 
 class TestLockout:
@@ -33,13 +47,106 @@ class TestLockout:
         assert response.status_code == 403
         assert b"This account is locked after 5 failed sign-in attempts" in response.content
         response = attempt(client, "london-police", "demo-password")
-        assert response.status_code == 403 and b"Ask your unit manager to unlock it" in response.content
+        assert response.status_code == 403 and b"ask your unit manager to unlock it sooner" in response.content
+        until = timezone.localtime(Lockout.objects.get().until)
+        assert f"Try again after {until:%-d %B %Y at %H:%M}".encode() in response.content
+
+    def test_failures_are_counted_per_username_whatever_the_address(self, client, staff):
+        for n in range(5):
+            attempt_from = client.post(LOGIN, {"username": "london-police", "password": "wrong"},
+                                       REMOTE_ADDR=f"10.0.0.{n + 1}")
+        assert attempt_from.status_code == 403
+        assert client.post(LOGIN, {"username": "london-police", "password": "demo-password"},
+                           REMOTE_ADDR="10.9.9.9").status_code == 403
+        assert attempt(client, "london-health", "demo-password").status_code == 302  # other accounts are not locked
+
+    def test_the_lock_ends_by_itself_after_the_cool_off(self, client, staff):
+        lock(client)
+        with later(14.9):
+            assert attempt(client, "london-police", "demo-password").status_code == 403
+        with later(15.1):
+            assert attempt(client, "london-police", "demo-password").status_code == 302
+
+    def test_the_cool_off_is_configurable(self, client, staff, settings):
+        settings.MASIP_LOCKOUT_COOLOFF_MINUTES = 5
+        lock(client)
+        with later(4.9):
+            assert attempt(client, "london-police", "demo-password").status_code == 403
+        with later(5.1):
+            assert attempt(client, "london-police", "demo-password").status_code == 302
+
+    def test_each_lockout_in_a_row_doubles_the_cool_off_up_to_the_cap(self, client, staff, settings):
+        settings.MASIP_LOCKOUT_COOLOFF_MAX_MINUTES = 100
+        elapsed = 0.0
+        for expected in (15, 30, 60, 100, 100):
+            with later(elapsed):
+                lock(client)
+            assert Lockout.objects.order_by("-locked_at").first().cool_off_minutes == expected
+            with later(elapsed + expected - 0.5):
+                assert attempt(client, "london-police", "demo-password").status_code == 403
+            elapsed += expected + 0.5  # the lock has ended: the next round of guesses starts
+        assert Lockout.objects.filter(username="london-police").count() == 5
+
+    def test_a_successful_sign_in_starts_the_doubling_again(self, client, staff):
+        lock(client)
+        with later(16):
+            assert attempt(client, "london-police", "demo-password").status_code == 302
+            client.logout()
+            lock(client)
+        assert Lockout.objects.order_by("-locked_at").first().cool_off_minutes == 15
+
+    def test_a_managers_unlock_starts_the_doubling_again(self, client, staff, as_user):
+        from django.test import Client
+
+        lock(Client())
+        with later(16):
+            lock(Client())
+        assert Lockout.objects.order_by("-locked_at").first().cool_off_minutes == 30
+        with later(17):
+            as_user("london-manager").post(reverse("accounts:unlock", args=[staff["london-police"].pk]))
+            lock(Client())
+        assert Lockout.objects.order_by("-locked_at").first().cool_off_minutes == 15
+
+    def test_the_user_and_their_unit_manager_are_emailed_once_per_lockout(
+        self, client, staff, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            lock(client, REMOTE_ADDR="203.0.113.7")
+            for _ in range(3):  # more attempts while locked: no more email
+                attempt(client, "london-police", "wrong")
+        recipients = sorted(address for message in mail.outbox for address in message.to)
+        assert recipients == sorted([staff["london-police"].email, staff["london-manager"].email])
+        to_user = next(m for m in mail.outbox if m.to == [staff["london-police"].email])
+        until = f"{timezone.localtime(Lockout.objects.get().until):%-d %B %Y at %H:%M}"
+        assert "locked" in to_user.subject and until in to_user.body and "wrong" not in to_user.body
+        to_manager = next(m for m in mail.outbox if m.to == [staff["london-manager"].email])
+        assert "london-police" in to_manager.subject and "203.0.113.7" in to_manager.body
+        assert "15 minutes" in to_manager.body
+        event = AuditEvent.objects.get(action="accounts.lockout")
+        assert event.details["locked_user_id"] == staff["london-police"].pk
+
+    def test_managers_of_other_partnerships_are_not_told(self, client, staff, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            lock(client, "cheshire-police")
+        recipients = {address for message in mail.outbox for address in message.to}
+        assert recipients == {staff["cheshire-police"].email, staff["cheshire-manager"].email}
+
+    def test_an_unknown_username_gets_the_same_page_and_no_email(
+        self, client, staff, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = lock(client, "no-such-user")
+        assert b"This account is locked after 5 failed sign-in attempts" in response.content
+        assert b"Try again after" in response.content
+        assert mail.outbox == []
 
     def test_a_manager_unlocks_and_the_unlock_is_logged(self, client, staff, as_user):
         for _ in range(5):
             attempt(client, "london-police", "wrong")
         manager = as_user("london-manager")
-        assert b"Locked" in manager.get(reverse("audit:staff")).content
+        staff_page = manager.get(reverse("audit:staff")).content.decode()
+        until = timezone.localtime(Lockout.objects.get().until)
+        assert "Locked" in staff_page and f"until {until:%-d %b, %H:%M}" in staff_page
         response = manager.post(reverse("accounts:unlock", args=[staff["london-police"].pk]))
         assert response.status_code == 302
         assert AuditEvent.objects.filter(action="accounts.unlock").exists()
