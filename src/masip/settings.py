@@ -59,7 +59,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "tes
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "masip.core.admin_apps.MasipAdminConfig",  # django.contrib.admin with a scoped, recorded site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

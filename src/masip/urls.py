@@ -1,10 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "MASIP administration"
-admin.site.site_title = "MASIP administration"
-admin.site.index_title = "Reference data"
-
 urlpatterns = [
     path("", include("masip.core.urls")),
     path("accounts/", include("masip.accounts.urls")),

@@ -146,3 +146,42 @@ POLICY: dict[str, dict[str, str]] = {
     # The Django admin (reference data): staff accounts only - unit managers.
     "admin": _row("sign_in", "sign_in", "sign_in", "ok", "sign_in", "sign_in", "sign_in"),
 }
+
+
+# The Django admin, model by model (access/tests/test_policy_table.py fails on a registered
+# model missing here). Each page is opened with another partnership's record - Cheshire's,
+# as London's manager sees it - or, for a changelist, filtered by one; "changelist" alone is
+# the manager's own list. Only staff accounts reach the admin at all (the rest: sign in).
+# Programme-wide reference data (intervention types) a manager may read but not change; the
+# programme's own administration (groups, API tokens, two-factor devices, sign-in records) is
+# for superusers only.
+def _admin(manager: str) -> dict[str, str]:
+    return _row("sign_in", "sign_in", "sign_in", manager, "sign_in", "sign_in", "sign_in")
+
+
+_SCOPED = {"changelist": _admin("ok"), "changelist_foreign": _admin("not_found"), "change": _admin("not_found"),
+           "history": _admin("not_found"), "delete": _admin("not_found")}
+_SUPERUSERS = {"changelist": _admin("forbidden"), "add": _admin("forbidden"), "change": _admin("not_found"),
+               "history": _admin("not_found"), "delete": _admin("not_found")}
+
+ADMIN_POLICY: dict[str, dict[str, dict[str, str]]] = {
+    # Adding a partnership is the programme's; its manager changes their own.
+    "partnerships.partnership": {**_SCOPED, "add": _admin("forbidden")},
+    "partnerships.operatingmodel": {**_SCOPED, "add": _admin("ok")},
+    "partnerships.membership": {**_SCOPED, "add": _admin("ok")},
+    "partnerships.agency": {**_SCOPED, "add": _admin("ok")},
+    "access.informationsharingagreement": {**_SCOPED, "add": _admin("ok")},
+    "access.needtoknowrule": {**_SCOPED, "add": _admin("ok")},
+    # Accounts are created by the programme; a manager reads their own staff's.
+    "accounts.user": {**_SCOPED, "add": _admin("forbidden")},
+    "interventions.interventiontype": {
+        "changelist": _admin("ok"), "add": _admin("forbidden"), "change": _admin("ok"), "history": _admin("ok"),
+        "delete": _admin("forbidden"),
+    },
+    "auth.group": _SUPERUSERS,
+    "authtoken.tokenproxy": _SUPERUSERS,
+    "otp_totp.totpdevice": _SUPERUSERS,
+    "axes.accessattempt": _SUPERUSERS,
+    "axes.accesslog": _SUPERUSERS,
+    "axes.accessfailurelog": _SUPERUSERS,
+}

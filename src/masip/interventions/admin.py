@@ -1,10 +1,14 @@
 from django.contrib import admin
 
+from masip.core.admin_site import ProgrammeReferenceMixin
 from masip.interventions.models import InterventionType
 
 
 @admin.register(InterventionType)
-class InterventionTypeAdmin(admin.ModelAdmin):
+class InterventionTypeAdmin(ProgrammeReferenceMixin, admin.ModelAdmin):
+    """Shared by every partnership: unit managers read the list; programme administration
+    (superusers) adds and renames types, since a change for one partnership changes it for all."""
+
     list_display = [
         "name",
         "code",

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-# Unit managers extend the list of intervention types in the admin (it is
-# programme-wide reference data, so they add and rename but do not delete).
-UNIT_MANAGER_PERMISSIONS = ["view_interventiontype", "add_interventiontype", "change_interventiontype"]
+# Intervention types are programme-wide reference data: unit managers read them in
+# the admin; superusers (programme administration) add and rename them, and none are
+# deleted (interventions/admin.py).
+UNIT_MANAGER_PERMISSIONS = ["view_interventiontype"]
 
 
 def grant_unit_managers(**kwargs) -> None:

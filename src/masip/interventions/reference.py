@@ -1,5 +1,5 @@
 """The intervention types the programme ships with (report section 7, "Perpetrator focused
-interventions"), loaded by a data migration. Unit managers add more in the admin."""
+interventions"), loaded by a data migration. Programme administration adds more in the admin."""
 
 from __future__ import annotations
 

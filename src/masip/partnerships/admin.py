@@ -2,13 +2,22 @@
 
 A unit manager (staff, in the "Unit managers" group) sees and edits only the
 partnerships they manage: their operating model, meeting series, partner
-agencies and staff memberships.
+agencies, need-to-know rules, agreements and staff memberships. Another
+partnership's rows are "not found", and are never offered as choices
+(core/admin_site.py). An agency is shared reference data: a manager sees the
+agencies of their partnerships (partners, or employers of their staff) and
+agencies not yet used anywhere, and changes one only when every partnership
+that uses it is theirs - changing an agency's kind changes what its staff may
+read wherever they work.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 
+from masip.core.admin_site import ScopedAdminMixin, ScopedChoicesMixin
 from masip.partnerships.models import (
     Agency,
     MeetingSeries,
@@ -28,24 +37,25 @@ def managed_partnership_ids(user) -> set[int]:
     )
 
 
-class ManagedByPartnershipAdmin(admin.ModelAdmin):
-    """Limits rows to the unit manager's partnerships (superusers see all)."""
+def _managed(request) -> set[int]:
+    """Cached on the request: the admin asks several times per page."""
+    cached = getattr(request, "_masip_managed_partnerships", None)
+    if cached is None:
+        cached = managed_partnership_ids(request.user)
+        request._masip_managed_partnerships = cached
+    return cached
+
+
+class ManagedByPartnershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rows that belong to one partnership: the unit manager's partnerships only (superusers see all)."""
 
     partnership_path = "partnership"
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{f"{self.partnership_path}__in": managed_partnership_ids(request.user)})
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "partnership" and not request.user.is_superuser:
-            kwargs["queryset"] = Partnership.objects.filter(pk__in=managed_partnership_ids(request.user))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(**{f"{self.partnership_path}__in": _managed(request)})
 
 
-class PartnerAgencyInline(admin.TabularInline):
+class PartnerAgencyInline(ScopedChoicesMixin, admin.TabularInline):
     model = PartnerAgency
     extra = 0
 
@@ -56,12 +66,6 @@ class PartnershipAdmin(ManagedByPartnershipAdmin):
     list_display = ("name", "code", "unit_name", "police_force")
     readonly_fields = ("next_referral_number", "next_case_number")
     inlines = [PartnerAgencyInline]
-
-    def get_queryset(self, request):
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(pk__in=managed_partnership_ids(request.user))
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -76,7 +80,7 @@ class PartnershipAdmin(ManagedByPartnershipAdmin):
         return request.user.is_superuser
 
 
-class MeetingSeriesInline(admin.StackedInline):
+class MeetingSeriesInline(ScopedChoicesMixin, admin.StackedInline):
     model = MeetingSeries
     extra = 0
 
@@ -96,8 +100,38 @@ class MembershipAdmin(ManagedByPartnershipAdmin):
     autocomplete_fields = ("user",)
 
 
+def visible_agencies(request, queryset):
+    managed = _managed(request)
+    User = get_user_model()
+    partner_here = PartnerAgency.objects.filter(partnership_id__in=managed).values("agency_id")
+    employer_here = User.objects.filter(memberships__partnership_id__in=managed).values("agency_id")
+    used = PartnerAgency.objects.values("agency_id")
+    employs = User.objects.filter(agency__isnull=False).values("agency_id")
+    return queryset.filter(
+        Q(pk__in=partner_here) | Q(pk__in=employer_here) | (~Q(pk__in=used) & ~Q(pk__in=employs))
+    )
+
+
+def partnerships_using(agency: Agency) -> set[int]:
+    """Every partnership whose staff or partners an agency's kind affects."""
+    partners = set(agency.partner_roles.values_list("partnership_id", flat=True))
+    employers = set(
+        Membership.objects.filter(user__agency=agency).values_list("partnership_id", flat=True)
+    )
+    return partners | employers
+
+
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "short_name", "kind")
     list_filter = ("kind",)
     search_fields = ("name", "short_name")
+
+    def scope_queryset(self, request, queryset):
+        return visible_agencies(request, queryset)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or request.user.is_superuser:
+            return allowed
+        return partnerships_using(obj) <= _managed(request)

@@ -124,3 +124,98 @@ def test_each_persona_gets_what_the_table_declares(client, world, staff):
             if got != expected[persona]:
                 failures.append(f"{persona:<9} {name:<28} expected {expected[persona]:<9} got {got}")
     assert not failures, "\n" + "\n".join(failures)
+
+
+# -- the Django admin ---------------------------------------------------------------
+
+
+def test_every_admin_model_is_declared_in_the_policy_table():
+    from django.contrib import admin
+
+    from masip.access.policy_table import ADMIN_POLICY
+
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(ADMIN_POLICY), (
+        f"Declare in ADMIN_POLICY: {sorted(registered - set(ADMIN_POLICY))}; "
+        f"no longer registered: {sorted(set(ADMIN_POLICY) - registered)}"
+    )
+
+
+@pytest.fixture
+def admin_world(cheshire, london, staff):
+    """For each admin model: a record of Cheshire's, which London's manager must not reach, and a
+    changelist filter naming one."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from rest_framework.authtoken.models import Token
+
+    from masip.access.models import InformationSharingAgreement, NeedToKnowRule
+    from masip.interventions.models import InterventionType
+    from masip.partnerships.admin import partnerships_using
+    from masip.partnerships.models import Agency, Membership
+
+    other = staff["cheshire-police"]
+    agency = other.agency
+    assert partnerships_using(agency) == {cheshire.pk}  # Cheshire's alone
+    Token.objects.create(user=other)
+    TOTPDevice.objects.create(user=other, name="app")
+    when = timezone.now()
+    attempt = AccessAttempt.objects.create(username=other.username, ip_address="192.0.2.1", user_agent="x",
+                                           failures_since_start=1, attempt_time=when, get_data="", post_data="",
+                                           http_accept="", path_info="/")
+    log = AccessLog.objects.create(username=other.username, ip_address="192.0.2.1", user_agent="x", http_accept="",
+                                   path_info="/", attempt_time=when)
+    failure = AccessFailureLog.objects.create(username=other.username, ip_address="192.0.2.1", user_agent="x",
+                                              http_accept="", path_info="/", attempt_time=when)
+    assert not Agency.objects.filter(pk=agency.pk, partner_roles__partnership=london).exists()
+    return {
+        "partnerships.partnership": (cheshire.pk, f"id__exact={cheshire.pk}"),
+        "partnerships.operatingmodel": (cheshire.operating_model_on().pk, f"partnership__id__exact={cheshire.pk}"),
+        "partnerships.membership": (Membership.objects.get(user=other).pk, f"partnership__id__exact={cheshire.pk}"),
+        "partnerships.agency": (agency.pk, f"staff__id__exact={other.pk}"),
+        "access.informationsharingagreement": (
+            InformationSharingAgreement.objects.filter(partnership=cheshire).first().pk,
+            f"partnership__id__exact={cheshire.pk}",
+        ),
+        "access.needtoknowrule": (
+            NeedToKnowRule.objects.filter(partnership=cheshire).first().pk, f"partnership__id__exact={cheshire.pk}"
+        ),
+        "accounts.user": (other.pk, f"agency__id__exact={agency.pk}"),
+        "interventions.interventiontype": (InterventionType.objects.first().pk, ""),
+        "auth.group": (Group.objects.first().pk, ""),
+        "authtoken.tokenproxy": (other.pk, ""),
+        "otp_totp.totpdevice": (TOTPDevice.objects.get(user=other).pk, ""),
+        "axes.accessattempt": (attempt.pk, ""),
+        "axes.accesslog": (log.pk, ""),
+        "axes.accessfailurelog": (failure.pk, ""),
+    }
+
+
+def admin_url(label: str, page: str, world: dict) -> str:
+    app, model = label.split(".")
+    pk, foreign_filter = world[label]
+    if page == "changelist":
+        return reverse(f"admin:{app}_{model}_changelist")
+    if page == "changelist_foreign":
+        return reverse(f"admin:{app}_{model}_changelist") + "?" + foreign_filter
+    if page == "add":
+        return reverse(f"admin:{app}_{model}_add")
+    return reverse(f"admin:{app}_{model}_{page}", args=[pk])
+
+
+def test_each_persona_gets_what_the_admin_table_declares(client, admin_world, staff):
+    from masip.access.policy_table import ADMIN_POLICY
+
+    failures = []
+    for persona, username in PERSONAS.items():
+        client.logout()
+        if username:
+            client.force_login(staff[username])
+        for label, pages in ADMIN_POLICY.items():
+            for page, expected in pages.items():
+                url = admin_url(label, page, admin_world)
+                got = outcome(client.get(url), is_api=False)
+                if got != expected[persona]:
+                    failures.append(f"{persona:<9} {label:<36} {page:<18} expected {expected[persona]:<9} got {got}")
+    assert not failures, "\n" + "\n".join(failures)
