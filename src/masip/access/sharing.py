@@ -108,7 +108,7 @@ def sharing_refusal(
     if sender.pk == recipient.pk:
         return None
     if not partnership.partner_agencies.filter(agency=recipient).exists():
-        return f"{recipient} is not a partner agency of {partnership}."
+        return f"The agency chosen is not a partner agency of {partnership}."
     for agreement in valid_agreements(partnership, on):
         parties = {a.pk for a in agreement.parties.all()}
         if category in agreement.categories and {sender.pk, recipient.pk} <= parties:

@@ -283,7 +283,7 @@ def agenda_item_add(*, meeting: Meeting, case: Case, acting_user: Any, reason: s
     locked = _lock_open(meeting)
     _require_chair(acting_user, locked)
     if case.partnership_id != locked.partnership_id:
-        raise ValidationError({"case": f"{case.reference} is not a case of {locked.partnership}."})
+        raise ValidationError({"case": f"That case is not a case of {locked.partnership}."})
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter why the case should be discussed"})
@@ -423,7 +423,7 @@ def attendance_record(
         if not add_guest.name.strip():
             errors.append("Enter the guest's name")
         if not _is_partner(locked.partnership, add_guest.agency):
-            errors.append(f"{add_guest.agency} is not a partner agency of {locked.partnership}.")
+            errors.append(f"The guest's agency is not a partner agency of {locked.partnership}: select one from the list.")
         if add_guest.status not in AttendanceStatus.values:
             errors.append("Select whether the guest is present or sent apologies")
     if errors:
@@ -503,7 +503,7 @@ def item_share_information(
     _require_casework(acting_user, meeting.partnership_id)
     errors: dict[str, str] = {}
     if not _is_partner(meeting.partnership, source_agency):
-        errors["source_agency"] = f"{source_agency} is not a partner agency of {meeting.partnership}."
+        errors["source_agency"] = f"The agency chosen is not a partner agency of {meeting.partnership}: select one from the list."
     if category not in Category.values:
         errors["category"] = "Select the category of the information"
     if not title.strip():
@@ -715,11 +715,11 @@ def action_create(
         errors["due_on"] = str(exc)
     if not _is_partner(case.partnership, owner_agency):
         errors["owner_agency"] = (
-            f"{owner_agency} is not a partner agency of {case.partnership}, so it cannot own an action."
+            f"The agency chosen is not a partner agency of {case.partnership}, so it cannot own an action."
         )
     elif owner_user is not None:
         if not policy.does_casework_in(owner_user, case.partnership_id):
-            errors["owner_user"] = f"{owner_user} is not a member of {case.partnership}'s unit."
+            errors["owner_user"] = f"The person chosen is not a member of {case.partnership}'s unit: select someone from the list."
         elif owner_user.agency_id != owner_agency.pk:
             errors["owner_user"] = (
                 f"{owner_user} does not work for {owner_agency}: choose someone from that agency."
@@ -996,7 +996,7 @@ def plan_create_version(
         if strategy.owner_agency.pk not in partners:
             error(
                 "strategies",
-                f"Strategy {number}: {strategy.owner_agency} is not a partner agency of {locked_case.partnership}",
+                f"Strategy {number}: the agency chosen is not a partner agency of {locked_case.partnership}",
             )
         if strategy.review_on < today:
             error("strategies", f"Strategy {number}: the review date must be today or in the future")
@@ -1059,7 +1059,7 @@ def minutes_export(*, meeting: Meeting, acting_user: Any, recipient: Agency) -> 
     if not meeting.is_closed:
         raise ValidationError("Minutes go to partner agencies once the meeting is closed.")
     if not _is_partner(meeting.partnership, recipient):
-        raise ValidationError({"recipient": f"{recipient} is not a partner agency of {meeting.partnership}."})
+        raise ValidationError({"recipient": f"The agency chosen is not a partner agency of {meeting.partnership}."})
     minutes = build_minutes(meeting, reader=acting_user, recipient=recipient)
     content = minutes_pdf(minutes)
     with transaction.atomic():

@@ -31,14 +31,17 @@ class Form:
         return seen
 
     def data(self) -> dict[str, list[str]]:
-        """What a browser would send without the user changing anything."""
+        """What a browser would send without the user changing anything (pressing the first button)."""
         out: dict[str, list[str]] = {}
+        submit = next((f for f in self.fields if f.kind == "submit"), None)
+        if submit is not None:
+            out[submit.name] = [submit.value]
         for f in self.fields:
             if f.kind in ("submit", "button", "image", "reset", "file"):
                 continue
             if f.kind in ("checkbox", "radio"):
                 if f.checked:
-                    out.setdefault(f.name, []).append(f.value or "on")
+                    out.setdefault(f.name, []).append(f.value)
             elif f.kind == "select":
                 chosen = f.selected[:1] or f.options[:1]
                 out.setdefault(f.name, []).extend(chosen)
@@ -68,7 +71,10 @@ class _Parser(HTMLParser):
             return
         if tag == "input":
             kind = a.get("type", "text").lower()
-            self._form.fields.append(Field(a["name"], kind, a.get("value", ""), checked="checked" in a))
+            value = a.get("value", "on" if kind in ("checkbox", "radio") else "")
+            self._form.fields.append(Field(a["name"], kind, value, checked="checked" in a))
+        elif tag == "button" and a.get("type", "submit").lower() == "submit":
+            self._form.fields.append(Field(a["name"], "submit", a.get("value", "")))
         elif tag == "select":
             self._select = Field(a["name"], "select-multiple" if "multiple" in a else "select")
             self._form.fields.append(self._select)

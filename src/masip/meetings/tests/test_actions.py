@@ -84,10 +84,10 @@ class TestAgreeingAnAction:
             ({"due_offset": -1}, "The due date must be today or in the future"),
             (
                 {"agency": "Cheshire Constabulary"},
-                "Cheshire Police is not a partner agency of London, so it cannot own an action",
+                "The agency chosen is not a partner agency of London, so it cannot own an action",
             ),
             ({"owner": "london-health"}, "Nadia Farrant does not work for London NPS"),
-            ({"owner": "cheshire-police"}, "is not a member of London's unit"),
+            ({"owner": "cheshire-police"}, "The person chosen is not a member of London's unit"),
             ({"description": "   "}, "Enter what needs to be done"),
         ],
     )
@@ -105,6 +105,7 @@ class TestAgreeingAnAction:
         response = client.post(reverse("meetings:case_action_add", args=[case.pk]), data)
         assert response.status_code == 200
         assert message in text(response)
+        assert "Cheshire" not in text(response) and staff["cheshire-police"].get_full_name() not in text(response)
         assert not CaseAction.objects.exists()
 
     def test_the_service_refuses_the_same_way(self, case, staff):

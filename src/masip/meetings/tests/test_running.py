@@ -206,7 +206,8 @@ class TestSharingAtTheMeeting:
             title="x",
             htmx=True,
         )
-        assert "Cheshire Police is not a partner agency of London" in text(response)
+        assert "The agency chosen is not a partner agency of London" in text(response)
+        assert "Cheshire" not in text(response)  # another partnership's agency is not named
         assert not InformationEntry.objects.filter(agenda_item=item).exists()
 
 
