@@ -11,8 +11,8 @@ import re
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from tests.forms.html_forms import read_forms
 
-from masip.access.tests.html_forms import forms_in
 from masip.access.tests.test_policy_table import admin_url, admin_world  # noqa: F401  (a fixture)
 from masip.audit.models import AuditEvent, FieldChange
 from masip.core.admin_site import ProgrammeReferenceMixin, ScopedAdminMixin, SuperuserOnlyMixin
@@ -53,8 +53,8 @@ def _admin_form(client, url: str):
     """The page's own form (not the header's sign-out form): the largest one that posts."""
     response = client.get(url)
     assert response.status_code == 200, url
-    form = max((f for f in forms_in(response.content.decode()) if f.method == "post"), key=lambda f: len(f.fields))
-    return form.data()
+    form = max((f for f in read_forms(response.content.decode()) if f.method == "post"), key=lambda f: len(f.controls))
+    return form.submission()
 
 
 def test_posting_to_another_partnerships_records_saves_nothing(client, admin_world, staff, superuser):  # noqa: F811

@@ -16,9 +16,9 @@ from django.apps import apps
 from django.db.models import ForeignKey, ManyToManyField
 from django.urls import reverse
 from django.utils import timezone
+from tests.forms.html_forms import Control, HtmlForm, read_forms
 
 from masip.access.policy_table import PERSONAS, POLICY
-from masip.access.tests.html_forms import Form, forms_in
 from masip.access.tests.test_policy_table import ARGS, world  # noqa: F401  (a fixture)
 
 # A field's name (after its form prefix) -> the kind of record its value names.
@@ -147,17 +147,26 @@ def _pages(client, world, staff):  # noqa: F811
                 yield name, persona, url, response.content.decode()
 
 
-def _id_fields(form: Form) -> tuple[list, list]:
+def _values(control: Control) -> list[str]:
+    return [value for value, _ in control.options] if control.tag == "select" else [control.value]
+
+
+def _submitted(form: HtmlForm) -> dict[str, list[str]]:
+    """What a browser sends when the form's first button is pressed."""
+    button = next((c for c in form.controls if c.type == "submit" and c.name), None)
+    return form.submission(button=f"{button.name}={button.value}" if button else None)
+
+
+def _id_fields(form: HtmlForm) -> tuple[list[Control], list[str]]:
     classified, unknown = [], []
-    for field in form.fields:
-        base = _base_name(field.name)
-        values = field.options or [field.value]
-        if field.kind not in ("select", "select-multiple", "radio", "checkbox", "hidden"):
+    for control in form.controls:
+        if not control.name or control.type not in ("select-one", "select-multiple", "radio", "checkbox", "hidden"):
             continue  # only choices and hidden values carry ids
+        base = _base_name(control.name)
         if base in FIELD_KINDS:
-            classified.append(field)
-        elif base not in NOT_IDS and any(v.isdigit() for v in values):
-            unknown.append(field.name)
+            classified.append(control)
+        elif base not in NOT_IDS and any(v.isdigit() for v in _values(control)):
+            unknown.append(control.name)
     return classified, unknown
 
 
@@ -188,31 +197,29 @@ HINTS = {
 }
 
 
-def _filled(form: Form, today, hints: dict[str, str]) -> dict[str, list[str]]:
+def _filled(form: HtmlForm, today, hints: dict[str, str]) -> dict[str, list[str]]:
     """What a user who fills in every question would send: the page's values, plus a first option
     for each unanswered choice, today for each date and a few words for each empty text box."""
-    data = form.data()
+    data = _submitted(form)
+    names = form.names()
     for name, value in hints.items():
         for key in (name, f"{name}_0", f"{name}_1", f"{name}_2"):
-            if key in form.names():
+            if key in names:
                 data[key] = [value] if value else []
-    groups: dict[str, list] = {}
-    for field in form.fields:
-        groups.setdefault(field.name, []).append(field)
     hinted = {key for name in hints for key in (name, f"{name}_0", f"{name}_1", f"{name}_2")}
-    for name, fields in groups.items():
-        first = fields[0]
+    for name in sorted(names):
+        first = form.named(name)[0]
         if name in hinted or (name in data and any(v for v in data[name])):
             continue
-        if first.kind == "radio":
+        if first.type == "radio":
             data[name] = [first.value]
-        elif first.kind == "select":
-            data[name] = [next((o for o in first.options if o), "")]
-        elif first.kind in ("text", "textarea", "email", "number", "tel") and name != "csrfmiddlewaretoken":
+        elif first.type == "select-one":
+            data[name] = [next((v for v in _values(first) if v), "")]
+        elif first.type in ("text", "textarea", "email", "number", "tel") and name != "csrfmiddlewaretoken":
             part = name.rsplit("_", 1)[-1]
-            if part in ("0", "1", "2") and f"{name[:-1]}0" in groups and f"{name[:-1]}2" in groups:
+            if part in ("0", "1", "2") and f"{name[:-1]}0" in names and f"{name[:-1]}2" in names:
                 data[name] = [str((today.day, today.month, today.year)[int(part)])]
-            elif first.kind == "number":
+            elif first.type == "number":
                 data[name] = ["1"]
             elif "email" in name:
                 data[name] = ["someone@example.org"]
@@ -262,7 +269,7 @@ def test_forged_foreign_ids_are_refused_without_naming_what_they_refer_to(
         personas_of.setdefault(name, []).append(persona)
     for name, _persona, url, html in pages:
         assert not _leaks(html, words), (name, _leaks(html, words))
-        for form in forms_in(html):
+        for form in read_forms(html):
             if form.method != "post":
                 continue
             fields, unclassified = _id_fields(form)
@@ -274,7 +281,7 @@ def test_forged_foreign_ids_are_refused_without_naming_what_they_refer_to(
                 posted.add((target, field.name))
                 # Only a form that passes its own checks reaches the service's refusals: find someone
                 # for whom this one does, with a real choice in the field under test.
-                legit = next((o for o in field.options if o), field.value)
+                legit = next((v for v in _values(field) if v), field.value)
                 valid, problem = None, ""
                 for who in personas_of[name]:
                     client.force_login(staff[PERSONAS[who]])
