@@ -68,8 +68,10 @@ def london_extras(world, london, staff, complete_assessment):  # noqa: F811
 
     case = Case.objects.get(pk=world["case"]["pk"])
     complete_assessment("dash", case=case)
+    meeting = Meeting.objects.get(pk=world["meeting"]["pk"])
     attendance_record(
-        meeting=Meeting.objects.get(pk=world["meeting"]["pk"]), acting_user=staff["london-police"], staff_statuses={},
+        meeting=meeting, acting_user=staff["london-police"], staff_statuses={},
+        expected_version=meeting.attendance_version,
         add_guest=GuestInput(name="Guest Londoner", agency=Agency.objects.get(name="National Stalking Helpline")),
     )
     return world
@@ -99,6 +101,7 @@ def foreign(cheshire, staff, make_referral, accept, complete_assessment):
     if not meeting.items.filter(case=case).exists():
         agenda_item_add(meeting=meeting, case=case, acting_user=staff["cheshire-police"], reason="New case")
     guests = attendance_record(meeting=meeting, acting_user=staff["cheshire-police"], staff_statuses={},
+                               expected_version=meeting.attendance_version,
                                add_guest=GuestInput(name="Hieronymus Outlander",
                                                     agency=Agency.objects.get(name="Cheshire Constabulary")))
     users = list(User.objects.filter(memberships__partnership=cheshire).exclude(memberships__partnership__slug="london"))
@@ -132,6 +135,13 @@ def _leaks(response, words) -> list[str]:
     return sorted(w for w in words if w in body)
 
 
+def _sign_in(client, user, world):  # noqa: F811
+    """Sign in and, as a colleague outside the case team would, say why the case is opened."""
+    client.force_login(user)
+    client.post(reverse("cases:detail", args=[world["case"]["pk"]]),
+                {"why-origin": "get", "why-reason": "meeting", "why-detail": ""})
+
+
 def _pages(client, world, staff):  # noqa: F811
     """(url name, persona, page url, html) for every page London's casework staff may open."""
     for name, row in POLICY.items():
@@ -141,7 +151,7 @@ def _pages(client, world, staff):  # noqa: F811
         for persona in CASEWORK:
             if row[persona] != "ok":
                 continue
-            client.force_login(staff[PERSONAS[persona]])
+            _sign_in(client, staff[PERSONAS[persona]], world)
             response = client.get(url)
             if response.status_code == 200:
                 yield name, persona, url, response.content.decode()
@@ -282,17 +292,17 @@ def test_forged_foreign_ids_are_refused_without_naming_what_they_refer_to(
                 # Only a form that passes its own checks reaches the service's refusals: find someone
                 # for whom this one does, with a real choice in the field under test.
                 legit = next((v for v in _values(field) if v), field.value)
-                valid, problem = None, ""
+                valid, problems = None, []
                 for who in personas_of[name]:
-                    client.force_login(staff[PERSONAS[who]])
+                    _sign_in(client, staff[PERSONAS[who]], london_extras)
                     candidate = {**_filled(form, today, HINTS.get(name, {})), field.name: [legit]}
                     calibration = _post(client, target, candidate)
                     if _accepted(calibration):
                         valid = candidate
                         break
-                    problem = _errors(calibration)
+                    problems.append(f"{who}: {_errors(calibration)}")
                 if valid is None:
-                    unreachable.append(f"{name} {field.name}: {problem}")
+                    unreachable.append(f"{name} {field.name}: {'; '.join(problems)}")
                     continue
                 kind = FIELD_KINDS[_base_name(field.name)]
                 for value in dict.fromkeys([*ids.get(kind, [])[:4], *every_id[:2]]):
