@@ -161,7 +161,8 @@ def _anonymise(case: Case) -> dict[str, int]:
     PersonIdentifier.objects.filter(person_id__in=people).delete()
     ContactDetail.objects.filter(person_id__in=people).delete()
     Person.objects.filter(pk__in=people).update(
-        full_name="", description="Anonymised person", date_of_birth=None, name_key="", surname_key=""
+        full_name="", description="Anonymised person", date_of_birth=None,
+        **dict.fromkeys(Person.KEY_FIELDS, ""),
     )
     Referral.objects.filter(pk__in=referral_ids).update(
         summary="(anonymised)", crime_reference="", referrer_name="", referrer_role="", referrer_phone="",

@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from masip.access import policy
 from masip.cases.models import Case, CaseStatus, RetentionProposal
 from masip.cases.retention import may_approve
 from masip.cases.selectors import cases_visible_to
-from masip.people.matching import name_tokens
-from masip.people.models import Person, PersonAlias
-from masip.people.selectors import people_visible_to
+from masip.people.models import Person
+from masip.people.selectors import people_search
 from masip.referrals.choices import ReferralStatus
 from masip.referrals.models import Referral
 from masip.referrals.selectors import referrals_visible_to
@@ -91,41 +90,46 @@ class SearchResults:
     people: list[Person]
     referrals: list[Referral]
     cases: list[Case]
+    # Set when more matched than are shown, so the page can say so rather than
+    # let a reader think the list is complete.
+    people_truncated: bool = False
+    referrals_truncated: bool = False
+    cases_truncated: bool = False
 
     @property
     def count(self) -> int:
         return len(self.people) + len(self.referrals) + len(self.cases)
 
+    @property
+    def truncated(self) -> bool:
+        return self.people_truncated or self.referrals_truncated or self.cases_truncated
+
 
 def search(user: Any, query: str, *, limit: int = 50) -> SearchResults:
-    """People by name or alias, referrals by reference or crime reference, cases by reference."""
+    """Referrals by reference or crime reference, cases by reference, and people by name or
+    alias (sounding alike), date of birth, PNC ID, probation CRN, NHS number, phone or email."""
     query = query.strip()
     if not query:
         return SearchResults(query, [], [], [])
-    upper = query.upper()
+    upper = "".join(query.split()).upper()
+    # One indexed condition per query (a reference is unique; a crime reference is indexed
+    # per partnership), rather than an OR a planner may answer by reading every row.
+    by_reference = list(referrals_visible_to(user).filter(reference=upper).values_list("pk", flat=True)[:1])
+    by_crime_reference = list(
+        referrals_visible_to(user).filter(crime_reference=upper).values_list("pk", "case_id")[: limit + 1]
+    )
+    referral_ids = by_reference + [pk for pk, _ in by_crime_reference]
     referrals = list(
-        referrals_visible_to(user)
-        .filter(Q(reference=upper) | Q(crime_reference=upper))
-        .select_related("partnership", "case")[:limit]
+        Referral.objects.filter(pk__in=referral_ids).select_related("partnership", "case").order_by("-received_on", "-id")
     )
+    case_ids = set(cases_visible_to(user).filter(reference=upper).values_list("pk", flat=True)[:1])
+    case_ids |= {case_id for _, case_id in by_crime_reference if case_id}
     cases = list(
-        cases_visible_to(user)
-        .filter(Q(reference=upper) | Q(referrals__crime_reference=upper))
-        .select_related("partnership", "suspect")
-        .distinct()[:limit]
+        cases_visible_to(user).filter(pk__in=case_ids).select_related("partnership", "suspect").order_by("-opened_on", "-id")
     )
-    people: list[Person] = []
-    tokens = name_tokens(query)
-    if tokens:
-        name_q = Q()
-        for token in tokens:
-            name_q &= Q(name_key__contains=token)
-        alias_ids = PersonAlias.objects.filter(surname_key__in=tokens).values("person_id")
-        people = list(
-            people_visible_to(user)
-            .filter(name_q | Q(pk__in=alias_ids))
-            .select_related("partnership")
-            .prefetch_related("aliases", "case_parties__case")
-            .order_by("full_name", "id")[:limit]
-        )
-    return SearchResults(query, people, referrals, cases)
+    found = people_search(user, query, limit=limit)
+    return SearchResults(
+        query, found.people, referrals[:limit], cases[:limit],
+        people_truncated=found.truncated, referrals_truncated=len(by_crime_reference) > limit,
+        cases_truncated=len(cases) > limit,
+    )

@@ -71,7 +71,6 @@ from masip.monitoring.models import CaseStatusChange, Incident, ReportedBy, Seve
 from masip.monitoring.outcomes import referral_severity
 from masip.monitoring.tracking import tracking_end
 from masip.partnerships.models import AgencyKind, Membership, Partnership, Role
-from masip.people.matching import name_key, surname_key
 from masip.people.models import Person, Sex
 from masip.referrals.choices import Behaviour, Relationship
 from masip.referrals.models import Referral
@@ -1035,9 +1034,8 @@ class _Seeder:
                         partnership=self.p,
                         full_name=full_name,
                         sex=Sex.FEMALE,
-                        name_key=name_key(full_name),
-                        surname_key=surname_key(full_name),
                     )
+                    person.refresh_keys()
                     new_people.append(person)
                     new_parties.append((case, person))
                     day = first

@@ -41,7 +41,6 @@ from masip.demo import names
 from masip.demo.meetings import seed_meetings
 from masip.demo.reference import ensure_reference_data
 from masip.partnerships.models import Agency, AgencyKind, Membership, Partnership, Role
-from masip.people.matching import name_key, surname_key
 from masip.people.models import (
     AgeRange,
     ContactDetail,
@@ -322,9 +321,8 @@ class PartnershipGenerator:
             date_of_birth=dob,
             age_range=age_range,
             sex=sex,
-            name_key=name_key(full),
-            surname_key=surname_key(full),
         )
+        person.refresh_keys()
         aliases, identifiers, contacts = [], [], []
         if rng.random() < 0.12:
             alias = f"{first.lower()}{last.lower()}{rng.choice(names.ONLINE_HANDLES)}"
@@ -387,7 +385,8 @@ class PartnershipGenerator:
                 sex = Sex.MALE if rng.random() < 0.84 else Sex.FEMALE
                 person, aliases, _, contacts = self._person(sex=sex, age_low=19, age_high=62)
                 if rng.random() < 0.07:  # suspect not identified: described instead
-                    person.full_name, person.name_key, person.surname_key = "", "", ""
+                    person.full_name = ""
+                    person.refresh_keys()
                     person.date_of_birth, person.age_range = (
                         None,
                         rng.choice([AgeRange.A25_34, AgeRange.A35_44]),
@@ -417,9 +416,9 @@ class PartnershipGenerator:
         alias_rows, id_rows, contact_rows = [], [], []
         for index, aliases, idents, contacts in extras:
             person = new_people[index]
-            alias_rows += [PersonAlias(person=person, name=a, surname_key=surname_key(a)) for a in aliases]
+            alias_rows += [PersonAlias.for_name(person, a) for a in aliases]
             id_rows += [PersonIdentifier(person=person, scheme=s, value=v) for s, v in idents]
-            contact_rows += [ContactDetail(person=person, kind=k, value=v) for k, v in contacts]
+            contact_rows += [ContactDetail.for_value(person, k, v) for k, v in contacts]
         PersonAlias.objects.bulk_create(alias_rows)
         PersonIdentifier.objects.bulk_create(id_rows)
         ContactDetail.objects.bulk_create(contact_rows)

@@ -1,16 +1,39 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
 from masip.partnerships.models import Partnership
-from masip.people.matching import KnownPerson, Match, rank_matches, surname_key
-from masip.people.models import ContactDetail, Person, PersonAlias
+from masip.people.matching import (
+    KnownPerson,
+    Match,
+    NameAgreement,
+    TypedPerson,
+    contact_key,
+    email_key,
+    identifier_value,
+    name_agreement,
+    name_codes,
+    name_tokens,
+    parse_date_of_birth,
+    phone_key,
+    rank,
+    transposed,
+)
+from masip.people.models import (
+    ContactDetail,
+    ContactKind,
+    IdentifierScheme,
+    Person,
+    PersonAlias,
+    PersonIdentifier,
+)
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
@@ -57,6 +80,11 @@ def contact_details_visible(user: Any, person: Person) -> ContactView:
     return ContactView(current, withheld=False, protected=protected)
 
 
+# At most this many candidates are read for one typed person or one search term: the
+# keys below are indexed, so a query reads only its few buckets, never everyone.
+CANDIDATE_CAP = 200
+
+
 @dataclass(frozen=True)
 class PersonMatch:
     person: Person
@@ -64,46 +92,253 @@ class PersonMatch:
     roles: list[str]
 
 
-def person_matches(
-    user: Any, partnership: Partnership, *, name: str, date_of_birth: date | None, limit: int = 5
-) -> list[PersonMatch]:
-    """People already known in this partnership who may be the one being typed in.
+def typed_person(details: Any) -> TypedPerson:
+    """What a referral says about someone (people.services.PersonDetails), for matching."""
+    contacts = frozenset(
+        key for key in (contact_key("phone", details.phone), contact_key("email", details.email)) if key
+    )
+    return TypedPerson(details.full_name, details.date_of_birth, dict(details.identifiers), contacts)
 
-    Candidates come from indexed keys (surname on the person or an alias, or
-    the same date of birth); `people.matching` grades them.
+
+def _capped(values_qs, cap: int) -> tuple[set[int], bool]:
+    found = list(values_qs[: cap + 1])
+    return set(found[:cap]), len(found) > cap
+
+
+# Each lookup below is a single indexed condition, so that every database plans it as an
+# index search whatever its statistics say. Lookups in the alias, identifier and contact
+# tables use those tables' own indexes without joining the person (a join lets a planner
+# start from everyone in the partnership); people outside the partnerships asked about are
+# dropped when the candidates are read (`_in_partnerships`).
+CHILD_CAP = 1000
+
+
+def _name_candidates(partnership_ids, name: str, cap: int, *, first_names: bool) -> tuple[set[int], bool]:
+    """People whose surname sounds like one of a typed name's tokens; for a name of two or more
+    tokens also those whose first name does (the surname may be misspelt beyond its sound, as
+    "Saunder" for "Saunders"), and for a one-word search (`first_names`) anyone with that first name.
+
+    Each lookup reads one indexed bucket, capped; the caller grades what comes back.
+    """
+    tokens = name_tokens(name)
+    codes = sorted(name_codes(name))
+    if not codes:
+        return set(), False
+    people = Person.objects.filter(partnership_id__in=partnership_ids)
+    queries = []
+    if len(tokens) > 1:
+        # First those whose first name sounds alike too, so that a cut-off never drops them.
+        queries.append(people.filter(surname_phonetic__in=codes, forename_phonetic__in=codes))
+    queries += [people.filter(surname_phonetic__in=codes), people.filter(surname_phonetic_alt__in=codes)]
+    if len(tokens) > 1 or first_names:
+        queries.append(people.filter(forename_phonetic__in=codes))
+    ids: set[int] = set()
+    truncated = False
+    for query in queries:
+        found, cut = _capped(query.values_list("pk", flat=True), cap)
+        ids |= found
+        truncated |= cut
+    for column in ("surname_phonetic", "surname_phonetic_alt"):
+        found, cut = _capped(
+            PersonAlias.objects.filter(**{f"{column}__in": codes}).values_list("person_id", flat=True), CHILD_CAP
+        )
+        ids |= found
+        truncated |= cut
+    return ids, truncated
+
+
+def _dob_candidates(partnership_ids, day, cap: int) -> tuple[set[int], bool]:
+    days = [d for d in (day, transposed(day)) if d is not None]
+    if not days:
+        return set(), False
+    return _capped(
+        Person.objects.filter(partnership_id__in=partnership_ids, date_of_birth__in=days).values_list("pk", flat=True),
+        cap,
+    )
+
+
+def _identifier_candidates(pairs) -> tuple[set[int], bool]:
+    ids: set[int] = set()
+    truncated = False
+    for scheme, value in pairs:
+        found, cut = _capped(
+            PersonIdentifier.objects.filter(scheme=scheme, value=value).values_list("person_id", flat=True), CHILD_CAP
+        )
+        ids |= found
+        truncated |= cut
+    return ids, truncated
+
+
+def _contact_candidates(user, partnership_ids, keys) -> tuple[set[int], bool]:
+    """People with one of these phone numbers or email addresses. A victim's contact details
+    are used only for those who may see them (need-to-know): otherwise a match would disclose them."""
+    from masip.access.sharing import can_see_victim_contact
+
+    ids: set[int] = set()
+    truncated = False
+    for kind in (ContactKind.PHONE, ContactKind.EMAIL):
+        found, cut = _capped(
+            ContactDetail.objects.filter(kind=kind, match_key__in=keys).values_list("person_id", flat=True), CHILD_CAP
+        )
+        ids |= found
+        truncated |= cut
+    blind = [p.pk for p in Partnership.objects.filter(pk__in=partnership_ids) if not can_see_victim_contact(user, p)]
+    if ids and blind:
+        victims = Person.objects.filter(pk__in=ids, partnership_id__in=blind).filter(
+            Q(referral_parties__role="victim") | Q(case_parties__role="victim")
+        )
+        ids -= set(victims.values_list("pk", flat=True))
+    return ids, truncated
+
+
+def _known(person: Person, *, contacts_visible: bool) -> KnownPerson:
+    contacts = frozenset(
+        c.match_key for c in person.contact_details.all() if c.is_current and c.match_key
+    )
+    if not contacts_visible and _roles_include_victim(person):
+        contacts = frozenset()
+    return KnownPerson(
+        person.pk,
+        (person.full_name, *(a.name for a in person.aliases.all())),
+        person.date_of_birth,
+        frozenset((i.scheme, i.value) for i in person.identifiers.all()),
+        contacts,
+    )
+
+
+def _roles_include_victim(person: Person) -> bool:
+    return any(cp.role == "victim" for cp in person.case_parties.all()) or any(
+        rp.role == "victim" for rp in person.referral_parties.all()
+    )
+
+
+def _with_details(qs: QuerySet[Person]) -> QuerySet[Person]:
+    return qs.select_related("partnership").prefetch_related(
+        "aliases", "identifiers", "referral_parties__referral", "case_parties__case",
+        Prefetch(
+            "contact_details",
+            queryset=ContactDetail.objects.filter(is_current=True, kind__in=[ContactKind.PHONE, ContactKind.EMAIL]),
+        ),
+    )
+
+
+def candidate_people(
+    user: Any, partnership: Partnership, typed: TypedPerson, *, cap: int = CANDIDATE_CAP
+) -> tuple[list[Person], bool]:
+    """People already known in this partnership who might be the one typed in, found through
+    indexed keys only (sound of the surname, date of birth or its day-month swap, reference
+    numbers, phone and email). Returns them and whether any lookup was cut off at `cap`."""
+    ids: set[int] = set()
+    truncated = False
+    lookups = [
+        _name_candidates([partnership.pk], typed.name, cap, first_names=False) if typed.name else (set(), False),
+        _dob_candidates([partnership.pk], typed.date_of_birth, cap),
+        _identifier_candidates(sorted(typed.identifier_pairs())),
+        _contact_candidates(user, [partnership.pk], sorted(typed.contacts)) if typed.contacts else (set(), False),
+    ]
+    for found, cut in lookups:
+        ids |= found
+        truncated |= cut
+    if not ids:
+        return [], truncated
+    return list(_with_details(_in_partnerships(ids, [partnership.pk])).order_by("pk")), truncated
+
+
+def _in_partnerships(ids: set[int], partnership_ids) -> QuerySet[Person]:
+    return Person.objects.filter(pk__in=sorted(ids)).filter(partnership_id__in=partnership_ids)
+
+
+def person_matches(
+    user: Any,
+    partnership: Partnership,
+    *,
+    name: str = "",
+    date_of_birth: date | None = None,
+    typed: TypedPerson | None = None,
+    limit: int = 5,
+) -> list[PersonMatch]:
+    """People already known in this partnership who may be the one being typed in, strongest first.
+
+    Candidates come from indexed keys (see `candidate_people`); `people.matching` grades them.
     """
     if not policy.does_casework_in(user, partnership):
         return []
-    key = surname_key(name)
-    if not key and date_of_birth is None:
+    typed = typed or TypedPerson(name, date_of_birth)
+    if not (name_tokens(typed.name) or typed.date_of_birth or typed.identifiers or typed.contacts):
         return []
-    condition = Q()
-    if key:
-        alias_people = PersonAlias.objects.filter(surname_key=key, person__partnership=partnership).values(
-            "person_id"
-        )
-        condition |= Q(surname_key=key) | Q(pk__in=alias_people)
-    if date_of_birth is not None:
-        condition |= Q(date_of_birth=date_of_birth)
-    candidates = list(
-        Person.objects.filter(condition, partnership=partnership).prefetch_related(
-            "aliases", "referral_parties__referral", "case_parties__case"
-        )[:200]
-    )
-    known = [
-        KnownPerson(p.pk, (p.full_name, *(a.name for a in p.aliases.all())), p.date_of_birth)
-        for p in candidates
-    ]
+    from masip.access.sharing import can_see_victim_contact
+
+    candidates, _ = candidate_people(user, partnership, typed)
+    contacts_visible = can_see_victim_contact(user, partnership)
+    known = [_known(p, contacts_visible=contacts_visible) for p in candidates]
     by_id = {p.pk: p for p in candidates}
-    result = []
-    for match in rank_matches(name, date_of_birth, known, limit=limit):
-        person = by_id[match.person_id]
-        roles = sorted(
-            {f"{cp.get_role_display()} in case {cp.case.reference}" for cp in person.case_parties.all()}
-            | {
-                f"{rp.get_role_display()} in referral {rp.referral.reference}"
-                for rp in person.referral_parties.all()
-            }
-        )
-        result.append(PersonMatch(person, match, roles))
-    return result
+    return [PersonMatch(by_id[m.person_id], m, _roles(by_id[m.person_id])) for m in rank(typed, known, limit=limit)]
+
+
+def _roles(person: Person) -> list[str]:
+    return sorted(
+        {f"{cp.get_role_display()} in case {cp.case.reference}" for cp in person.case_parties.all()}
+        | {f"{rp.get_role_display()} in referral {rp.referral.reference}" for rp in person.referral_parties.all()}
+    )
+
+
+@dataclass(frozen=True)
+class PeopleSearch:
+    people: list[Person]
+    truncated: bool  # more people matched than are shown
+
+
+def people_search(user: Any, query: str, *, limit: int = 50) -> PeopleSearch:
+    """People the user may see, found by name or alias (sounds alike), date of birth,
+    PNC ID, probation CRN, NHS number or other reference, phone number or email address.
+
+    Every lookup goes through an index and reads at most CANDIDATE_CAP rows; the people
+    found are ordered by how closely their name agrees with the query.
+    """
+    partnership_ids = list(policy.casework_partnership_ids(user))
+    query = query.strip()
+    if not partnership_ids or not query:
+        return PeopleSearch([], False)
+    ids: set[int] = set()
+    truncated = False
+    lookups = []
+    day = parse_date_of_birth(query)
+    if day is not None:
+        lookups.append(_dob_candidates(partnership_ids, day, CANDIDATE_CAP))
+    else:
+        compact = re.sub(r"\s+", "", query).upper()
+        pairs = [(scheme, identifier_value(scheme, compact)) for scheme in IdentifierScheme.values]
+        lookups.append(_identifier_candidates([(s, v) for s, v in pairs if v]))
+        keys = []
+        if "@" in query:
+            keys.append(email_key(query))
+        elif len(phone_key(query)) >= 7 and not re.search(r"[A-Za-z]", query):
+            keys.append(phone_key(query))
+        if keys:
+            lookups.append(_contact_candidates(user, partnership_ids, keys))
+    for found, cut in lookups:
+        ids |= found
+        truncated |= cut
+    by_name: set[int] = set()
+    if "@" not in query and day is None and re.search(r"[A-Za-z]", query):
+        by_name, cut = _name_candidates(partnership_ids, query, CANDIDATE_CAP, first_names=True)
+        truncated |= cut
+    if not (ids or by_name):
+        return PeopleSearch([], truncated)
+    people = list(_with_details(_in_partnerships(ids | by_name, partnership_ids)))
+    several_words = len(name_tokens(query)) > 1
+
+    def agreement(person: Person) -> NameAgreement:
+        names = [person.full_name, *(a.name for a in person.aliases.all())]
+        return max((name_agreement(query, n) for n in names if n), default=NameAgreement.NONE)
+
+    graded = [(agreement(p), p) for p in people]
+    # A found name of several words must agree beyond the surname ("Harry Saunders" is not
+    # "Mark Saunders"); one word finds everyone with that surname or first name.
+    kept = [
+        (a, p) for a, p in graded
+        if p.pk in ids or not several_words or a >= NameAgreement.INITIAL_LAST
+    ]
+    kept.sort(key=lambda item: (-item[0], item[1].full_name, item[1].pk))
+    people = [p for _, p in kept]
+    return PeopleSearch(people[:limit], truncated or len(people) > limit)

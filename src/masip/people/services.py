@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from masip.people.matching import name_key, surname_key
+from masip.people.matching import contact_key, identifier_value, name_key
 from masip.people.models import ContactDetail, ContactKind, Person, PersonAlias, PersonIdentifier
 
 # Field labels for the message refusing an edit based on an older version.
@@ -66,7 +66,7 @@ def person_add_details(*, person: Person, details: PersonDetails, acting_user: A
         if not person.full_name:
             person.full_name = typed_name
             person.refresh_keys()
-            changed += ["full_name", "name_key", "surname_key"]
+            changed += ["full_name", *Person.KEY_FIELDS]
         else:
             details = PersonDetails(**{**details.__dict__, "aliases": [typed_name, *details.aliases]})
     if details.date_of_birth and not person.date_of_birth:
@@ -98,13 +98,14 @@ def _add_known_details(person: Person, details: PersonDetails) -> None:
         key = name_key(alias)
         if alias.strip() and key not in known_aliases:
             known_aliases.add(key)
-            new_aliases.append(PersonAlias(person=person, name=alias.strip(), surname_key=surname_key(alias)))
+            new_aliases.append(PersonAlias.for_name(person, alias))
     PersonAlias.objects.bulk_create(new_aliases)
 
     existing_ids = set(person.identifiers.values_list("scheme", "value"))
+    typed_ids = {(scheme, identifier_value(scheme, value)) for scheme, value in details.identifiers.items()}
     PersonIdentifier.objects.bulk_create(
         PersonIdentifier(person=person, scheme=scheme, value=value)
-        for scheme, value in details.identifiers.items()
+        for scheme, value in sorted(typed_ids)
         if value and (scheme, value) not in existing_ids
     )
 
@@ -117,10 +118,11 @@ def _add_known_details(person: Person, details: PersonDetails) -> None:
         if not value:
             continue
         current = person.contact_details.filter(kind=kind, is_current=True)
-        if current.filter(value=value).exists():
-            continue
+        key = contact_key(kind, value)
+        if current.filter(value=value).exists() or (key and current.filter(match_key=key).exists()):
+            continue  # the same number or address, perhaps written differently
         current.update(is_current=False)
-        ContactDetail.objects.create(person=person, kind=kind, value=value)
+        ContactDetail.for_value(person, kind, value).save()
 
 
 def person_update(
@@ -155,7 +157,7 @@ def person_update(
             return locked
         locked.refresh_keys()
         locked.version += 1
-        locked.save(update_fields=[*fields, "name_key", "surname_key", "version"])
+        locked.save(update_fields=[*fields, *Person.KEY_FIELDS, "version"])
         log_changes(
             actor=acting_user, action="person.update", record=locked, partnership=locked.partnership,
             before=before, after=after, reason=reason, details={"version": locked.version},
