@@ -66,6 +66,8 @@ POLICY: dict[str, dict[str, str]] = {
     "referrals:detail": CASEWORK_IN_LONDON,
     # London's operating model: its triage leads, its unit manager and its police staff triage.
     "referrals:triage": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
+    # Confirming who a person named in an API or imported referral is: part of triage.
+    "referrals:confirm_people": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "cases:list": CASEWORK_IN_LONDON,
     "cases:detail": CASEWORK_IN_LONDON,  # outside one's caseload: the "why?" page first
     "cases:edit": CASEWORK_IN_LONDON,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import serializers
 
+from masip.core.forms import validate_nhs_number, validate_phone, validate_pnc
 from masip.partnerships.models import AgencyKind
 from masip.people.models import AgeRange, Sex
 from masip.referrals.choices import Behaviour, Channel, Offence, Relationship
+from masip.referrals.intake import normalise_crime_reference
 
 
 class PartySerializer(serializers.Serializer):
@@ -48,12 +51,33 @@ class ReferralSerializer(serializers.Serializer):
 
 
 class NewPersonSerializer(serializers.Serializer):
+    """A person as the sending system knows them. Identifiers and contact details let the
+    unit recognise someone it already knows (referrals.intake)."""
+
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
+    )
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
     age_range = serializers.ChoiceField(choices=AgeRange.choices, required=False, allow_blank=True, default="")
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, default=Sex.UNKNOWN)
     relationship_to_suspect = serializers.ChoiceField(choices=Relationship.choices, required=False, default="")
+    pnc = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    nhs_number = serializers.CharField(max_length=12, required=False, allow_blank=True, default="")
+    probation_crn = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate_pnc(self, value: str) -> str:
+        return _django_validated(validate_pnc, value)
+
+    def validate_nhs_number(self, value: str) -> str:
+        return _django_validated(validate_nhs_number, value)
+
+    def validate_phone(self, value: str) -> str:
+        return _django_validated(validate_phone, value)
 
     def validate(self, data):
         if not (data.get("full_name", "").strip() or data.get("description", "").strip()):
@@ -63,11 +87,22 @@ class NewPersonSerializer(serializers.Serializer):
         return data
 
 
+def _django_validated(validator, value: str) -> str:
+    """Run one of the form's validators, so the API and the form refuse the same things."""
+    try:
+        validator(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages) from exc
+    return value
+
+
 class ReferralIntakeSerializer(serializers.Serializer):
     """A referral sent by another system (a police force's or NHS trust's).
 
-    People are always created new here; the unit links them to known people
-    when it triages (search-before-create needs a person's judgement).
+    It goes through the same intake as the form (referrals.intake): a person is linked to
+    someone already known only on one clear strong match (a shared PNC ID, or the same
+    name and date of birth); otherwise the referral waits in triage with its candidate
+    matches for the triager to confirm.
     """
 
     source_agency_kind = serializers.ChoiceField(choices=[k for k in AgencyKind.choices if k[0] not in ("pmo", "evaluation")])
@@ -92,15 +127,11 @@ class ReferralIntakeSerializer(serializers.Serializer):
         return value
 
     def validate(self, data):
-        import re
-
         partnership = self.context["partnership"]
-        reference = re.sub(r"\s+", "", data.get("crime_reference", "")).upper()
-        if reference and not re.match(partnership.crime_reference_pattern, reference):
-            raise serializers.ValidationError(
-                {"crime_reference": f"Use the format {partnership.name} uses, like {partnership.crime_reference_example}."}
-            )
-        data["crime_reference"] = reference
+        try:
+            data["crime_reference"] = normalise_crime_reference(partnership, data.get("crime_reference", ""))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
         if data.get("area") and data["area"] not in partnership.areas:
             raise serializers.ValidationError({"area": f"Not an area of {partnership.name}."})
         for index, victim in enumerate(data["victims"]):

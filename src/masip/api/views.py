@@ -21,8 +21,11 @@ from masip.api.serializers import CaseSerializer, ReferralIntakeSerializer, Refe
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.selectors import case_get
+from masip.people.models import IdentifierScheme
 from masip.people.services import PersonDetails
-from masip.referrals import selectors, services
+from masip.referrals import selectors
+from masip.referrals.choices import PartyRole
+from masip.referrals.intake import IntakeMode, referral_intake
 from masip.referrals.services import PartyInput, ReferralInput
 
 PAGE_SIZE = 100
@@ -58,24 +61,37 @@ def referrals(request, slug: str):
 
 
 def _intake(request, partnership):
+    """A referral from another system, through the same door as the form (referrals.intake).
+
+    A person is linked to someone already known only on one clear strong match; otherwise
+    the referral waits in triage with its candidate matches for the triager to confirm.
+    """
     serializer = ReferralIntakeSerializer(data=request.data, context={"partnership": partnership})
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
 
     def person(details):
+        identifiers = {
+            scheme: details[field] for scheme, field in (
+                (IdentifierScheme.PNC, "pnc"), (IdentifierScheme.NHS, "nhs_number"),
+                (IdentifierScheme.PROBATION_CRN, "probation_crn"),
+            ) if details.get(field)
+        }
         return PersonDetails(
-            full_name=details["full_name"].strip(), description=details["description"].strip(),
+            full_name=details["full_name"], description=details["description"], aliases=details["aliases"],
             date_of_birth=details["date_of_birth"], age_range=details["age_range"], sex=details["sex"],
+            address=details["address"], phone=details["phone"], email=details["email"], identifiers=identifiers,
         )
 
-    parties = [PartyInput(role="suspect", details=person(data["suspect"]))] + [
-        PartyInput(role="victim", details=person(v), relationship_to_suspect=v["relationship_to_suspect"])
+    parties = [PartyInput(role=PartyRole.SUSPECT, details=person(data["suspect"]))] + [
+        PartyInput(
+            role=PartyRole.VICTIM, details=person(v), relationship_to_suspect=v["relationship_to_suspect"]
+        )
         for v in data["victims"]
     ]
-    duplicates = list(selectors.referrals_with_crime_reference(partnership, data["crime_reference"]))
     try:
-        referral = services.referral_create(
-            partnership=partnership, acting_user=request.user,
+        result = referral_intake(
+            partnership=partnership, acting_user=request.user, mode=IntakeMode.UNATTENDED,
             data=ReferralInput(
                 source_agency_kind=data["source_agency_kind"], source_agency_name=data["source_agency_name"],
                 channel=data["channel"], received_on=data["received_on"], crime_reference=data["crime_reference"],
@@ -83,14 +99,26 @@ def _intake(request, partnership):
                 victim_very_frightened=data["victim_very_frightened"], summary=data["summary"],
                 referrer_name=data["referrer_name"], referrer_email=data["referrer_email"], parties=parties,
                 incidents=[(i["occurred_on"], i["description"]) for i in data["incidents"]],
-                possible_duplicate_of_id=duplicates[0].pk if duplicates else None,
             ),
         )
     except DjangoValidationError as exc:
-        raise ValidationError({"detail": exc.messages}) from exc
-    body = {"id": referral.pk, "reference": referral.reference, "status": referral.status}
-    if duplicates:
-        body["possible_duplicate_of"] = duplicates[0].reference
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from exc
+    referral = result.referral
+    body = {
+        "id": referral.pk, "reference": referral.reference, "status": referral.status,
+        "waiting_for_confirmation": bool(result.waiting),
+        "people": [
+            {
+                "role": party.role,
+                "linked": result.linked.get(index, "new"),
+                "candidates": len(result.matches.get(index, [])) if result.linked.get(index) == "waiting" else 0,
+            }
+            for index, party in enumerate(parties)
+        ],
+        "open_case": result.open_case.reference if result.open_case is not None else None,
+    }
+    if result.duplicates:
+        body["possible_duplicate_of"] = result.duplicates[0].reference
     return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -72,19 +72,45 @@ def case_take_referral(*, referral: Any, acting_user: Any) -> tuple[Case, bool]:
     assessments_follow_referral(referral=referral, case=case, acting_user=acting_user)
     if joined:
         new_victims = [v for v in victims if v.person_id not in existing]
-        reason = (
-            f"Referral {referral.reference} received {referral.received_on:%d %b %Y} about the same suspect"
-        )
-        if new_victims:
-            reason += f", naming {len(new_victims)} new victim{'s' if len(new_victims) > 1 else ''}"
-        ReviewTrigger.objects.create(
-            case=case,
-            kind=TriggerKind.NEW_REFERRAL,
-            reason=reason + ".",
-            raised_by=acting_user,
-            referral=referral,
-        )
+        reason = _new_referral_reason(referral, len(new_victims))
+        # Intake may have raised the trigger when the referral arrived (case_note_new_referral):
+        # keep that one, now with what acceptance adds, rather than raise a second.
+        raised = ReviewTrigger.objects.filter(case=case, referral=referral, kind=TriggerKind.NEW_REFERRAL).first()
+        if raised is not None:
+            raised.reason = reason
+            raised.save(update_fields=["reason"])
+        else:
+            ReviewTrigger.objects.create(
+                case=case, kind=TriggerKind.NEW_REFERRAL, reason=reason, raised_by=acting_user, referral=referral
+            )
     return case, joined
+
+
+def _new_referral_reason(referral: Any, new_victims: int) -> str:
+    reason = f"Referral {referral.reference} received {referral.received_on:%d %b %Y} about the same suspect"
+    if new_victims:
+        reason += f", naming {new_victims} new victim{'s' if new_victims > 1 else ''}"
+    return reason + "."
+
+
+def case_note_new_referral(*, case: Case, referral: Any, acting_user: Any) -> ReviewTrigger:
+    """A referral about the suspect of an open case has arrived: bring the case back for
+    re-review now, before triage, so that no new information waits unseen. Acceptance then
+    puts the referral into this case (case_take_referral) without raising a second trigger."""
+    existing = set(case.parties.filter(role=CasePartyRole.VICTIM).values_list("person_id", flat=True))
+    new_victims = {
+        p.person_id for p in referral.parties.all() if p.role == PartyRole.VICTIM and p.person_id not in existing
+    }
+    trigger, created = ReviewTrigger.objects.get_or_create(
+        case=case, referral=referral, kind=TriggerKind.NEW_REFERRAL,
+        defaults={"reason": _new_referral_reason(referral, len(new_victims)), "raised_by": acting_user},
+    )
+    if created:
+        log_event(
+            actor=acting_user, operation=Operation.ALTERATION, action="case.new_referral", partnership=case.partnership,
+            subjects=[case, referral], details={"new_victims": len(new_victims)},
+        )
+    return trigger
 
 
 def case_release_referral(*, referral: Any, acting_user: Any, reason: str) -> None:

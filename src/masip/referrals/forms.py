@@ -30,6 +30,7 @@ from masip.referrals.choices import (
     StalkingView,
     TriageOutcome,
 )
+from masip.referrals.intake import IntakeResult, normalise_crime_reference
 from masip.referrals.services import PartyInput, ReferralInput, TriageInput
 
 REFERRING_AGENCY_KINDS = [(k, label) for k, label in AgencyKind.choices if k not in {"pmo", "evaluation"}]
@@ -99,13 +100,10 @@ class ReferralDetailsForm(GovukFormMixin, forms.Form):
         self.fields["crime_reference"].help_text = f"For example, {partnership.crime_reference_example}"
 
     def clean_crime_reference(self) -> str:
-        value = re.sub(r"\s+", "", self.cleaned_data["crime_reference"]).upper()
-        if value and not re.match(self.partnership.crime_reference_pattern, value):
-            raise ValidationError(
-                f"Enter the crime reference in the format {self.partnership.name} uses, "
-                f"like {self.partnership.crime_reference_example}"
-            )
-        return value
+        try:
+            return normalise_crime_reference(self.partnership, self.cleaned_data["crime_reference"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["crime_reference"]) from exc
 
 
 class PersonForm(GovukFormMixin, forms.Form):
@@ -283,6 +281,7 @@ class ReferralEntry:
             for i in range(incidents)
         ]
         self.duplicates: list[Any] = []
+        self.needs_decision = False  # intake is waiting for an answer about known people or a duplicate
         self.extra_errors: list[tuple[str, str]] = []
         if data is not None and not self.is_save:
             for form in self.forms:
@@ -346,18 +345,19 @@ class ReferralEntry:
     def offer_matches(self, form: PersonForm, matches: list[Any]) -> None:
         """Show matches for a person; an unanswered offer made before is an error now."""
         form.matches = matches
+        choice = (form.cleaned_data.get("match") or "").strip()
+        if choice and choice != "new" and choice not in {str(m.person.pk) for m in matches}:
+            form.cleaned_data["match"] = ""  # chosen for what was typed before: no longer offered
         offered_before = bool(self.data and self.data.get(f"{form.prefix}-matches_offered"))
         form.needs_choice = bool(matches) and offered_before and not (form.cleaned_data.get("match") or "")
 
-    @property
-    def needs_decision(self) -> bool:
-        unresolved_people = any(
-            f.matches and not (f.cleaned_data.get("match") or "") for f in self.people_forms
-        )
-        unconfirmed_duplicate = bool(self.duplicates) and not self.details.cleaned_data.get(
-            "confirm_duplicate"
-        )
-        return unresolved_people or unconfirmed_duplicate
+    def show_decisions(self, result: IntakeResult) -> None:
+        """What intake needs answered before it saves: known people who may be the ones typed
+        (in the order of `to_input`'s parties), and earlier referrals with the same crime reference."""
+        for index, form in enumerate(self.people_forms):
+            self.offer_matches(form, result.matches.get(index, []))
+        self.duplicates = result.duplicates
+        self.needs_decision = result.needs_decision
 
     def to_input(self) -> ReferralInput:
         d = self.details.cleaned_data
@@ -366,6 +366,7 @@ class ReferralEntry:
                 role=form.role,
                 details=form.details(),
                 existing_person_id=form.chosen_person_id,
+                confirmed_new=(form.cleaned_data.get("match") or "").strip() == "new",
                 relationship_to_suspect=form.cleaned_data.get("relationship", ""),
             )
             for form in self.people_forms
@@ -391,7 +392,7 @@ class ReferralEntry:
                 for f in self.incidents
                 if f.cleaned_data.get("occurred_on")
             ],
-            possible_duplicate_of_id=self.duplicates[0].pk if self.duplicates else None,
+            duplicate_confirmed=bool(d.get("confirm_duplicate")),
         )
 
 
@@ -494,3 +495,35 @@ class TriageForm(GovukFormMixin, forms.Form):
             **{m: bool(d.get(m)) for m in self.MARKERS},
             **{f"{m}_note": (d.get(f"{m}_note") or "").strip() for m in self.MARKERS},
         )
+
+
+class ConfirmPersonForm(GovukFormMixin, forms.Form):
+    """Who a person named in a referral is, when intake could not decide: one of the people
+    already known, or a new person. One question per page (GOV.UK pattern)."""
+
+    person = forms.ChoiceField(label="", widget=forms.RadioSelect)
+    # The party the page asked about: if someone else answered it meanwhile, this answer
+    # must not be applied to the next person waiting.
+    party = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, party: Any, candidates: list[Any], **kwargs):
+        self.party = party
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label = f"Who is the {party.get_role_display().lower()} {party.person.display_name}?"
+        self.fields["person"].choices = [(str(c["person"].pk), c["person"].display_name) for c in candidates] + [
+            ("new", "None of these: a new person")
+        ]
+        self.fields["person"].error_messages["required"] = (
+            "Select the person already known, or that this is a new person"
+        )
+        self.fields["person"].error_messages["invalid_choice"] = "Select one of the people listed, or a new person"
+        self.initial.setdefault("party", str(party.pk))
+
+    @property
+    def chosen_person_id(self) -> int | None:
+        value = self.cleaned_data["person"]
+        return None if value == "new" else int(value)
+
+    @property
+    def answers_this_party(self) -> bool:
+        return (self.cleaned_data.get("party") or "") == str(self.party.pk)

@@ -75,16 +75,36 @@ class Referral(models.Model):
     def is_untriaged(self) -> bool:
         return self.status == ReferralStatus.UNTRIAGED
 
+    @property
+    def parties_awaiting_confirmation(self) -> list[ReferralParty]:
+        """Parties intake could not match with certainty (reads the prefetched parties)."""
+        return [p for p in self.parties.all() if p.match_pending]
+
 
 class ReferralParty(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="parties")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referral_parties")
     role = models.CharField(max_length=16, choices=PartyRole.choices)
     relationship_to_suspect = models.CharField(max_length=32, choices=Relationship.choices, blank=True)
+    # Intake that could not decide whether this is someone already known (an API or bulk
+    # referral with only likely matches) records the person as sent, with the candidates,
+    # and the referral waits in triage until a person confirms (referrals.intake).
+    match_pending = models.BooleanField(default=False)
+    candidate_matches = models.JSONField(
+        default=list, blank=True, help_text="[{person_id, strength, reasons}] found at intake."
+    )
+    match_note = models.CharField(
+        max_length=500, blank=True, help_text="How this party was linked to a person, e.g. matched on a PNC ID."
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["referral", "person", "role"], name="uniq_referral_party"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["referral"], condition=models.Q(match_pending=True), name="referral_party_pending"
+            )
         ]
         ordering = ["referral", "role", "id"]
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from masip.access import policy
 from masip.partnerships.models import Partnership
+from masip.people.selectors import people_visible_to
 from masip.referrals.choices import PartyRole, ReferralStatus
 from masip.referrals.models import Referral, ReferralParty, TriageDecision
 
@@ -73,3 +74,26 @@ def suspect_of(referral: Referral) -> ReferralParty | None:
 
 def victims_of(referral: Referral) -> list[ReferralParty]:
     return [p for p in referral.parties.all() if p.role == PartyRole.VICTIM]
+
+
+def candidate_people_of(user: Any, party: ReferralParty) -> list[dict[str, Any]]:
+    """The candidate matches intake stored for a party waiting at triage, with the people as they
+    are now (only those the user may see and still on the system): [{person, strength, reasons, roles}]."""
+    stored = {c["person_id"]: c for c in party.candidate_matches}
+    people = {
+        p.pk: p
+        for p in people_visible_to(user)
+        .filter(pk__in=list(stored), partnership_id=party.referral.partnership_id)
+        .prefetch_related("aliases", "identifiers", "referral_parties__referral", "case_parties__case")
+    }
+    result = []
+    for person_id, candidate in stored.items():
+        person = people.get(person_id)
+        if person is None:
+            continue
+        roles = sorted(
+            {f"{cp.get_role_display()} in case {cp.case.reference}" for cp in person.case_parties.all()}
+            | {f"{rp.get_role_display()} in referral {rp.referral.reference}" for rp in person.referral_parties.all()}
+        )
+        result.append({"person": person, "strength": candidate["strength"], "reasons": candidate["reasons"], "roles": roles})
+    return result

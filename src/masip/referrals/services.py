@@ -26,8 +26,12 @@ from masip.referrals.urgency import urgency_score
 class PartyInput:
     role: str
     details: PersonDetails
-    existing_person_id: int | None = None  # chosen in search-before-create
+    existing_person_id: int | None = None  # chosen in search-before-create, or matched by intake
     relationship_to_suspect: str = ""
+    confirmed_new: bool = False  # the person entering it said "none of these: a new person"
+    # Set by intake (referrals.intake), stored on the party:
+    candidate_matches: list[dict] = field(default_factory=list)  # waiting for a person to confirm
+    match_note: str = ""
 
 
 @dataclass
@@ -49,6 +53,7 @@ class ReferralInput:
     parties: list[PartyInput] = field(default_factory=list)
     incidents: list[tuple[date, str]] = field(default_factory=list)
     possible_duplicate_of_id: int | None = None
+    duplicate_confirmed: bool = False  # "a separate referral with the same crime reference"
 
 
 def _next_reference(partnership: Partnership, counter: str, letter: str) -> str:
@@ -62,6 +67,12 @@ def _next_reference(partnership: Partnership, counter: str, letter: str) -> str:
 
 @transaction.atomic
 def referral_create(*, partnership: Partnership, acting_user: Any, data: ReferralInput) -> Referral:
+    """Record a referral exactly as given: each party is the existing person named, or a new one.
+
+    This is intake's last step. Referrals from people and machines come in through
+    `referrals.intake.referral_intake`, which normalises, validates, looks for duplicates
+    and known people, and then calls this; seeding and tests call it directly.
+    """
     if not policy.does_casework_in(acting_user, partnership):
         raise PermissionDenied("You are not a member of this partnership's unit.")
     suspects = [p for p in data.parties if p.role == PartyRole.SUSPECT]
@@ -106,6 +117,9 @@ def referral_create(*, partnership: Partnership, acting_user: Any, data: Referra
             person=person,
             role=party.role,
             relationship_to_suspect=party.relationship_to_suspect if party.role == PartyRole.VICTIM else "",
+            match_pending=bool(party.candidate_matches),
+            candidate_matches=party.candidate_matches,
+            match_note=party.match_note[:500],
         )
     ReportedIncident.objects.bulk_create(
         ReportedIncident(referral=referral, occurred_on=day, description=text) for day, text in data.incidents
@@ -121,8 +135,26 @@ def referral_create(*, partnership: Partnership, acting_user: Any, data: Referra
         log_event(
             actor=acting_user, operation=Operation.COMBINATION, action="person.link_existing", partnership=partnership,
             subjects=[referral, *[Subject("person", p.existing_person_id) for p in linked]],
+            details={"how": sorted({p.match_note or "chosen by the person entering the referral" for p in linked})},
         )
     return referral
+
+
+def suspect_open_case(referral: Referral) -> Any:
+    """The open case of this referral's suspect in its partnership, if there is one."""
+    suspect = next((p for p in referral.parties.all() if p.role == PartyRole.SUSPECT), None)
+    if suspect is None or suspect.match_pending:
+        return None  # who the suspect is has not been confirmed yet
+    return case_services.open_case_of_suspect(referral.partnership, suspect.person_id)
+
+
+def note_open_case(*, referral: Referral, acting_user: Any) -> Any:
+    """A referral about the suspect of an open case joins it: the case is brought back for
+    re-review at once, and acceptance at triage puts the referral into it (no second case)."""
+    case = suspect_open_case(referral)
+    if case is not None:
+        case_services.case_note_new_referral(case=case, referral=referral, acting_user=acting_user)
+    return case
 
 
 def _resolve_person(partnership: Partnership, acting_user: Any, party: PartyInput) -> Person:
@@ -174,6 +206,14 @@ def triage_decide(*, referral: Referral, acting_user: Any, decision: TriageInput
         raise ValidationError(stale_decision_message(previous), code="stale_decision")
     if previous and not decision.revision_reason.strip():
         raise ValidationError({"revision_reason": "Enter why the earlier triage decision is being revised"})
+    waiting = list(referral.parties.filter(match_pending=True))
+    if waiting:
+        roles = " and ".join(sorted({p.get_role_display().lower() for p in waiting}))
+        raise ValidationError(
+            f"Confirm who the {roles} named in this referral {'are' if len(waiting) > 1 else 'is'} before triage: "
+            "the system found people already known who may be the same.",
+            code="match_pending",
+        )
     _check_outcome_detail(decision)
 
     row = TriageDecision(

@@ -10,4 +10,5 @@ urlpatterns = [
     path("partnerships/<slug:slug>/triage/", views.triage_queue, name="triage_queue"),
     path("referrals/<int:pk>/", views.referral_detail, name="detail"),
     path("referrals/<int:pk>/triage/", views.triage_decide, name="triage"),
+    path("referrals/<int:pk>/confirm-people/", views.referral_confirm_people, name="confirm_people"),
 ]

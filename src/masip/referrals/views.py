@@ -12,10 +12,10 @@ from masip.assessments.selectors import assessments_of_referral
 from masip.assessments.services import offered_instruments
 from masip.audit.services import log_consultation
 from masip.core.forms import add_service_errors
-from masip.people.selectors import person_matches
-from masip.referrals import selectors, services
+from masip.referrals import intake, selectors, services
 from masip.referrals.choices import ReferralStatus
-from masip.referrals.forms import ReferralEntry, TriageForm
+from masip.referrals.forms import ConfirmPersonForm, ReferralEntry, TriageForm
+from masip.referrals.intake import IntakeMode, referral_intake
 from masip.referrals.urgency import urgency_flags
 
 PAGE_SIZE = 50
@@ -27,49 +27,28 @@ def referral_create(request, slug: str):
     request.partnership, request.nav = partnership, "new_referral"
     entry = ReferralEntry(partnership, request.POST if request.method == "POST" else None)
     if request.method == "POST" and entry.is_save and entry.is_valid():
-        _look_for_known_people(request, entry)
-        entry.duplicates = list(
-            selectors.referrals_with_crime_reference(
-                partnership, entry.details.cleaned_data["crime_reference"]
+        try:
+            result = referral_intake(
+                partnership=partnership, acting_user=request.user, data=entry.to_input(), mode=IntakeMode.FORM
             )
-        )
-        if not entry.needs_decision:
-            try:
-                referral = services.referral_create(
-                    partnership=partnership, acting_user=request.user, data=entry.to_input()
-                )
-            except ValidationError as exc:
-                entry.extra_errors = [("", m) for m in exc.messages]
-            else:
-                messages.success(request, f"Referral {referral.reference} recorded")
-                return redirect("referrals:detail", referral.pk)
+        except ValidationError as exc:
+            entry.extra_errors = [("", m) for m in exc.messages]
+        else:
+            if result.referral is not None:
+                message = f"Referral {result.referral.reference} recorded"
+                if result.open_case is not None:
+                    message += (
+                        f". The suspect's case {result.open_case.reference} is open: it has been brought back "
+                        "for re-review, and accepting this referral adds it to that case"
+                    )
+                messages.success(request, message)
+                return redirect("referrals:detail", result.referral.pk)
+            entry.show_decisions(result)
+            shown = [m.person for found in result.matches.values() for m in found]
+            if shown:
+                # Showing who is already known is a read of their records.
+                log_consultation(request, action="person.match", partnership=partnership, subjects=shown)
     return render(request, "referrals/referral_form.html", {"entry": entry, "partnership": partnership})
-
-
-def _look_for_known_people(request, entry: ReferralEntry) -> None:
-    """Search before create: show people already known who match each typed person.
-
-    A choice made earlier stands only while it is still among the matches for
-    what is typed now (the name may have been edited since).
-    """
-    for form in entry.people_forms:
-        details = form.details()
-        if not details.full_name:
-            continue  # a description alone cannot be matched
-        found = person_matches(
-            request.user, entry.partnership, name=details.full_name, date_of_birth=details.date_of_birth
-        )
-        choice = (form.cleaned_data.get("match") or "").strip()
-        ids = {str(m.person.pk) for m in found}
-        if choice and choice != "new" and choice not in ids:
-            form.cleaned_data["match"] = ""
-        entry.offer_matches(form, found)
-        if found:
-            # Showing who is already known is a read of their records.
-            log_consultation(
-                request, action="person.match", partnership=entry.partnership,
-                subjects=[m.person for m in found],
-            )
 
 
 @requires(Action.REFERRAL_VIEW)
@@ -131,6 +110,9 @@ def triage_decide(request, pk: int):
     request.partnership, request.nav = referral.partnership, "triage"
     if not policy.can_triage(request.user, referral.partnership):
         raise PermissionDenied(policy.triage_refusal_reason(request.user, referral.partnership))
+    if request.method == "GET" and referral.parties_awaiting_confirmation:
+        # The first step of triage: say who the people named are, where intake could not.
+        return redirect("referrals:confirm_people", referral.pk)
     decisions = list(referral.triage_decisions.all())
     current = decisions[0] if decisions else None
     initial = {}
@@ -193,6 +175,50 @@ def triage_decide(request, pk: int):
             "suspect": selectors.suspect_of(referral),
             "victims": selectors.victims_of(referral),
             "flags": urgency_flags(referral.urgency),
+        },
+    )
+
+
+@requires(Action.TRIAGE_DECIDE)
+def referral_confirm_people(request, pk: int):
+    """Intake could not decide whether someone named is already known: the triager
+    chooses one of the candidate matches or confirms a new person, one person per page."""
+    referral = selectors.referral_get(request.user, pk)
+    partnership = referral.partnership
+    request.partnership, request.nav = partnership, "triage"
+    if not policy.can_triage(request.user, partnership):
+        raise PermissionDenied(policy.triage_refusal_reason(request.user, partnership))
+    waiting = referral.parties_awaiting_confirmation
+    if not waiting:
+        _log_referrals_seen(request, "referral.confirm_people", partnership, [referral])
+        return redirect("referrals:triage", referral.pk)
+    party = waiting[0]
+    candidates = selectors.candidate_people_of(request.user, party)
+    form = ConfirmPersonForm(request.POST or None, party=party, candidates=candidates)
+    if request.method == "POST" and form.is_valid() and not form.answers_this_party:
+        form.add_error(None, "Someone else confirmed that person while you were deciding. This is the next one.")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            intake.referral_confirm_person(party=party, acting_user=request.user, person_id=form.chosen_person_id)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            who = "a new person" if form.chosen_person_id is None else "someone already known"
+            messages.success(
+                request, f"The {party.get_role_display().lower()} in {referral.reference} is recorded as {who}"
+            )
+            return redirect("referrals:confirm_people", referral.pk)
+    log_consultation(
+        request, action="referral.confirm_people", partnership=partnership,
+        subjects=[referral, party.person, *[c["person"] for c in candidates]],
+    )
+    return render(
+        request,
+        "referrals/confirm_person.html",
+        {
+            "referral": referral, "party": party, "form": form, "candidates": candidates,
+            "remaining": len(waiting) - 1, "suspect": selectors.suspect_of(referral),
+            "victims": selectors.victims_of(referral),
         },
     )
 
