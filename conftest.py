@@ -110,9 +110,10 @@ def make_referral(staff):
         crime_reference="",
         relationship="ex_intimate",
         suspect_dob=None,
+        source="police",
     ):
         data = ReferralInput(
-            source_agency_kind="police",
+            source_agency_kind=source,
             channel="police_scan",
             received_on=received_on,
             recorded_offence="s2",
@@ -145,7 +146,12 @@ def accept(staff):
     from masip.referrals.services import TriageInput, triage_decide
 
     def do(referral, *, by="london-police", outcome="accept", **extra):
-        decision = TriageInput(is_stalking="yes", outcome=outcome, **extra)
+        if extra.get("is_stalking", "yes") == "yes" and not any(
+            extra.get(m) for m in ("fixated", "obsessive", "unwanted", "repeated")
+        ):
+            extra.update(repeated=True, repeated_note="Contact on several occasions.")  # "yes" names a marker
+        extra.setdefault("is_stalking", "yes")
+        decision = TriageInput(outcome=outcome, **extra)
         return triage_decide(referral=referral, acting_user=staff[by], decision=decision)
 
     return do

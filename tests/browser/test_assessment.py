@@ -45,7 +45,9 @@ def open_case(demo_partnerships):
         ),
     )
     triage_decide(
-        referral=referral, acting_user=officer, decision=TriageInput(is_stalking="yes", outcome="accept")
+        referral=referral, acting_user=officer, decision=TriageInput(
+            is_stalking="yes", outcome="accept", repeated=True, repeated_note="Several incidents"
+        )
     )
     return Case.objects.get()
 

@@ -8,6 +8,7 @@ new assessment linked to the previous one.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -270,27 +271,55 @@ def assessment_sign_off(*, assessment: Assessment, acting_user: Any) -> Assessme
     return locked
 
 
+def short_name(definition) -> str:
+    """How practitioners name a tool: "S-DASH", "SASH", "SRP" (the acronym in or at the start of its name)."""
+    inside = re.search(r"\(([A-Z][A-Z0-9-]+)", definition.name)
+    if inside:
+        return inside.group(1)
+    first = definition.name.split(" ")[0]
+    return first if re.fullmatch(r"[A-Z][A-Z0-9-]+", first) else definition.code.upper()
+
+
+def result_summary(assessment: Assessment) -> str:
+    """A signed-off result in a few words, for queues and the case: "High (SASH)", or for a
+    tool with no cut-off its count, "S-DASH 6/11 yes" (never "Not assessed" once assessed)."""
+    if assessment.level_label:
+        return f"{assessment.level_label} ({assessment.instrument_code.upper()})"
+    definition = _definition_of(assessment)
+    scores = (assessment.result or {}).get("scores", {})
+    for score in definition.scores:
+        if score.id in scores:
+            answers = getattr(score.rule, "answers", frozenset())
+            said = f" {next(iter(answers))}" if len(answers) == 1 else ""
+            return f"{short_name(definition)} {scores[score.id]}/{score.maximum}{said}"
+    return f"{short_name(definition)} signed off"
+
+
 def _apply_to_subject(assessment: Assessment, acting_user: Any) -> None:
-    """A signed-off level becomes the referral's or case's current risk; an SRP's stalker type the case's."""
+    """A signed-off level becomes the referral's or case's current risk; an SRP's stalker type the case's.
+
+    A tool with no cut-off (the S-DASH) gives no level, so it ranks nothing; its result is shown
+    as the current risk label where no tool has given a level yet.
+    """
     from masip.cases.services import case_set_risk
 
-    label = (
-        f"{assessment.level_label} ({assessment.instrument_code.upper()})" if assessment.level_label else ""
-    )
+    label = result_summary(assessment)
     source = f"{assessment.instrument_name} signed off {timezone.localdate():%d %b %Y}"
-    if assessment.referral_id and assessment.risk_rank:
+    if assessment.referral_id and (assessment.risk_rank or not assessment.referral.risk_rank):
         referral = assessment.referral
         referral.risk_rank, referral.risk_label = assessment.risk_rank, label
         referral.save(update_fields=["risk_rank", "risk_label"])
     case = assessment.case or (assessment.referral.case if assessment.referral_id else None)
     if case is None:
         return
-    if assessment.risk_rank or assessment.stalker_type:
+    if not assessment.risk_rank and not assessment.stalker_type and not case.risk_rank:
+        case_set_risk(case=case, acting_user=acting_user, rank=0, label=label, source=source)
+    elif assessment.risk_rank or assessment.stalker_type:
         case_set_risk(
             case=case,
             acting_user=acting_user,
             rank=assessment.risk_rank or case.risk_rank,
-            label=label or case.risk_label,
+            label=label if assessment.risk_rank else case.risk_label,
             source=source if assessment.risk_rank else case.risk_source,
             stalker_type=assessment.stalker_type or None,
         )
@@ -368,20 +397,39 @@ def assessments_follow_referral(*, referral: Any, case: Any, acting_user: Any) -
             case=case,
             acting_user=acting_user,
             rank=latest.risk_rank,
-            label=f"{latest.level_label} ({latest.instrument_code.upper()})",
+            label=result_summary(latest),
             source=f"{latest.instrument_name} signed off at screening",
             stalker_type=latest.stalker_type or None,
         )
+    elif latest is None and not case.risk_rank and not case.risk_label:
+        # Only a tool without a cut-off (the S-DASH) at screening: show its result, not "Not assessed".
+        screening = (
+            Assessment.objects.filter(referral=referral, status=AssessmentStatus.SIGNED_OFF)
+            .order_by("-signed_off_at")
+            .first()
+        )
+        if screening is not None:
+            case_set_risk(
+                case=case, acting_user=acting_user, rank=0, label=result_summary(screening),
+                source=f"{screening.instrument_name} signed off at screening",
+            )
+
+
+def required_before_acceptance(referral: Any) -> list[str]:
+    """Instruments the operating model requires on this referral before acceptance: a rule on
+    the referral's source (Hampshire: the S-DASH, which comes on the police referral form)."""
+    model = referral.partnership.operating_model_on()
+    return model.required_before_accepting(referral.source_agency_kind) if model is not None else []
 
 
 def missing_before_acceptance(referral: Any) -> list[str]:
-    """Instruments the operating model requires on a referral before acceptance, not yet signed off."""
-    model = referral.partnership.operating_model_on()
-    if model is None or not model.required_before_acceptance:
+    """Instruments the operating model requires on this referral before acceptance, not yet signed off."""
+    required = required_before_acceptance(referral)
+    if not required:
         return []
     done = set(
         Assessment.objects.filter(referral=referral, status=AssessmentStatus.SIGNED_OFF).values_list(
             "instrument_code", flat=True
         )
     )
-    return [code for code in model.required_before_acceptance if code not in done]
+    return [code for code in required if code not in done]

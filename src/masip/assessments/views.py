@@ -37,7 +37,11 @@ def _start(request, *, referral=None, case=None):
     request.partnership = subject.partnership
     codes = services.offered_instruments(subject.partnership, on_case=case is not None)
     choices = [(c, instrument_definition(c).name) for c in codes]
-    form = StartForm(request.POST or None, choices=choices)
+    # A link may name the tool to start (e.g. the triage page's "Start the S-DASH").
+    suggested = request.GET.get("instrument", "")
+    form = StartForm(
+        request.POST or None, choices=choices, initial={"instrument": suggested} if suggested in codes else {}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assessment_start(

@@ -5,4 +5,4 @@ class CasesConfig(AppConfig):
     name = "masip.cases"
 
     def ready(self) -> None:
-        from masip.cases import timeline_sources  # noqa: F401  (registers timeline entries)
+        from masip.cases import timeline_sources, triage  # noqa: F401  (registers timeline entries, triage panel)

@@ -15,7 +15,6 @@ import random
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from masip.assessments.engine import ItemType, applicable_item_ids, evaluate
@@ -173,12 +172,17 @@ def seed_assessments(partnership: Partnership, *, rng: random.Random, today: dat
     )
     referrals = list(
         Referral.objects.filter(partnership=partnership).values_list(
-            "pk", "received_on", "channel", "status", "urgency", "case_id"
+            "pk", "received_on", "channel", "status", "urgency", "case_id", "source_agency_kind"
         )
     )
-    for pk, received, channel, status, urgency, case_id in referrals:
+    for pk, received, channel, status, urgency, case_id, source in referrals:
         worry = (45, 35, 20) if urgency < 2 else (20, 40, 40)
-        if slug == "hampshire" and (channel == "police_form" or status == "accept"):
+        # Hampshire: the S-DASH comes on the police referral form, and accepted police referrals
+        # have one (the operating model requires it); others sometimes get one at triage.
+        police = source == "police"
+        if slug == "hampshire" and (channel == "police_form" or (status == "accept" and police) or (
+            status == "accept" and rng.random() < 0.3
+        )):
             b.add(
                 "sdash",
                 on=received,
@@ -213,7 +217,7 @@ def seed_assessments(partnership: Partnership, *, rng: random.Random, today: dat
         )
     )
     first_referral: dict[int, int] = {}
-    for pk, *_rest, case_id in referrals:
+    for pk, *_rest, case_id, _source in referrals:
         first_referral.setdefault(case_id, pk)
     srp_share = {"hampshire": 0.65, "cheshire": 0.5, "london": 0.4}[slug]
     for case_id, opened, _suspect in cases:
@@ -271,35 +275,46 @@ def seed_assessments(partnership: Partnership, *, rng: random.Random, today: dat
 
 
 def _apply_current_risk(partnership: Partnership) -> None:
-    """Each referral's and case's current risk: its latest signed-off assessment with a level."""
+    """Each referral's and case's current risk: its latest signed-off assessment with a level,
+    or, where no tool has given a level, the result of one without a cut-off ("S-DASH 6/11 yes")."""
+    from masip.assessments.services import result_summary
+
     latest_case: dict[int, Assessment] = {}
     latest_referral: dict[int, Assessment] = {}
-    for a in (
-        Assessment.objects.filter(partnership=partnership, status=AssessmentStatus.SIGNED_OFF)
-        .filter(Q(risk_rank__gt=0) | ~Q(stalker_type=""))
-        .order_by("signed_off_at")
+    screened_case: dict[int, Assessment] = {}
+    screened_referral: dict[int, Assessment] = {}
+    for a in Assessment.objects.filter(partnership=partnership, status=AssessmentStatus.SIGNED_OFF).order_by(
+        "signed_off_at"
     ):
+        if not a.risk_rank and not a.stalker_type:
+            if a.case_id:
+                screened_case[a.case_id] = a
+            if a.referral_id:
+                screened_referral[a.referral_id] = a
+            continue
         if a.case_id:
             latest_case[a.case_id] = a
         if a.referral_id and a.risk_rank:
             latest_referral[a.referral_id] = a
-    cases = list(Case.objects.filter(pk__in=latest_case))
+    cases = list(Case.objects.filter(pk__in=set(latest_case) | set(screened_case)))
     for case in cases:
-        a = latest_case[case.pk]
-        if a.risk_rank:
-            case.risk_rank, case.risk_label = a.risk_rank, f"{a.level_label} ({a.instrument_code.upper()})"
+        a = latest_case.get(case.pk)
+        if a is not None and a.risk_rank:
+            case.risk_rank, case.risk_label = a.risk_rank, result_summary(a)
             case.risk_source = f"{a.instrument_name} signed off {a.signed_off_at:%d %b %Y}"
             case.risk_updated_at = a.signed_off_at
-        if a.stalker_type:
+        elif case.pk in screened_case and not case.risk_rank:
+            s = screened_case[case.pk]
+            case.risk_label = result_summary(s)
+            case.risk_source = f"{s.instrument_name} signed off {s.signed_off_at:%d %b %Y}"
+            case.risk_updated_at = s.signed_off_at
+        if a is not None and a.stalker_type:
             case.stalker_type = a.stalker_type
     Case.objects.bulk_update(
         cases, ["risk_rank", "risk_label", "risk_source", "risk_updated_at", "stalker_type"], batch_size=500
     )
-    referrals = list(Referral.objects.filter(pk__in=latest_referral))
+    referrals = list(Referral.objects.filter(pk__in=set(latest_referral) | set(screened_referral)))
     for referral in referrals:
-        a = latest_referral[referral.pk]
-        referral.risk_rank, referral.risk_label = (
-            a.risk_rank,
-            f"{a.level_label} ({a.instrument_code.upper()})",
-        )
+        a = latest_referral.get(referral.pk) or screened_referral[referral.pk]
+        referral.risk_rank, referral.risk_label = a.risk_rank, result_summary(a)
     Referral.objects.bulk_update(referrals, ["risk_rank", "risk_label"], batch_size=500)

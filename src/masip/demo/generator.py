@@ -690,6 +690,8 @@ class PartnershipGenerator:
         ticks = {
             k: (stalking and rng.random() < 0.9) or (not stalking and rng.random() < 0.25) for k in notes
         }
+        if stalking and not any(ticks.values()):
+            ticks["repeated"] = True  # "yes, stalking" names at least one marker
         case_id = referral.case_id if outcome == TriageOutcome.ACCEPT else None
         return TriageDecision(
             referral=referral,
@@ -863,7 +865,8 @@ def seed_legacy_cases(partnerships: dict[str, Partnership], *, rng: random.Rando
             )
             _sign_off_required(referral, user, rng)
             triage_decide(referral=referral, acting_user=user,
-                          decision=TriageInput(is_stalking=StalkingView.YES, outcome=TriageOutcome.ACCEPT))
+                          decision=TriageInput(is_stalking=StalkingView.YES, outcome=TriageOutcome.ACCEPT,
+                                               repeated=True, repeated_note="Contact on many occasions over months."))
             referral.refresh_from_db()
             case = referral.case
             closed_on = received + timedelta(days=rng.randint(90, 300))

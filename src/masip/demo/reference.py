@@ -113,6 +113,7 @@ PARTNERSHIPS = {
             "referral_instruments": ["dash", "scsq"],
             "case_instruments": ["scsq", "cas", "srp", "dash"],
             "required_before_acceptance": [],
+            "required_before_acceptance_sources": [],
             "assessment_sign_off_roles": [Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.PRACTITIONER],
             "tracking_months_after_closure": 6,
             "revisiting": "Every case is tracked for its life and six months after; any change returns it to clinic.",
@@ -161,8 +162,11 @@ PARTNERSHIPS = {
             "direct_interventions": "In-house psychology and occupational therapy (Recolo); MAPPA is considered first.",
             "referral_instruments": ["sdash", "dash", "sash"],
             "case_instruments": ["srp", "dash", "sash", "sdash"],
-            # The S-DASH comes with the police referral form (AD344a) and is reviewed at triage.
+            # The S-DASH comes with the police referral form (AD344a) and is reviewed at triage:
+            # required for police referrals only. Southern Health and social services referrals
+            # have no police form; the unit may still complete one (it is offered on referrals).
             "required_before_acceptance": ["sdash"],
+            "required_before_acceptance_sources": [AgencyKind.POLICE],
             "assessment_sign_off_roles": [Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.PRACTITIONER],
             "tracking_months_after_closure": 0,
             "revisiting": "Tracked daily; revisited only on significant change; reassessed after an intervention.",
@@ -229,6 +233,7 @@ PARTNERSHIPS = {
             "referral_instruments": ["sash", "dash", "sdash", "srp"],
             "case_instruments": ["srp", "dash", "sdash", "sash"],
             "required_before_acceptance": [],
+            "required_before_acceptance_sources": [],
             "assessment_sign_off_roles": [Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.PRACTITIONER],
             "tracking_months_after_closure": 0,
             "revisiting": "No formal follow-up; the victim advocate can bring a case back.",

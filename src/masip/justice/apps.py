@@ -6,4 +6,4 @@ class JusticeConfig(AppConfig):
     verbose_name = "Criminal-justice outcomes"
 
     def ready(self) -> None:
-        from masip.justice import panels, timeline  # noqa: F401  (registers case page panels and timeline entries)
+        from masip.justice import panels, timeline, triage  # noqa: F401  (registers case page panels, timeline entries, triage panel)

@@ -207,6 +207,13 @@ class OperatingModel(models.Model):
         default=list, blank=True,
         help_text="Instruments that must be signed off on a referral before it can be accepted into the unit.",
     )
+    required_before_acceptance_sources = models.JSONField(
+        default=list, blank=True,
+        help_text=(
+            "Referral sources (agency kinds) the instruments above are required for, e.g. ['police'] where the "
+            "tool comes on the police referral form; empty means referrals from every source."
+        ),
+    )
     assessment_sign_off_roles = models.JSONField(
         default=list, blank=True,
         help_text="Roles that may sign off an assessment (role codes); empty means unit manager and triage lead.",
@@ -246,6 +253,10 @@ class OperatingModel(models.Model):
         for name in ("referral_instruments", "case_instruments", "required_before_acceptance"):
             if not _is_list_of(getattr(self, name), known):
                 errors[name] = f"Enter a list of instrument codes from: {', '.join(sorted(known))}."
+        if not _is_list_of(self.required_before_acceptance_sources, kinds):
+            errors["required_before_acceptance_sources"] = (
+                f"Enter a list of agency kinds from: {', '.join(sorted(kinds))}."
+            )
         if not errors.get("required_before_acceptance") and not set(self.required_before_acceptance) <= set(
             self.referral_instruments
         ):
@@ -258,6 +269,13 @@ class OperatingModel(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def required_before_accepting(self, source_agency_kind: str) -> list[str]:
+        """Instrument codes to be signed off before accepting a referral from this source."""
+        sources = self.required_before_acceptance_sources
+        if sources and source_agency_kind not in sources:
+            return []
+        return list(self.required_before_acceptance)
 
     def offers_direct_interventions_in(self, area: str) -> bool:
         return not self.direct_intervention_areas or area in self.direct_intervention_areas

@@ -31,7 +31,7 @@ from masip.referrals.choices import (
     TriageOutcome,
 )
 from masip.referrals.intake import IntakeResult, normalise_crime_reference
-from masip.referrals.services import PartyInput, ReferralInput, TriageInput
+from masip.referrals.services import MARKERS_MESSAGE, PartyInput, ReferralInput, TriageInput
 
 REFERRING_AGENCY_KINDS = [(k, label) for k, label in AgencyKind.choices if k not in {"pmo", "evaluation"}]
 
@@ -464,6 +464,8 @@ class TriageForm(GovukFormMixin, forms.Form):
         for marker in self.MARKERS:
             if data.get(marker) and not (data.get(f"{marker}_note") or "").strip():
                 self.add_error(f"{marker}_note", f"Enter why the behaviour is {marker}")
+        if data.get("is_stalking") == StalkingView.YES and not any(data.get(m) for m in self.MARKERS):
+            self.add_error("fixated", MARKERS_MESSAGE)
         outcome = data.get("outcome")
         required = {
             TriageOutcome.ADVICE: [("advice_text", "Enter the advice given to the officer in charge")],

@@ -17,8 +17,9 @@ from masip.cases import services as case_services
 from masip.partnerships.models import Partnership
 from masip.people.models import Person
 from masip.people.services import PersonDetails, person_add_details, person_create
-from masip.referrals.choices import PartyRole, TriageOutcome
+from masip.referrals.choices import PartyRole, StalkingView, TriageOutcome
 from masip.referrals.models import Referral, ReferralParty, ReportedIncident, TriageDecision
+from masip.referrals.triage_context import acceptance_refusals
 from masip.referrals.urgency import urgency_score
 
 
@@ -242,17 +243,10 @@ def triage_decide(*, referral: Referral, acting_user: Any, decision: TriageInput
     )
 
     if decision.outcome == TriageOutcome.ACCEPT:
-        from masip.assessments.services import missing_before_acceptance
-
-        missing = missing_before_acceptance(referral)
-        if missing:
-            from masip.assessments.instruments import names
-
-            tools = ", ".join(names().get(code, code) for code in missing)
-            raise ValidationError(
-                {"outcome": f"{partnership} signs off these before accepting a referral: {tools}. "
-                            "Start it from the referral page."}
-            )
+        # What other contexts require first, e.g. a signed-off S-DASH (assessments registers it).
+        refusals = acceptance_refusals(referral)
+        if refusals:
+            raise ValidationError({"outcome": " ".join(refusals)})
         if referral.case_id is None:
             case, joined = case_services.case_take_referral(referral=referral, acting_user=acting_user)
         else:
@@ -291,7 +285,19 @@ def stale_decision_message(current: TriageDecision) -> str:
     )
 
 
+MARKERS_MESSAGE = (
+    "Select at least one marker of stalking (fixated, obsessive, unwanted, repeated), "
+    "or choose another answer to whether this is stalking"
+)
+
+
 def _check_outcome_detail(decision: TriageInput) -> None:
+    # Stalking is fixated, obsessive, unwanted and repeated behaviour (FOUR): calling it
+    # stalking names at least one of them.
+    if decision.is_stalking == StalkingView.YES and not (
+        decision.fixated or decision.obsessive or decision.unwanted or decision.repeated
+    ):
+        raise ValidationError({"fixated": MARKERS_MESSAGE})
     required = {
         TriageOutcome.ADVICE: ("advice_text", "Enter the advice given to the officer in charge"),
         TriageOutcome.SIGNPOST: ("signpost_agency", "Enter the agency the referral is signposted to"),

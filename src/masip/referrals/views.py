@@ -16,6 +16,7 @@ from masip.referrals import intake, selectors, services
 from masip.referrals.choices import ReferralStatus
 from masip.referrals.forms import ConfirmPersonForm, ReferralEntry, TriageForm
 from masip.referrals.intake import IntakeMode, referral_intake
+from masip.referrals.triage_context import acceptance_refusals, triage_panels
 from masip.referrals.urgency import urgency_flags
 
 PAGE_SIZE = 50
@@ -164,7 +165,11 @@ def triage_decide(request, pk: int):
                 return redirect("cases:detail", decision.case_id)
             messages.success(request, f"Triage decision recorded for {referral.reference}")
             return redirect(reverse("referrals:triage_queue", args=[referral.partnership.slug]))
-    _log_referrals_seen(request, "triage.form", referral.partnership, [referral])  # a refused post shows it again
+    panels = triage_panels(referral, request.user)
+    _log_referrals_seen(  # a refused post shows it again
+        request, "triage.form", referral.partnership, [referral],
+        also=[subject for panel in panels for subject in panel.subjects],
+    )
     return render(
         request,
         "referrals/triage_form.html",
@@ -175,6 +180,8 @@ def triage_decide(request, pk: int):
             "suspect": selectors.suspect_of(referral),
             "victims": selectors.victims_of(referral),
             "flags": urgency_flags(referral.urgency),
+            "panels": panels,
+            "acceptance_refusals": acceptance_refusals(referral),
         },
     )
 
@@ -223,13 +230,14 @@ def referral_confirm_people(request, pk: int):
     )
 
 
-def _log_referrals_seen(request, action: str, partnership, referrals) -> None:
-    """Log the referrals on a page and the people named on it (parties are prefetched)."""
+def _log_referrals_seen(request, action: str, partnership, referrals, also=()) -> None:
+    """Log the referrals on a page and the people named on it (parties are prefetched), and
+    anything else the page shows (`also`: e.g. the suspect's other cases at triage)."""
     subjects = []
     for referral in referrals:
         subjects.append(referral)
         subjects.extend(party.person for party in referral.parties.all())
-    log_consultation(request, action=action, partnership=partnership, subjects=subjects)
+    log_consultation(request, action=action, partnership=partnership, subjects=[*subjects, *also])
 
 
 

@@ -264,7 +264,7 @@ class TestRequiredAssessments:
         client = as_user("hampshire-police")
         response = decide(client, referral)
         assert response.status_code == 200
-        assert b"Hampshire signs off these before accepting a referral: S-DASH" in response.content
+        assert b"Hampshire signs off the S-DASH before accepting a referral from police" in response.content
         assert not Case.objects.exists()
         complete_assessment("sdash", referral=referral, by="hampshire-police")
         assert decide(client, referral).status_code == 302
