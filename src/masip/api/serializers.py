@@ -20,6 +20,8 @@ class PartySerializer(serializers.Serializer):
     person_id = serializers.IntegerField()
     name = serializers.CharField(source="person.display_name")
     relationship_to_suspect = serializers.CharField()
+    # Intake could not tell whether this is someone already known: triage confirms who it is.
+    awaiting_confirmation = serializers.BooleanField(source="match_pending")
 
 
 class IncidentSerializer(serializers.Serializer):

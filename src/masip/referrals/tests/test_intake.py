@@ -118,6 +118,8 @@ class TestApiWaitsWhenItCannotDecide:
         assert party.match_pending and party.candidate_matches[0]["person_id"] == harry.pk
         assert party.person != harry
         assert not ReviewTrigger.objects.exists()
+        read = api.get(f"/api/v1/referrals/{body['id']}/").json()
+        assert [p["awaiting_confirmation"] for p in read["parties"]] == [False, True]  # victim, suspect
 
         client = as_user("london-police")
         queue = client.get(reverse("referrals:triage_queue", args=["london"])).content.decode()
