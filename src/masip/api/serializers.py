@@ -20,6 +20,9 @@ class PartySerializer(serializers.Serializer):
     person_id = serializers.IntegerField()
     name = serializers.CharField(source="person.display_name")
     relationship_to_suspect = serializers.CharField()
+
+
+class ReferralPartySerializer(PartySerializer):
     # Intake could not tell whether this is someone already known: triage confirms who it is.
     awaiting_confirmation = serializers.BooleanField(source="match_pending")
 
@@ -49,7 +52,7 @@ class ReferralSerializer(serializers.Serializer):
     victim_very_frightened = serializers.BooleanField()
     summary = serializers.CharField()
     case = serializers.CharField(source="case.reference", allow_null=True, default=None)
-    parties = PartySerializer(many=True, source="parties.all")
+    parties = ReferralPartySerializer(many=True, source="parties.all")
 
 
 class NewPersonSerializer(serializers.Serializer):
