@@ -109,7 +109,7 @@ def _capped(values_qs, cap: int) -> tuple[set[int], bool]:
 # index search whatever its statistics say. Lookups in the alias, identifier and contact
 # tables use those tables' own indexes without joining the person (a join lets a planner
 # start from everyone in the partnership); people outside the partnerships asked about are
-# dropped when the candidates are read (`_in_partnerships`).
+# dropped when the candidates are read (`known_people`).
 CHILD_CAP = 1000
 
 
@@ -191,25 +191,42 @@ def _contact_candidates(user, partnership_ids, keys) -> tuple[set[int], bool]:
     return ids, truncated
 
 
-def _known(person: Person, *, contacts_visible: bool) -> KnownPerson:
-    contacts = frozenset(
-        c.match_key for c in person.contact_details.all() if c.is_current and c.match_key
+def known_people(ids: set[int], partnership_ids, *, victim_contacts_visible: bool) -> list[KnownPerson]:
+    """What matching needs about each candidate, read as plain values in five queries however
+    many there are (the full records are loaded only for the few shown). A victim's phone and
+    email are left out for a user who may not see them, so a match cannot disclose them."""
+    rows = list(
+        Person.objects.filter(pk__in=sorted(ids), partnership_id__in=partnership_ids)
+        .order_by("pk")
+        .values_list("pk", "full_name", "date_of_birth")
     )
-    if not contacts_visible and _roles_include_victim(person):
-        contacts = frozenset()
-    return KnownPerson(
-        person.pk,
-        (person.full_name, *(a.name for a in person.aliases.all())),
-        person.date_of_birth,
-        frozenset((i.scheme, i.value) for i in person.identifiers.all()),
-        contacts,
-    )
-
-
-def _roles_include_victim(person: Person) -> bool:
-    return any(cp.role == "victim" for cp in person.case_parties.all()) or any(
-        rp.role == "victim" for rp in person.referral_parties.all()
-    )
+    kept = [pk for pk, _, _ in rows]
+    aliases: dict[int, list[str]] = {}
+    for person_id, name in PersonAlias.objects.filter(person_id__in=kept).order_by("pk").values_list("person_id", "name"):
+        aliases.setdefault(person_id, []).append(name)
+    identifiers: dict[int, set[tuple[str, str]]] = {}
+    for person_id, scheme, value in PersonIdentifier.objects.filter(person_id__in=kept).values_list(
+        "person_id", "scheme", "value"
+    ):
+        identifiers.setdefault(person_id, set()).add((scheme, value))
+    contacts: dict[int, set[str]] = {}
+    for person_id, key in ContactDetail.objects.filter(
+        person_id__in=kept, is_current=True, kind__in=[ContactKind.PHONE, ContactKind.EMAIL]
+    ).exclude(match_key="").values_list("person_id", "match_key"):
+        contacts.setdefault(person_id, set()).add(key)
+    if contacts and not victim_contacts_visible:
+        victims = Person.objects.filter(pk__in=sorted(contacts)).filter(
+            Q(referral_parties__role="victim") | Q(case_parties__role="victim")
+        )
+        for person_id in victims.values_list("pk", flat=True):
+            contacts.pop(person_id, None)
+    return [
+        KnownPerson(
+            pk, (full_name, *aliases.get(pk, [])), dob, frozenset(identifiers.get(pk, ())),
+            frozenset(contacts.get(pk, ())),
+        )
+        for pk, full_name, dob in rows
+    ]
 
 
 def _with_details(qs: QuerySet[Person]) -> QuerySet[Person]:
@@ -222,12 +239,11 @@ def _with_details(qs: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
-def candidate_people(
-    user: Any, partnership: Partnership, typed: TypedPerson, *, cap: int = CANDIDATE_CAP
-) -> tuple[list[Person], bool]:
-    """People already known in this partnership who might be the one typed in, found through
-    indexed keys only (sound of the surname, date of birth or its day-month swap, reference
-    numbers, phone and email). Returns them and whether any lookup was cut off at `cap`."""
+def candidate_ids(user: Any, partnership: Partnership, typed: TypedPerson, *, cap: int = CANDIDATE_CAP) -> tuple[set[int], bool]:
+    """People who might be the one typed in, found through indexed keys only (sound of the
+    surname and first name, date of birth or its day-month swap, reference numbers, phone and
+    email). Returns their ids and whether any lookup was cut off at `cap`. Ids may include
+    people of other partnerships (child-table lookups); readers keep this partnership's."""
     ids: set[int] = set()
     truncated = False
     lookups = [
@@ -239,13 +255,7 @@ def candidate_people(
     for found, cut in lookups:
         ids |= found
         truncated |= cut
-    if not ids:
-        return [], truncated
-    return list(_with_details(_in_partnerships(ids, [partnership.pk])).order_by("pk")), truncated
-
-
-def _in_partnerships(ids: set[int], partnership_ids) -> QuerySet[Person]:
-    return Person.objects.filter(pk__in=sorted(ids)).filter(partnership_id__in=partnership_ids)
+    return ids, truncated
 
 
 def person_matches(
@@ -259,7 +269,7 @@ def person_matches(
 ) -> list[PersonMatch]:
     """People already known in this partnership who may be the one being typed in, strongest first.
 
-    Candidates come from indexed keys (see `candidate_people`); `people.matching` grades them.
+    Candidates come from indexed keys (see `candidate_ids`); `people.matching` grades them.
     """
     if not policy.does_casework_in(user, partnership):
         return []
@@ -268,11 +278,13 @@ def person_matches(
         return []
     from masip.access.sharing import can_see_victim_contact
 
-    candidates, _ = candidate_people(user, partnership, typed)
-    contacts_visible = can_see_victim_contact(user, partnership)
-    known = [_known(p, contacts_visible=contacts_visible) for p in candidates]
-    by_id = {p.pk: p for p in candidates}
-    return [PersonMatch(by_id[m.person_id], m, _roles(by_id[m.person_id])) for m in rank(typed, known, limit=limit)]
+    ids, _ = candidate_ids(user, partnership, typed)
+    if not ids:
+        return []
+    known = known_people(ids, [partnership.pk], victim_contacts_visible=can_see_victim_contact(user, partnership))
+    matches = rank(typed, known, limit=limit)
+    shown = {p.pk: p for p in _with_details(Person.objects.filter(pk__in=[m.person_id for m in matches]))}
+    return [PersonMatch(shown[m.person_id], m, _roles(shown[m.person_id])) for m in matches]
 
 
 def _roles(person: Person) -> list[str]:
@@ -320,25 +332,29 @@ def people_search(user: Any, query: str, *, limit: int = 50) -> PeopleSearch:
         ids |= found
         truncated |= cut
     by_name: set[int] = set()
-    if "@" not in query and day is None and re.search(r"[A-Za-z]", query):
+    looks_like_a_name = re.search(r"[A-Za-z]", query) and not re.search(r"[\d@]", query)  # not "2019/12X"
+    if day is None and looks_like_a_name:
         by_name, cut = _name_candidates(partnership_ids, query, CANDIDATE_CAP, first_names=True)
         truncated |= cut
     if not (ids or by_name):
         return PeopleSearch([], truncated)
-    people = list(_with_details(_in_partnerships(ids | by_name, partnership_ids)))
+    # Search orders by the name only (phone and email found people above, with the victim rule).
+    known = known_people(ids | by_name, partnership_ids, victim_contacts_visible=True)
     several_words = len(name_tokens(query)) > 1
 
-    def agreement(person: Person) -> NameAgreement:
-        names = [person.full_name, *(a.name for a in person.aliases.all())]
-        return max((name_agreement(query, n) for n in names if n), default=NameAgreement.NONE)
+    def agreement(person: KnownPerson) -> NameAgreement:
+        return max((name_agreement(query, n) for n in person.names if n), default=NameAgreement.NONE)
 
-    graded = [(agreement(p), p) for p in people]
+    graded = [(agreement(k), k) for k in known]
     # A found name of several words must agree beyond the surname ("Harry Saunders" is not
     # "Mark Saunders"); one word finds everyone with that surname or first name.
     kept = [
-        (a, p) for a, p in graded
-        if p.pk in ids or not several_words or a >= NameAgreement.INITIAL_LAST
+        (a, k) for a, k in graded
+        if k.id in ids or not several_words or a >= NameAgreement.INITIAL_LAST
     ]
-    kept.sort(key=lambda item: (-item[0], item[1].full_name, item[1].pk))
-    people = [p for _, p in kept]
-    return PeopleSearch(people[:limit], truncated or len(people) > limit)
+    kept.sort(key=lambda item: (-item[0], item[1].names[0], item[1].id))
+    order = [k.id for _, k in kept[:limit]]
+    loaded = {p.pk: p for p in _with_details(Person.objects.filter(pk__in=order))}
+    people = [loaded[pk] for pk in order]
+    truncated |= len(kept) > limit
+    return PeopleSearch(people, truncated)

@@ -55,6 +55,14 @@ def test_search_finds_a_person_by_any_identifier(as_user, harry, query):
     assert reverse("people:detail", args=[harry.pk]) in html, query
 
 
+def test_a_reference_number_finds_only_its_person(as_user, harry, london, staff):
+    """A PNC ID ends in a letter: that letter must not be searched for as a name ("Kay", "Xu")."""
+    for name in ("Kay Smith", "Xu Li", "Ann Kay"):
+        person_create(partnership=london, acting_user=staff["london-police"], details=PersonDetails(full_name=name))
+    html = search(as_user("london-police"), "2019/0012345X")
+    assert "1 result for" in html and reverse("people:detail", args=[harry.pk]) in html
+
+
 def test_a_date_of_birth_with_day_and_month_swapped_is_found_too(as_user, harry):
     assert reverse("people:detail", args=[harry.pk]) in search(as_user("london-police"), "3/7/1984")
 
