@@ -393,13 +393,47 @@ def triage(w) -> Race:
         field="outcome",
         a="london-police",
         b="london-manager",
-        change_b={"is_stalking": "yes", "outcome": "accept"},
+        change_b={"is_stalking": "yes", "repeated": "on", "repeated_note": "Daily", "outcome": "accept"},
         change_a={"is_stalking": "no", "outcome": "close", "close_reason": "Not stalking"},
         snapshot=lambda: list(
             TriageDecision.objects.filter(referral=referral).values_list("outcome", "decided_by_id")
         ),
         expect=("recorded a triage decision", "while you were deciding"),
         retry=False,  # saving again is a revision, which asks why
+    )
+
+
+def confirm_person(w) -> Race:
+    """Two triagers confirm who a person in an API referral is: the second answer is not applied."""
+    from masip.people.services import PersonDetails
+    from masip.referrals.intake import IntakeMode, referral_intake
+    from masip.referrals.models import ReferralParty
+    from masip.referrals.services import PartyInput, ReferralInput
+
+    known = w.make_referral(w.london, suspect="Harry Saunders", victim="Ann Lee").parties.get(role="suspect").person
+    referral = referral_intake(
+        partnership=w.london, acting_user=w.staff["london-police"], mode=IntakeMode.UNATTENDED,
+        data=ReferralInput(
+            source_agency_kind="police", channel="police_scan", received_on=today(), recorded_offence="s2",
+            summary="Sent by the force's system", behaviours=["messages"],
+            parties=[
+                PartyInput(role="suspect", details=PersonDetails(full_name="Harry Sanders")),
+                PartyInput(role="victim", details=PersonDetails(full_name="Zoe Price"), relationship_to_suspect="stranger"),
+            ],
+        ),
+    ).referral
+    party = referral.parties.get(role="suspect")
+    return Race(
+        url=reverse("referrals:confirm_people", args=[referral.pk]),
+        field="person",
+        a="london-police",
+        b="london-manager",
+        change_b={"person": "new"},
+        change_a={"person": str(known.pk)},
+        snapshot=lambda: ReferralParty.objects.filter(pk=party.pk).values_list("person_id", "match_pending").get(),
+        expect=("Someone else confirmed who the people named in", "while you were deciding"),
+        retry=False,  # nothing is left to confirm
+        refused_by_redirect=True,
     )
 
 
@@ -506,6 +540,7 @@ EDITS: dict[str, Callable[[Any], Race]] = {
     "masip.meetings.forms.DiscussionForm": meeting_discussion,
     "masip.assessments.forms.AssessmentForm": assessment,
     "masip.referrals.forms.TriageForm": triage,
+    "masip.referrals.forms.ConfirmPersonForm": confirm_person,
     "masip.monitoring.forms.CloseForm": case_close,
     "masip.monitoring.forms.ReopenForm": case_reopen,
     "masip.cases.forms.RetentionDecisionForm": retention_decision,

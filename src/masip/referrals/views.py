@@ -198,6 +198,12 @@ def referral_confirm_people(request, pk: int):
     waiting = referral.parties_awaiting_confirmation
     if not waiting:
         _log_referrals_seen(request, "referral.confirm_people", partnership, [referral])
+        if request.method == "POST":
+            messages.warning(
+                request,
+                f"Someone else confirmed who the people named in {referral.reference} are while you were "
+                "deciding: the referral page shows who they chose.",
+            )
         return redirect("referrals:triage", referral.pk)
     party = waiting[0]
     candidates = selectors.candidate_people_of(request.user, party)

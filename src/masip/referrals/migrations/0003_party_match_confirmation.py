@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0002_phonetic_and_contact_keys'),
+        ('people', '0003_phonetic_and_contact_keys'),
         ('referrals', '0002_referral_risk_label_referral_risk_rank'),
     ]
 
