@@ -11,7 +11,8 @@ in the admin; the shipped ones are in demo/reference.py). The rule names the
       "triggers": true,
       "overdue_actions": true,
       "kept_on_agenda": true,
-      "plan_reviews": true
+      "plan_reviews": true,
+      "untriaged_referrals": true
     }
 
 - new_cases: cases accepted at triage since the series last met. `min_risk`
@@ -31,11 +32,19 @@ in the admin; the shipped ones are in demo/reference.py). The rule names the
   the agenda.
 - plan_reviews: cases whose risk management plan has a strategy due for review
   and which no meeting has discussed since that date.
+- untriaged_referrals: referrals still awaiting triage, for a meeting that
+  triages (London's morning meeting, Hampshire's weekly triage meeting):
+  partners say what their systems hold and the meeting records the triage
+  decision. A referral triaged elsewhere first leaves the agenda.
 
 Undiscussed items of the series' previous (closed) meeting are always carried
 forward. A case appears once, with every reason it is there. Items are ordered
 by risk (highest first; not yet assessed last), then by how long the case has
-been waiting (the earliest of its reasons), then by case id.
+been waiting (the earliest of its reasons), then cases before referrals, by id.
+
+An open meeting's agenda is kept in step with these rules whenever it is read
+(meetings.services.agendas_keep_current), so what the rules call for now is
+always on it - with the chair's additions and removals kept.
 
 Nothing here touches the database: selectors gather `CaseFacts`, these
 functions decide, services write. See tests/test_agenda_rules.py.
@@ -64,6 +73,7 @@ class ReasonKind(StrEnum):
     KEPT = "kept"
     PLAN_REVIEW = "plan_review"
     CARRIED_FORWARD = "carried_forward"
+    UNTRIAGED_REFERRAL = "untriaged_referral"
     ADDED = "added"  # by the chair, with a reason
 
 
@@ -75,10 +85,12 @@ REASON_LABELS = {
     ReasonKind.KEPT: "Kept on the agenda",
     ReasonKind.PLAN_REVIEW: "Plan review due",
     ReasonKind.CARRIED_FORWARD: "Not reached last time",
+    ReasonKind.UNTRIAGED_REFERRAL: "Referral to triage",
     ReasonKind.ADDED: "Added by the chair",
 }
 
-_RULE_KEYS = {"new_cases", "referred", "triggers", "overdue_actions", "kept_on_agenda", "plan_reviews"}
+_FLAGS = ("triggers", "overdue_actions", "kept_on_agenda", "plan_reviews", "untriaged_referrals")
+_RULE_KEYS = {"new_cases", "referred", *_FLAGS}
 
 
 class AgendaRuleError(ValueError):
@@ -110,6 +122,7 @@ class AgendaRule:
     overdue_actions: bool = False
     kept_on_agenda: bool = False
     plan_reviews: bool = False
+    untriaged_referrals: bool = False
 
     @classmethod
     def from_json(cls, data: Any) -> AgendaRule:
@@ -119,7 +132,7 @@ class AgendaRule:
         if not isinstance(data, dict):
             raise AgendaRuleError('The agenda rule must be a JSON object, for example {"triggers": true}.')
         problems = [f"unknown setting '{k}'" for k in sorted(set(data) - _RULE_KEYS)]
-        for flag in ("triggers", "overdue_actions", "kept_on_agenda", "plan_reviews"):
+        for flag in _FLAGS:
             if flag in data and not isinstance(data[flag], bool):
                 problems.append(f"'{flag}' must be true or false")
         new_cases = referred = None
@@ -154,6 +167,7 @@ class AgendaRule:
             overdue_actions=data.get("overdue_actions", False),
             kept_on_agenda=data.get("kept_on_agenda", False),
             plan_reviews=data.get("plan_reviews", False),
+            untriaged_referrals=data.get("untriaged_referrals", False),
         )
 
     def describe(self) -> list[str]:
@@ -182,6 +196,8 @@ class AgendaRule:
             lines.append("Cases the last meeting kept on the agenda")
         if self.plan_reviews:
             lines.append("Cases whose risk management plan is due for review")
+        if self.untriaged_referrals:
+            lines.append("Referrals awaiting triage, for the meeting to triage")
         return lines or ["Only cases the chair adds"]
 
 
@@ -255,30 +271,70 @@ class CaseFacts:
 
 
 @dataclass(frozen=True)
+class ReferralFacts:
+    """A referral of the partnership still awaiting triage."""
+
+    referral_id: int
+    risk_rank: int  # the risk assessed at screening, if any (referrals.Referral.risk_rank)
+    received_at: datetime  # when it reached the unit
+
+
+@dataclass(frozen=True)
 class Proposal:
-    case_id: int
+    """An item the rules call for: a case, or (with referral_id) a referral awaiting triage."""
+
+    case_id: int | None
     risk_rank: int
     waiting_since: datetime
     reasons: tuple[Reason, ...]
+    referral_id: int | None = None
 
     @property
     def kinds(self) -> frozenset[str]:
         return frozenset(r.kind for r in self.reasons)
 
+    @property
+    def key(self) -> tuple[str, int]:
+        return subject_key(self.case_id, self.referral_id)
 
-def order_key(risk_rank: int, waiting_since: datetime, case_id: int) -> tuple:
-    """Highest risk first, not yet assessed (0) last; then the longest waiting; then case id."""
-    return (-risk_rank if risk_rank else 1, waiting_since, case_id)
+    @property
+    def sort_key(self) -> tuple:
+        return order_key(self.risk_rank, self.waiting_since, self.case_id, self.referral_id)
+
+
+def subject_key(case_id: int | None, referral_id: int | None) -> tuple[str, int]:
+    """What an agenda item is about: ("case", id) or ("referral", id)."""
+    if referral_id is not None:
+        return ("referral", referral_id)
+    if case_id is None:
+        raise ValueError("An agenda item is about a case or a referral.")
+    return ("case", case_id)
+
+
+def order_key(
+    risk_rank: int, waiting_since: datetime, case_id: int | None, referral_id: int | None = None
+) -> tuple:
+    """Highest risk first, not yet assessed (0) last; then the longest waiting; then cases
+    before referrals, each by id."""
+    kind, number = subject_key(case_id, referral_id)
+    return (-risk_rank if risk_rank else 1, waiting_since, kind == "referral", number)
 
 
 def build_agenda(
-    rule: AgendaRule, facts: Iterable[CaseFacts], *, as_of: date, window_start: datetime, until: datetime
+    rule: AgendaRule,
+    facts: Iterable[CaseFacts],
+    *,
+    as_of: date,
+    window_start: datetime,
+    until: datetime,
+    referrals: Iterable[ReferralFacts] = (),
 ) -> list[Proposal]:
     """The items a meeting should have, ordered.
 
     `window_start`..`until` bounds "since the last meeting"; `as_of` is the day
     overdue actions and plan reviews are judged on: the meeting's date, or today
-    for a meeting still to come (its agenda is brought up to date on the day).
+    for a meeting still to come (its agenda is kept current until it is held).
+    `referrals` are those awaiting triage, for a rule that triages them.
     """
     reasons_by_case: dict[int, list[Reason]] = {}
     by_id: dict[int, CaseFacts] = {}
@@ -366,7 +422,27 @@ def build_agenda(
                 reasons=tuple(reasons),
             )
         )
-    proposals.sort(key=lambda p: order_key(p.risk_rank, p.waiting_since, p.case_id))
+    if rule.untriaged_referrals:
+        for referral in referrals:
+            if referral.received_at > until:
+                continue
+            proposals.append(
+                Proposal(
+                    case_id=None,
+                    referral_id=referral.referral_id,
+                    risk_rank=referral.risk_rank,
+                    waiting_since=referral.received_at,
+                    reasons=(
+                        Reason(
+                            ReasonKind.UNTRIAGED_REFERRAL,
+                            f"Referral received {referral.received_at:%-d %b %Y}, awaiting triage",
+                            referral.received_at,
+                            referral.referral_id,
+                        ),
+                    ),
+                )
+            )
+    proposals.sort(key=lambda p: p.sort_key)
     return proposals
 
 
@@ -384,13 +460,18 @@ def _highest(candidates: list[CaseFacts], limit: int | None, since) -> list[Case
 
 @dataclass(frozen=True)
 class StoredItem:
-    """An agenda item already saved for the meeting."""
+    """An agenda item already saved for the meeting (about a case, or a referral)."""
 
     item_id: int
-    case_id: int
+    case_id: int | None
     automatic: bool  # listed by the rules, not added by the chair
     removed: bool  # taken off by the chair with a reason: never put back automatically
-    recorded: bool  # anything recorded on it (discussion, shared information, actions)
+    recorded: bool  # anything recorded on it (discussion, shared information, actions, a triage decision)
+    referral_id: int | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return subject_key(self.case_id, self.referral_id)
 
 
 @dataclass(frozen=True)
@@ -399,24 +480,47 @@ class AgendaChanges:
     update: list[tuple[int, Proposal]] = field(default_factory=list)  # (item id, fresh reasons)
     drop: list[int] = field(default_factory=list)  # item ids no longer called for
 
+    def __bool__(self) -> bool:
+        return bool(self.add or self.update or self.drop)
+
+
+class ImpossibleAgenda(ValueError):
+    """Stored items or proposals that cannot exist (the database's keys forbid them)."""
+
 
 def reconcile(stored: Sequence[StoredItem], proposals: Sequence[Proposal]) -> AgendaChanges:
     """What to change so the stored agenda matches the rules, without losing anyone's work.
 
     Never drops an item the chair added, one with anything recorded on it, or
     one the chair removed (which also stops the rules putting it back).
+
+    The stored items must be a real agenda: item ids are primary keys and a
+    meeting lists a case (or a referral) at most once. Anything else is refused
+    rather than reconciled, because "which item is this?" has no answer.
     """
-    by_case = {s.case_id: s for s in stored}
-    wanted = {p.case_id: p for p in proposals}
+    by_key: dict[tuple[str, int], StoredItem] = {}
+    ids: set[int] = set()
+    for item in stored:
+        if item.item_id in ids:
+            raise ImpossibleAgenda(f"Two stored agenda items share the id {item.item_id}.")
+        if item.key in by_key:
+            raise ImpossibleAgenda(f"The agenda lists {item.key[0]} {item.key[1]} twice.")
+        ids.add(item.item_id)
+        by_key[item.key] = item
+    wanted: dict[tuple[str, int], Proposal] = {}
+    for proposal in proposals:
+        if proposal.key in wanted:
+            raise ImpossibleAgenda(f"The rules propose {proposal.key[0]} {proposal.key[1]} twice.")
+        wanted[proposal.key] = proposal
     changes = AgendaChanges()
     for proposal in proposals:
-        item = by_case.get(proposal.case_id)
+        item = by_key.get(proposal.key)
         if item is None:
             changes.add.append(proposal)
         elif not item.removed and not item.recorded:
             changes.update.append((item.item_id, proposal))
     for item in stored:
-        if item.case_id not in wanted and item.automatic and not item.removed and not item.recorded:
+        if item.key not in wanted and item.automatic and not item.removed and not item.recorded:
             changes.drop.append(item.item_id)
     return changes
 

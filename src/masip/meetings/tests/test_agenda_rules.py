@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from masip.demo.reference import AGENDA_RULES
@@ -15,8 +15,11 @@ from masip.meetings.agenda import (
     AgendaRule,
     AgendaRuleError,
     CaseFacts,
+    ImpossibleAgenda,
     PendingReferral,
+    Proposal,
     ReasonKind,
+    ReferralFacts,
     StoredItem,
     TriggerFact,
     build_agenda,
@@ -37,8 +40,10 @@ def rule(name: str) -> AgendaRule:
     return AgendaRule.from_json(AGENDA_RULES[name])
 
 
-def build(rule_, facts, *, as_of=MEETING_DAY):
-    return build_agenda(rule_, facts, as_of=as_of, window_start=WINDOW_START, until=UNTIL)
+def build(rule_, facts, *, as_of=MEETING_DAY, referrals=()):
+    return build_agenda(
+        rule_, facts, as_of=as_of, window_start=WINDOW_START, until=UNTIL, referrals=referrals
+    )
 
 
 def new_case(case_id, risk, *, hours_ago=10, listed=False):
@@ -249,8 +254,14 @@ def many_facts(draw):
     return [draw(case_facts(i)) for i in range(1, n + 1)]
 
 
+waiting_referrals = st.lists(
+    st.builds(ReferralFacts, referral_id=st.integers(1, 30), risk_rank=risk, received_at=times),
+    max_size=8,
+    unique_by=lambda r: r.referral_id,
+)
+
 rules = st.builds(
-    lambda new, min_risk, unassessed, new_limit, ref, ref_limit, t, o, k, p: AgendaRule.from_json(
+    lambda new, min_risk, unassessed, new_limit, ref, ref_limit, t, o, k, p, u: AgendaRule.from_json(
         {
             **(
                 {"new_cases": {"min_risk": min_risk, "include_unassessed": unassessed, "limit": new_limit}}
@@ -262,6 +273,7 @@ rules = st.builds(
             "overdue_actions": o,
             "kept_on_agenda": k,
             "plan_reviews": p,
+            "untriaged_referrals": u,
         }
     ),
     st.booleans(),
@@ -270,6 +282,7 @@ rules = st.builds(
     st.none() | st.integers(1, 5),
     st.booleans(),
     st.none() | st.integers(1, 5),
+    st.booleans(),
     st.booleans(),
     st.booleans(),
     st.booleans(),
@@ -284,16 +297,27 @@ RULE_OF = {
     ReasonKind.KEPT: lambda r: r.kept_on_agenda,
     ReasonKind.PLAN_REVIEW: lambda r: r.plan_reviews,
     ReasonKind.CARRIED_FORWARD: lambda r: True,
+    ReasonKind.UNTRIAGED_REFERRAL: lambda r: r.untriaged_referrals,
 }
 
 
 @settings(max_examples=300, deadline=None)
-@given(rules, many_facts())
-def test_the_agenda_is_ordered_lists_each_case_once_and_only_for_reasons_the_rule_allows(rule_, facts):
-    agenda = build(rule_, facts)
-    ids = [p.case_id for p in agenda]
-    assert len(ids) == len(set(ids))
-    assert agenda == sorted(agenda, key=lambda p: order_key(p.risk_rank, p.waiting_since, p.case_id))
+@given(rules, many_facts(), waiting_referrals)
+def test_the_agenda_is_ordered_lists_each_case_once_and_only_for_reasons_the_rule_allows(
+    rule_, facts, referrals
+):
+    agenda = build(rule_, facts, referrals=referrals)
+    keys = [p.key for p in agenda]
+    assert len(keys) == len(set(keys))
+    assert agenda == sorted(agenda, key=lambda p: p.sort_key)
+    for proposal in [p for p in agenda if p.referral_id is not None]:
+        assert rule_.untriaged_referrals and proposal.kinds == {ReasonKind.UNTRIAGED_REFERRAL}
+        assert proposal.case_id is None
+    if rule_.untriaged_referrals:  # every referral that reached the unit before the meeting, none later
+        assert {p.referral_id for p in agenda if p.referral_id} == {
+            r.referral_id for r in referrals if r.received_at <= UNTIL
+        }
+    agenda = [p for p in agenda if p.referral_id is None]
     by_id = {f.case_id: f for f in facts}
     for proposal in agenda:
         assert proposal.reasons, proposal
@@ -334,6 +358,11 @@ def test_referred_cases_all_reach_the_clinic_highest_risk_first_and_none_twice(r
     assert meetings == -(-len(risks) // limit)
 
 
+# Stored items as a real agenda holds them: item ids are primary keys, and a meeting
+# lists a case, or a referral, once (the uniq_agenda_case and uniq_agenda_referral
+# constraints). The strategy once drew two items with one id for different cases:
+# data no database can hold, which made the property "fail" without any fault in
+# the reconciler (hypothesis's three failures in issue 9 were all of this kind).
 stored_items = st.lists(
     st.builds(
         StoredItem,
@@ -342,29 +371,95 @@ stored_items = st.lists(
         automatic=st.booleans(),
         removed=st.booleans(),
         recorded=st.booleans(),
+        referral_id=st.none() | st.integers(1, 30),
     ),
     max_size=20,
-    unique_by=lambda s: s.case_id,
-)
+    unique_by=(lambda s: s.item_id, lambda s: s.key),
+).map(lambda items: [_as_stored(i) for i in items])
+
+
+def _as_stored(item: StoredItem) -> StoredItem:
+    # A referral item is about the referral only (its case is the one triage opens, kept elsewhere).
+    if item.referral_id is None:
+        return item
+    return StoredItem(item.item_id, None, item.automatic, item.removed, item.recorded, item.referral_id)
+
+
+def _item(item_id, case_id, *, automatic=True, removed=False, recorded=False, referral_id=None):
+    return StoredItem(item_id, case_id, automatic, removed, recorded, referral_id)
+
+
+OVERDUE_ONLY = AgendaRule(overdue_actions=True)
+KEPT_ONLY = AgendaRule(kept_on_agenda=True)
 
 
 @settings(max_examples=300, deadline=None)
-@given(stored_items, rules, many_facts())
-def test_reconciling_never_loses_work_and_never_brings_back_a_removed_case(stored, rule_, facts):
-    proposals = build(rule_, facts)
+@given(stored_items, rules, many_facts(), waiting_referrals)
+# The shapes of the failures hypothesis found, as real agendas (distinct ids): a removed
+# item beside a live automatic one, in both orders, with and without its case proposed.
+@example([_item(1, 1), _item(2, 22, automatic=False, removed=True)], OVERDUE_ONLY, [], [])
+@example([_item(2, 22, automatic=False, removed=True), _item(1, 1)], OVERDUE_ONLY, [], [])
+@example(
+    [_item(1, 2), _item(5, 1, removed=True)],
+    KEPT_ONLY,
+    [CaseFacts(1, 3, OPENED, kept_from="last"), CaseFacts(2, 1, OPENED, kept_from="last")],
+    [],
+)
+@example(
+    [_item(5, 1, removed=True), _item(1, 2, recorded=True), _item(7, None, referral_id=1, removed=True)],
+    AgendaRule(kept_on_agenda=True, untriaged_referrals=True),
+    [CaseFacts(1, 3, OPENED, kept_from="last")],
+    [ReferralFacts(1, 2, UNTIL - timedelta(hours=3)), ReferralFacts(2, 0, UNTIL - timedelta(hours=1))],
+)
+def test_reconciling_never_loses_work_and_never_brings_back_a_removed_case(stored, rule_, facts, referrals):
+    proposals = build(rule_, facts, referrals=referrals)
     changes = reconcile(stored, proposals)
     by_item = {s.item_id: s for s in stored}
+    assert len(by_item) == len(stored)  # the strategy draws only agendas a database can hold
+    proposed = {p.key for p in proposals}
     for item_id in changes.drop:
         item = by_item[item_id]
         assert item.automatic and not item.removed and not item.recorded
-        assert item.case_id not in {p.case_id for p in proposals}
-    stored_cases = {s.case_id for s in stored}
-    assert all(p.case_id not in stored_cases for p in changes.add)
-    for item_id, _ in changes.update:
-        assert not by_item[item_id].removed
-    # Afterwards every proposed case is on the agenda (or was deliberately removed).
-    after = {s.case_id for s in stored if s.item_id not in changes.drop} | {p.case_id for p in changes.add}
-    assert {p.case_id for p in proposals} <= after
+        assert item.key not in proposed
+    stored_keys = {s.key for s in stored}
+    assert all(p.key not in stored_keys for p in changes.add)
+    for item_id, proposal in changes.update:
+        assert not by_item[item_id].removed and not by_item[item_id].recorded
+        assert by_item[item_id].key == proposal.key
+    # Nothing removed, added by the chair or recorded on is dropped; a removed item is never revived.
+    kept = {s.item_id for s in stored if s.removed or s.recorded or not s.automatic}
+    assert not kept & set(changes.drop)
+    assert not {s.key for s in stored if s.removed} & {p.key for p in changes.add}
+    # Afterwards every proposed case or referral is on the agenda (or was deliberately removed).
+    after = {s.key for s in stored if s.item_id not in changes.drop} | {p.key for p in changes.add}
+    assert proposed <= after
+
+
+@pytest.mark.parametrize(
+    "stored, message",
+    [
+        # Hypothesis's first find: two stored items with one id, for different cases.
+        ([_item(1, 1), _item(1, 22, automatic=False, removed=True)], "share the id 1"),
+        ([_item(1, 22, automatic=False, removed=True), _item(1, 1)], "share the id 1"),
+        ([_item(1, 4), _item(2, 4)], "lists case 4 twice"),
+        ([_item(1, None, referral_id=4), _item(2, None, referral_id=4)], "lists referral 4 twice"),
+    ],
+)
+def test_an_agenda_no_database_can_hold_is_refused_not_reconciled(stored, message):
+    with pytest.raises(ImpossibleAgenda, match=message):
+        reconcile(stored, [])
+
+
+def test_a_case_and_a_referral_with_the_same_number_are_different_items():
+    since = UNTIL - timedelta(hours=1)
+    proposals = [
+        Proposal(4, 2, since, ()),
+        Proposal(None, 2, since, (), referral_id=4),
+    ]
+    changes = reconcile([_item(1, 4)], proposals)
+    assert [p.key for p in changes.add] == [("referral", 4)]
+    assert [(i, p.key) for i, p in changes.update] == [(1, ("case", 4))]
+    assert order_key(2, since, 4) < order_key(2, since, None, 4)  # a case before a referral on a tie
 
 
 class TestCadence:
