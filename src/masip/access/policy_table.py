@@ -119,7 +119,6 @@ POLICY: dict[str, dict[str, str]] = {
     "meetings:schedule": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "meetings:detail": CASEWORK_IN_LONDON,
     "meetings:attendance": CASEWORK_IN_LONDON,
-    "meetings:agenda_refresh": _row(*["post_only"] * 5, "forbidden", "forbidden"),
     "meetings:item_add": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "meetings:item": CASEWORK_IN_LONDON,
     "meetings:item_share": _row(*["post_only"] * 5, "forbidden", "forbidden"),

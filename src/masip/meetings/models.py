@@ -83,10 +83,22 @@ class AttendanceStatus(models.TextChoices):
 
 
 class Attendance(models.Model):
-    """Who came, from which agency - a member of staff, or a named guest (e.g. a CPS lawyer)."""
+    """Who came, and from where: a member of staff (their agency), a guest from a partner agency
+    (an officer in charge), or a guest from an organisation outside the partnership (a CPS
+    lawyer, a MARAC chair), recorded with that organisation and not under a partner agency."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        "partnerships.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A partner agency of the partnership. Empty for a guest from outside it.",
+    )
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="For a guest from outside the partnership: their organisation."
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -103,14 +115,29 @@ class Attendance(models.Model):
                 fields=["meeting", "user"], condition=Q(user__isnull=False), name="uniq_attendance_user"
             ),
             models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(name=""), name="attendance_named"),
+            # Staff come from their agency; a guest from a partner agency or from a named organisation.
+            models.CheckConstraint(
+                condition=Q(agency__isnull=False, organisation="")
+                | Q(agency__isnull=True, user__isnull=True) & ~Q(organisation=""),
+                name="attendance_affiliated",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.display_name} ({self.agency}) - {self.get_status_display()}"
+        return f"{self.display_name} ({self.affiliation}) - {self.get_status_display()}"
 
     @property
     def display_name(self) -> str:
         return str(self.user) if self.user_id else self.name
+
+    @property
+    def is_outside_guest(self) -> bool:
+        """A guest from an organisation outside the partnership."""
+        return self.agency_id is None
+
+    @property
+    def affiliation(self) -> str:
+        return str(self.agency) if self.agency_id else self.organisation
 
 
 class ItemSource(models.TextChoices):
@@ -119,12 +146,32 @@ class ItemSource(models.TextChoices):
 
 
 class AgendaItem(models.Model):
-    """A case on a meeting's agenda, and the record of its discussion."""
+    """A case on a meeting's agenda, and the record of its discussion - or a referral awaiting
+    triage, on which partners share what their systems hold and the meeting records the
+    triage decision (through referrals.services.triage_decide)."""
 
     audit_type = "agenda_item"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="agenda_items")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="agenda_items"
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        help_text="A referral for the meeting to triage (instead of a case).",
+    )
+    triage_decision = models.ForeignKey(
+        "referrals.TriageDecision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The triage decision the meeting recorded on the referral.",
+    )
     position = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=8, choices=ItemSource.choices, default=ItemSource.AUTOMATIC)
     reasons = models.JSONField(
@@ -166,14 +213,34 @@ class AgendaItem(models.Model):
 
     class Meta:
         ordering = ["meeting", "position", "id"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="uniq_agenda_case")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case"], name="uniq_agenda_case"),
+            models.UniqueConstraint(
+                fields=["meeting", "referral"], condition=Q(referral__isnull=False), name="uniq_agenda_referral"
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, referral__isnull=True) | Q(case__isnull=True, referral__isnull=False),
+                name="agenda_item_case_or_referral",
+            ),
+        ]
         indexes = [
             models.Index(fields=["case", "discussed_at"], name="agenda_case_discussed"),
             models.Index(fields=["refer_to", "meeting"], name="agenda_referrals"),
         ]
 
     def __str__(self) -> str:
+        if self.referral_id:
+            return f"Referral {self.referral_id} at meeting {self.meeting_id}"
         return f"Case {self.case_id} at meeting {self.meeting_id}"
+
+    @property
+    def is_referral(self) -> bool:
+        return self.referral_id is not None
+
+    @property
+    def subject_reference(self) -> str:
+        """The case or referral reference, as the agenda shows it."""
+        return self.referral.reference if self.referral_id else self.case.reference
 
     @property
     def is_removed(self) -> bool:
@@ -239,6 +306,8 @@ class CaseAction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic lock: a change saved from an older copy of the action page is refused.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -271,6 +340,34 @@ class CaseAction(models.Model):
         from masip.meetings.action_rules import is_overdue
 
         return is_overdue(self.status, self.due_on, today=day)
+
+
+class ActionNoteKind(models.TextChoices):
+    PROGRESS = "progress", "Progress"
+    DUE_DATE = "due_date", "New due date"
+    REASSIGNED = "reassigned", "Reassigned"
+
+
+class ActionNote(models.Model):
+    """What happened on an open action: a progress note, a new due date (with why), or a
+    handover to another agency or person. The action keeps its current values; these rows
+    keep the story, for the owner and for "actions completed on time"."""
+
+    action = models.ForeignKey(CaseAction, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=16, choices=ActionNoteKind.choices)
+    text = models.TextField(help_text="The note, or why the date or owner changed.")
+    due_on_before = models.DateField(null=True, blank=True)
+    due_on_after = models.DateField(null=True, blank=True)
+    owner_before = models.CharField(max_length=300, blank=True)
+    owner_after = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["action", "recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on action {self.action_id}"
 
 
 class ActionReminder(models.Model):

@@ -1,5 +1,6 @@
 """The case page's meetings panel: the current risk management plan, open actions
-and the next meeting the case is on (a fixed number of queries)."""
+and the next meeting the case is on (a fixed number of queries, whatever the
+number of meetings and cases)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from typing import Any
 from django.utils import timezone
 
 from masip.cases.panels import register
-from masip.meetings import selectors
+from masip.meetings import selectors, services
 
 
 @register(order=20)
 def meetings_panel(case: Any, user: Any):
     today = timezone.localdate()
+    # "Next meeting" reads the agendas, so bring them up to date first (computed on read):
+    # it then agrees with what the meeting page shows.
+    services.agendas_keep_current(partnership=case.partnership_id, acting_user=user)
     plan = selectors.current_plan(case)
     return "meetings/_case_panel.html", {
         "case": case,

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from masip.access import policy
 from masip.access.sharing import sharing_view
-from masip.cases.models import Case, CaseParty, CaseStatus, ReviewTrigger
+from masip.cases.models import Case, CaseParty, CaseStatus, ReviewTrigger, TriggerKind
 from masip.meetings import agenda
 from masip.meetings.action_rules import OnTimeFigures, completion_outcome, on_time_figures
 from masip.meetings.models import (
@@ -171,12 +171,25 @@ def partnership_staff(partnership: Partnership):
 
 
 @dataclass(frozen=True)
+class PreviousMeeting:
+    pk: int
+    held_on: date
+    title: str
+    status: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.title}, {self.held_on:%-d %b %Y}"
+
+
+@dataclass(frozen=True)
 class AgendaInputs:
     facts: list[agenda.CaseFacts]
     window_start: datetime
     until: datetime
     as_of: date
-    previous: Meeting | None
+    previous: PreviousMeeting | None
+    referrals: list[agenda.ReferralFacts]
 
 
 def _day_start(day: date) -> datetime:
@@ -187,84 +200,132 @@ def meeting_starts(meeting: Meeting) -> datetime:
     return timezone.make_aware(datetime.combine(meeting.held_on, meeting.starts_at or time(23, 59, 59)))
 
 
-def agenda_inputs(meeting: Meeting, rule: agenda.AgendaRule, *, now: datetime | None = None) -> AgendaInputs:
-    """Gather what the rules need about every case that might belong on this meeting's agenda.
+def _earlier(held_on: date, meeting_id: int, than: Meeting) -> bool:
+    """Held before `than` (the same day counts by creation order), as earlier_meetings_q."""
+    return held_on < than.held_on or (held_on == than.held_on and meeting_id < than.pk)
 
-    A bounded number of queries whatever the number of cases: one per kind of
-    reason the rule uses, then the cases themselves and their history.
+
+def _previous_meetings(meetings: list[Meeting]) -> dict[int, PreviousMeeting]:
+    """Each meeting's previous meeting of its series, in one query."""
+    earlier = (
+        Meeting.objects.filter(series_id=OuterRef("series_id"))
+        .filter(Q(held_on__lt=OuterRef("held_on")) | Q(held_on=OuterRef("held_on"), id__lt=OuterRef("id")))
+        .order_by("-held_on", "-id")
+    )
+    rows = (
+        Meeting.objects.filter(pk__in=[m.pk for m in meetings])
+        .annotate(
+            prev_id=Subquery(earlier.values("id")[:1]),
+            prev_held_on=Subquery(earlier.values("held_on")[:1]),
+            prev_title=Subquery(earlier.values("title")[:1]),
+            prev_status=Subquery(earlier.values("status")[:1]),
+        )
+        .values_list("pk", "prev_id", "prev_held_on", "prev_title", "prev_status")
+    )
+    return {pk: PreviousMeeting(pid, held, title, status) for pk, pid, held, title, status in rows if pid}
+
+
+def agenda_inputs(meeting: Meeting, rule: agenda.AgendaRule, *, now: datetime | None = None) -> AgendaInputs:
+    """What the rules need about every case (and referral) that might belong on this meeting's agenda."""
+    return agenda_inputs_for([meeting], {meeting.pk: rule}, now=now)[meeting.pk]
+
+
+def agenda_inputs_for(
+    meetings: list[Meeting], rules: dict[int, agenda.AgendaRule], *, now: datetime | None = None
+) -> dict[int, AgendaInputs]:
+    """Gather what the rules need for several meetings of one partnership at once.
+
+    A fixed number of queries whatever the number of meetings and cases: one per
+    kind of reason any of the rules uses, then the candidate cases and their
+    history; each meeting's facts are then picked out in Python. Keeping every
+    open meeting's agenda current on each read relies on this.
     """
     now = now or timezone.now()
-    partnership_id = meeting.partnership_id
-    until = min(now, meeting_starts(meeting))
-    as_of = timezone.localdate(until)  # the meeting's date, or today for a meeting still to come
-    previous = previous_meeting(meeting)
-    window_start = _day_start(
-        agenda.window_start_for(
-            meeting.series.cadence,
-            previous_meeting_on=previous.held_on if previous else None,
-            meeting_date=meeting.held_on,
+    meetings = [m for m in meetings if m.pk in rules]
+    if not meetings:
+        return {}
+    partnership_id = meetings[0].partnership_id
+    assert all(m.partnership_id == partnership_id for m in meetings), "one partnership at a time"
+    previous = _previous_meetings(meetings)
+    timing: dict[int, tuple[datetime, datetime, date]] = {}
+    for m in meetings:
+        until = min(now, meeting_starts(m))
+        prev = previous.get(m.pk)
+        window_start = _day_start(
+            agenda.window_start_for(
+                m.series.cadence, previous_meeting_on=prev.held_on if prev else None, meeting_date=m.held_on
+            )
         )
-    )
-    open_cases = Q(case__partnership_id=partnership_id, case__status=CaseStatus.OPEN)
-    candidates: set[int] = set()
+        timing[m.pk] = (window_start, until, timezone.localdate(until))
+    earliest_window = min(t[0] for t in timing.values())
+    latest_until = max(t[1] for t in timing.values())
+    latest_as_of = max(t[2] for t in timing.values())
+    earliest_as_of = min(t[2] for t in timing.values())
+    latest_held_on = max(m.held_on for m in meetings)
 
-    accepted: dict[int, datetime] = {}
-    if rule.new_cases:
+    def wanted(flag: str) -> bool:
+        return any(getattr(rules[m.pk], flag) for m in meetings)
+
+    open_cases = Q(case__partnership_id=partnership_id, case__status=CaseStatus.OPEN)
+
+    accepted: dict[int, list[datetime]] = defaultdict(list)
+    if wanted("new_cases"):
         from masip.referrals.choices import TriageOutcome
         from masip.referrals.models import TriageDecision
 
-        rows = (
-            TriageDecision.objects.filter(
-                open_cases, outcome=TriageOutcome.ACCEPT, referral__case_id=F("case_id")
-            )
-            .filter(decided_at__gte=window_start, decided_at__lte=until)
+        for case_id, decided_at in (
+            TriageDecision.objects.filter(open_cases, outcome=TriageOutcome.ACCEPT, referral__case_id=F("case_id"))
+            .filter(decided_at__gte=earliest_window, decided_at__lte=latest_until)
             .values_list("case_id", "decided_at")
-        )
-        for case_id, decided_at in rows:
-            accepted[case_id] = max(decided_at, accepted.get(case_id, decided_at))
-        candidates |= set(accepted)
-
-    referrals: dict[int, list[tuple[int, datetime, str, date]]] = defaultdict(list)
-    if rule.referred:
-        rows = (
-            AgendaItem.objects.filter(open_cases, refer_to=meeting.series, removed_at__isnull=True)
-            .filter(earlier_meetings_q(meeting, "meeting__"))
-            .values_list("pk", "case_id", "discussed_at", "meeting__title", "meeting__held_on")
-        )
-        for pk, case_id, discussed_at, title, held_on in rows:
-            referrals[case_id].append(
-                (pk, discussed_at or _day_start(held_on), f"{title}, {held_on:%-d %b %Y}", held_on)
-            )
-        candidates |= set(referrals)
-
-    triggers: dict[int, list[agenda.TriggerFact]] = defaultdict(list)
-    if rule.triggers:
-        # A closed case is still tracked for the partnership's period after closure
-        # (Cheshire: six months), and a trigger then brings it back to the agenda.
-        for trigger in ReviewTrigger.objects.filter(_open_or_tracked(meeting, as_of), resolved_at__isnull=True).only(
-            "pk", "case_id", "kind", "reason", "raised_at"
         ):
-            triggers[trigger.case_id].append(
-                agenda.TriggerFact(trigger.pk, trigger.get_kind_display(), trigger.reason, trigger.raised_at)
-            )
-        candidates |= set(triggers)
+            accepted[case_id].append(decided_at)
 
-    overdue: dict[int, list[agenda.ActionFact]] = defaultdict(list)
-    if rule.overdue_actions:
-        rows = CaseAction.objects.filter(open_cases, status=ActionStatus.OPEN, due_on__lt=as_of).values_list(
-            "pk", "case_id", "description", "owner_agency__short_name", "owner_agency__name", "due_on"
-        )
-        for pk, case_id, description, short, name, due_on in rows:
-            overdue[case_id].append(
-                agenda.ActionFact(
-                    pk, _shorten(description), short or name, due_on, _day_start(due_on + timedelta(days=1))
+    # (item id, case, referred at, label, referring meeting's date and id, series referred to)
+    referred_rows: list[tuple[int, int, datetime, str, date, int, int]] = []
+    if wanted("referred"):
+        series_ids = {m.series_id for m in meetings if rules[m.pk].referred}
+        for pk, case_id, discussed_at, title, held_on, meeting_id, series_id in (
+            AgendaItem.objects.filter(open_cases, refer_to_id__in=series_ids, removed_at__isnull=True)
+            .filter(meeting__held_on__lte=latest_held_on)
+            .values_list(
+                "pk", "case_id", "discussed_at", "meeting__title", "meeting__held_on", "meeting_id", "refer_to_id"
+            )
+        ):
+            referred_rows.append(
+                (pk, case_id, discussed_at or _day_start(held_on), f"{title}, {held_on:%-d %b %Y}", held_on,
+                 meeting_id, series_id)
+            )
+
+    # Open triggers, with each case's status and closing date: a closed case is still tracked
+    # for the partnership's period after closure (Cheshire: six months), and a trigger then
+    # brings it back to the agenda.
+    trigger_rows: list[tuple[agenda.TriggerFact, int, str, date | None]] = []
+    tracking = _tracking_months(meetings[0].partnership)
+    if wanted("triggers"):
+        longest = max((tracking(day) for day in {t[2] for t in timing.values()}), default=0)
+        for pk, case_id, kind, reason, raised_at, status, closed_on in ReviewTrigger.objects.filter(
+            _open_or_tracked_since(partnership_id, earliest_as_of, longest), resolved_at__isnull=True
+        ).values_list("pk", "case_id", "kind", "reason", "raised_at", "case__status", "case__closed_on"):
+            fact = agenda.TriggerFact(pk, _trigger_label(kind), reason, raised_at)
+            trigger_rows.append((fact, case_id, status, closed_on))
+
+    overdue_rows: list[tuple[int, agenda.ActionFact]] = []
+    if wanted("overdue_actions"):
+        for pk, case_id, description, short, name, due_on in CaseAction.objects.filter(
+            open_cases, status=ActionStatus.OPEN, due_on__lt=latest_as_of
+        ).values_list("pk", "case_id", "description", "owner_agency__short_name", "owner_agency__name", "due_on"):
+            overdue_rows.append(
+                (
+                    case_id,
+                    agenda.ActionFact(
+                        pk, _shorten(description), short or name, due_on, _day_start(due_on + timedelta(days=1))
+                    ),
                 )
             )
-        candidates |= set(overdue)
 
     reviews: dict[int, date] = {}
-    if rule.plan_reviews:
-        rows = (
+    if wanted("plan_reviews"):
+        reviews = dict(
             PlanStrategy.objects.filter(
                 plan__is_current=True,
                 plan__case__partnership_id=partnership_id,
@@ -272,75 +333,190 @@ def agenda_inputs(meeting: Meeting, rule: agenda.AgendaRule, *, now: datetime | 
             )
             .values("plan__case_id")
             .annotate(first_review=Min("review_on"))
-            .filter(first_review__lte=as_of)
+            .filter(first_review__lte=latest_as_of)
             .values_list("plan__case_id", "first_review")
         )
-        reviews = dict(rows)
-        candidates |= set(reviews)
 
-    kept: dict[int, str] = {}
-    carried: dict[int, str] = {}
-    if previous is not None:
-        label = f"{previous.title}, {previous.held_on:%-d %b %Y}"
-        for case_id, keep, discussed_at in AgendaItem.objects.filter(
-            meeting=previous, removed_at__isnull=True, case__status=CaseStatus.OPEN
-        ).values_list("case_id", "keep_on_agenda", "discussed_at"):
-            if rule.kept_on_agenda and keep:
-                kept[case_id] = label
-            if discussed_at is None and previous.status == MeetingStatus.CLOSED:
-                carried[case_id] = label
-        candidates |= set(kept) | set(carried)
+    # What the previous meeting of each series decided (kept on the agenda) or did not reach.
+    previous_items: dict[int, list[tuple[int, bool, datetime | None]]] = defaultdict(list)
+    previous_ids = {p.pk for p in previous.values()}
+    if previous_ids:
+        for meeting_id, case_id, keep, discussed_at in AgendaItem.objects.filter(
+            meeting_id__in=previous_ids, removed_at__isnull=True, case__status=CaseStatus.OPEN
+        ).values_list("meeting_id", "case_id", "keep_on_agenda", "discussed_at"):
+            previous_items[meeting_id].append((case_id, keep, discussed_at))
 
-    if not candidates:
-        return AgendaInputs([], window_start, until, as_of, previous)
+    untriaged: list[agenda.ReferralFacts] = []
+    if wanted("untriaged_referrals"):
+        from masip.referrals.choices import ReferralStatus
+        from masip.referrals.models import Referral
 
-    # Each candidate's history at earlier meetings of this series, and anywhere.
-    listed: set[int] = set()
-    handled_in_series: dict[int, list[date]] = defaultdict(list)
-    for case_id, held_on in (
-        AgendaItem.objects.filter(case_id__in=candidates, meeting__series_id=meeting.series_id)
-        .filter(earlier_meetings_q(meeting, "meeting__"))
-        .filter(Q(discussed_at__isnull=False) | Q(removed_at__isnull=False))
-        .values_list("case_id", "meeting__held_on")
-    ):
-        listed.add(case_id)
-        handled_in_series[case_id].append(held_on)
-    last_discussed = dict(
-        AgendaItem.objects.filter(case_id__in=candidates, discussed_at__isnull=False)
-        .filter(earlier_meetings_q(meeting, "meeting__"))
-        .values("case_id")
-        .annotate(last=Max("meeting__held_on"))
-        .values_list("case_id", "last")
+        untriaged = [
+            agenda.ReferralFacts(pk, risk_rank, created_at)
+            for pk, risk_rank, created_at in Referral.objects.filter(
+                partnership_id=partnership_id, status=ReferralStatus.UNTRIAGED, created_at__lte=latest_until
+            ).values_list("pk", "risk_rank", "created_at")
+        ]
+
+    candidates = (
+        set(accepted)
+        | {r[1] for r in referred_rows}
+        | {r[1] for r in trigger_rows}
+        | {case_id for case_id, _ in overdue_rows}
+        | set(reviews)
+        | {case_id for rows in previous_items.values() for case_id, _, _ in rows}
     )
-    facts = []
-    for case_id, risk_rank, created_at in (
-        Case.objects.filter(pk__in=candidates, partnership_id=partnership_id)
-        .filter(Q(status=CaseStatus.OPEN) | Q(pk__in=set(triggers)))
-        .values_list("pk", "risk_rank", "created_at")
-    ):
-        pending = tuple(
-            agenda.PendingReferral(item_id, referred_at, label)
-            for item_id, referred_at, label, referred_on in referrals.get(case_id, [])
-            # Still waiting: no meeting of this series has handled the case since it was referred.
-            if not any(held_on >= referred_on for held_on in handled_in_series.get(case_id, []))
+    history: list[tuple[int, int, int, date, bool, bool]] = []  # case, meeting, series, date, discussed, via triage
+    cases: dict[int, tuple[int, datetime]] = {}
+    if candidates:
+        # Each candidate's history: discussed or taken off at a meeting, or accepted at a meeting
+        # that triaged its referral (which counts as the case having been listed there).
+        for case_id, decided_case_id, meeting_id, series_id, held_on, discussed_at in (
+            AgendaItem.objects.filter(Q(case_id__in=candidates) | Q(triage_decision__case_id__in=candidates))
+            .filter(
+                Q(discussed_at__isnull=False) | Q(removed_at__isnull=False) | Q(triage_decision__isnull=False)
+            )
+            .values_list(
+                "case_id",
+                "triage_decision__case_id",
+                "meeting_id",
+                "meeting__series_id",
+                "meeting__held_on",
+                "discussed_at",
+            )
+        ):
+            if case_id is not None:
+                history.append((case_id, meeting_id, series_id, held_on, discussed_at is not None, False))
+            elif decided_case_id is not None:
+                history.append((decided_case_id, meeting_id, series_id, held_on, False, True))
+        cases = {
+            pk: (risk_rank, created_at)
+            for pk, risk_rank, created_at in Case.objects.filter(pk__in=candidates, partnership_id=partnership_id)
+            .filter(Q(status=CaseStatus.OPEN) | Q(pk__in={r[1] for r in trigger_rows}))
+            .values_list("pk", "risk_rank", "created_at")
+        }
+
+    result: dict[int, AgendaInputs] = {}
+    for m in meetings:
+        rule = rules[m.pk]
+        window_start, until, as_of = timing[m.pk]
+        prev = previous.get(m.pk)
+        listed: set[int] = set()
+        handled_in_series: dict[int, list[date]] = defaultdict(list)
+        last_discussed: dict[int, date] = {}
+        for case_id, meeting_id, series_id, held_on, discussed, via_triage in history:
+            if via_triage:
+                # Accepted by triage at this meeting or an earlier one of the series: not "new" here.
+                if series_id == m.series_id and (meeting_id == m.pk or _earlier(held_on, meeting_id, m)):
+                    listed.add(case_id)
+                continue
+            if not _earlier(held_on, meeting_id, m):
+                continue
+            if series_id == m.series_id:
+                listed.add(case_id)
+                handled_in_series[case_id].append(held_on)
+            if discussed and (case_id not in last_discussed or held_on > last_discussed[case_id]):
+                last_discussed[case_id] = held_on
+        accepted_here = {
+            case_id: max(inside)
+            for case_id, times in accepted.items()
+            if (inside := [t for t in times if window_start <= t <= until])
+        }
+        pending: dict[int, list[agenda.PendingReferral]] = defaultdict(list)
+        if rule.referred:
+            for item_id, case_id, referred_at, label, referred_on, meeting_id, series_id in referred_rows:
+                if series_id != m.series_id or not _earlier(referred_on, meeting_id, m):
+                    continue
+                # Still waiting: no meeting of this series has handled the case since it was referred.
+                if not any(held_on >= referred_on for held_on in handled_in_series.get(case_id, [])):
+                    pending[case_id].append(agenda.PendingReferral(item_id, referred_at, label))
+        triggers: dict[int, list[agenda.TriggerFact]] = defaultdict(list)
+        if rule.triggers:
+            months = tracking(as_of)
+            for fact, case_id, status, closed_on in trigger_rows:
+                if status == CaseStatus.OPEN or (
+                    months and closed_on is not None and closed_on >= _months_before(as_of, months)
+                ):
+                    triggers[case_id].append(fact)
+        overdue: dict[int, list[agenda.ActionFact]] = defaultdict(list)
+        if rule.overdue_actions:
+            for case_id, fact in overdue_rows:
+                if fact.due_on < as_of:
+                    overdue[case_id].append(fact)
+        due_reviews = (
+            {c: d for c, d in reviews.items() if d <= as_of} if rule.plan_reviews else {}
         )
-        facts.append(
+        kept: dict[int, str] = {}
+        carried: dict[int, str] = {}
+        if prev is not None:
+            for case_id, keep, discussed_at in previous_items.get(prev.pk, []):
+                if rule.kept_on_agenda and keep:
+                    kept[case_id] = prev.label
+                if discussed_at is None and prev.status == MeetingStatus.CLOSED:
+                    carried[case_id] = prev.label
+        here = (
+            (set(accepted_here) if rule.new_cases else set())
+            | set(pending) | set(triggers) | set(overdue) | set(due_reviews) | set(kept) | set(carried)
+        )
+        facts = [
             agenda.CaseFacts(
                 case_id=case_id,
-                risk_rank=risk_rank,
-                opened_at=created_at,
-                accepted_at=accepted.get(case_id),
+                risk_rank=cases[case_id][0],
+                opened_at=cases[case_id][1],
+                accepted_at=accepted_here.get(case_id),
                 listed_in_series=case_id in listed,
-                pending_referrals=pending,
+                pending_referrals=tuple(pending.get(case_id, ())),
                 open_triggers=tuple(triggers.get(case_id, ())),
                 overdue_actions=tuple(overdue.get(case_id, ())),
                 kept_from=kept.get(case_id),
                 carried_from=carried.get(case_id),
                 last_discussed_on=last_discussed.get(case_id),
-                plan_review_on=reviews.get(case_id),
+                plan_review_on=due_reviews.get(case_id),
             )
+            for case_id in sorted(here)
+            if case_id in cases
+        ]
+        result[m.pk] = AgendaInputs(facts, window_start, until, as_of, prev, untriaged)
+    return result
+
+
+def _trigger_label(kind: str) -> str:
+    try:
+        return str(TriggerKind(kind).label)
+    except ValueError:
+        return kind
+
+
+def _tracking_months(partnership: Partnership):
+    """How many months after closure the partnership tracks a case, by day (one query for all versions)."""
+    models = list(
+        partnership.operating_models.order_by("-effective_from", "-version").values_list(
+            "effective_from", "tracking_months_after_closure"
         )
-    return AgendaInputs(facts, window_start, until, as_of, previous)
+    )
+
+    def months_on(day: date) -> int:
+        return next((months for effective_from, months in models if effective_from <= day), 0)
+
+    return months_on
+
+
+def _months_before(day: date, months: int) -> date:
+    from dateutil.relativedelta import relativedelta
+
+    return day - relativedelta(months=months)
+
+
+def _open_or_tracked_since(partnership_id: int, as_of: date, months: int) -> Q:
+    """Open cases of the partnership, and closed ones still inside the longest tracking period."""
+    condition = Q(case__partnership_id=partnership_id, case__status=CaseStatus.OPEN)
+    if months:
+        condition |= Q(
+            case__partnership_id=partnership_id,
+            case__status=CaseStatus.CLOSED,
+            case__closed_on__gte=_months_before(as_of, months),
+        )
+    return condition
 
 
 def _shorten(text: str, limit: int = 120) -> str:
@@ -509,19 +685,3 @@ def next_meeting_for_case(case: Case, *, today: date | None = None) -> AgendaIte
         .order_by("meeting__held_on", "meeting__starts_at", "meeting_id")
         .first()
     )
-
-
-def _open_or_tracked(meeting: Meeting, as_of: date) -> Q:
-    """Open cases of the meeting's partnership, and closed ones still inside their tracking period."""
-    from dateutil.relativedelta import relativedelta
-
-    model = meeting.partnership.operating_model_on(as_of)
-    months = model.tracking_months_after_closure if model else 0
-    condition = Q(case__partnership_id=meeting.partnership_id, case__status=CaseStatus.OPEN)
-    if months:
-        condition |= Q(
-            case__partnership_id=meeting.partnership_id,
-            case__status=CaseStatus.CLOSED,
-            case__closed_on__gte=as_of - relativedelta(months=months),
-        )
-    return condition

@@ -183,8 +183,9 @@ def meeting_schedule(
             subjects=created,
             details={"series": series.name, "dates": [m.held_on.isoformat() for m in created]},
         )
-    for meeting in created:
-        meeting_build_agenda(meeting=meeting, acting_user=acting_user, now=now)
+        plans = _plan_agendas(created, now=now, strict=True)
+        _apply_agenda_plans(list(plans.values()), acting_user=acting_user, now=now, action="meeting.agenda_build")
+        Meeting.objects.filter(pk__in=[m.pk for m in created]).update(agenda_built_at=now)
     return ScheduleResult(created=created, skipped=sorted(taken))
 
 
@@ -192,85 +193,236 @@ def meeting_schedule(
 def meeting_build_agenda(
     *, meeting: Meeting, acting_user: Any, now: datetime | None = None
 ) -> agenda.AgendaChanges:
-    """Bring the meeting's agenda in step with its series' rule (meetings.agenda).
+    """Bring the meeting's agenda in step with its series' rule (meetings.agenda), now.
 
-    Adds cases the rule now calls for and drops automatic items no longer
+    Adds what the rule now calls for and drops automatic items no longer
     called for - never one with anything recorded on it, one the chair added,
-    or one the chair removed.
+    or one the chair removed. Pages keep open agendas current by themselves
+    (agendas_keep_current); this is the same work for one meeting, with the
+    rule's errors raised rather than skipped.
     """
     now = now or timezone.now()
     locked = _lock_open(meeting)
     _require_casework(acting_user, locked.partnership_id)
-    rule = _rule(locked.series)
-    inputs = selectors.agenda_inputs(locked, rule, now=now)
-    proposals = agenda.build_agenda(
-        rule, inputs.facts, as_of=inputs.as_of, window_start=inputs.window_start, until=inputs.until
-    )
-    items = list(
-        AgendaItem.objects.filter(meeting=locked).annotate(
-            has_information=Exists(InformationEntry.objects.filter(agenda_item=OuterRef("pk"))),
-            has_actions=Exists(CaseAction.objects.filter(agenda_item=OuterRef("pk"))),
+    plans = _plan_agendas([locked], now=now, strict=True)
+    plan = plans[locked.pk]
+    _apply_agenda_plans([plan], acting_user=acting_user, now=now, action="meeting.agenda_build")
+    if not plan.changes:
+        Meeting.objects.filter(pk=locked.pk).update(agenda_built_at=now)
+        log_event(
+            actor=acting_user,
+            operation=Operation.ALTERATION,
+            action="meeting.agenda_build",
+            partnership=locked.partnership_id,
+            subjects=[locked],
+            details={"added": 0, "dropped": 0, "cases": len(plan.proposals)},
         )
-    )
-    stored = [
-        agenda.StoredItem(
-            item_id=i.pk,
-            case_id=i.case_id,
-            automatic=i.source == ItemSource.AUTOMATIC,
-            removed=i.is_removed,
-            recorded=bool(i.discussed_at or i.discussion.strip() or i.has_information or i.has_actions),
+    return plan.changes
+
+
+def agendas_keep_current(
+    *,
+    partnership: Partnership | int,
+    acting_user: Any,
+    meetings: list[Meeting] | None = None,
+    now: datetime | None = None,
+) -> dict[int, agenda.AgendaChanges]:
+    """Keep open meetings' agendas in step with their rules as of now: called whenever an agenda
+    is read (the meeting page, the meetings list, the case page's "next meeting").
+
+    Every input of the rules - a triage acceptance, a trigger, a meeting keeping a
+    case or referring it on, an action falling overdue, a plan review falling due,
+    a referral triaged elsewhere - therefore shows on the next open meeting without
+    anyone asking, and the chair's additions and removals stay (agenda.reconcile).
+
+    Reads first, in a fixed number of queries; writes only when something changed,
+    then under the meetings' row locks, recomputing what it writes. A series whose
+    rule cannot be read is left as it is (scheduling and the admin say why).
+    Returns the changes made, by meeting id.
+    """
+    partnership_id = partnership if isinstance(partnership, int) else partnership.pk
+    if not policy.does_casework_in(acting_user, partnership_id):
+        return {}
+    now = now or timezone.now()
+    open_meetings = Meeting.objects.filter(partnership_id=partnership_id).exclude(status=MeetingStatus.CLOSED)
+    if meetings is not None:
+        open_meetings = open_meetings.filter(pk__in=[m.pk for m in meetings])
+    found = list(open_meetings.select_related("series"))
+    plans = _plan_agendas(found, now=now)
+    changed = [pk for pk, plan in plans.items() if plan.changes]
+    if not changed:
+        return {}
+    with transaction.atomic():
+        locked = list(
+            Meeting.objects.select_for_update(of=("self",))
+            .filter(pk__in=changed)
+            .exclude(status=MeetingStatus.CLOSED)
+            .select_related("series")
+            .order_by("pk")
         )
-        for i in items
-    ]
-    changes = agenda.reconcile(stored, proposals)
+        plans = _plan_agendas(locked, now=now)
+        _apply_agenda_plans(
+            list(plans.values()), acting_user=acting_user, now=now, action="meeting.agenda_keep_current"
+        )
+    return {pk: plan.changes for pk, plan in plans.items() if plan.changes}
+
+
+@dataclass
+class _AgendaPlan:
+    meeting: Meeting
+    proposals: list[agenda.Proposal]
+    changes: agenda.AgendaChanges
+    updated: list[AgendaItem]  # items whose reasons, risk or waiting time change
+
+
+def _plan_agendas(meetings: list[Meeting], *, now: datetime, strict: bool = False) -> dict[int, _AgendaPlan]:
+    """What each meeting's agenda should become, and what must change to get there (reads only)."""
+    rules: dict[int, agenda.AgendaRule] = {}
+    for meeting in meetings:
+        try:
+            rules[meeting.pk] = _rule(meeting.series)
+        except ValidationError:
+            if strict:
+                raise
+    meetings = [m for m in meetings if m.pk in rules]
+    if not meetings:
+        return {}
+    inputs = selectors.agenda_inputs_for(meetings, rules, now=now)
+    stored_by_meeting: dict[int, list[AgendaItem]] = {m.pk: [] for m in meetings}
+    for item in AgendaItem.objects.filter(meeting_id__in=[m.pk for m in meetings]).annotate(
+        has_information=Exists(InformationEntry.objects.filter(agenda_item=OuterRef("pk"))),
+        has_actions=Exists(CaseAction.objects.filter(agenda_item=OuterRef("pk"))),
+    ):
+        stored_by_meeting[item.meeting_id].append(item)
+    plans = {}
+    for meeting in meetings:
+        found = inputs[meeting.pk]
+        proposals = agenda.build_agenda(
+            rules[meeting.pk],
+            found.facts,
+            as_of=found.as_of,
+            window_start=found.window_start,
+            until=found.until,
+            referrals=found.referrals,
+        )
+        items = stored_by_meeting[meeting.pk]
+        stored = [
+            agenda.StoredItem(
+                item_id=i.pk,
+                case_id=i.case_id,
+                automatic=i.source == ItemSource.AUTOMATIC,
+                removed=i.is_removed,
+                recorded=_is_recorded(i),
+                referral_id=i.referral_id,
+            )
+            for i in items
+        ]
+        changes = agenda.reconcile(stored, proposals)
+        by_pk = {i.pk: i for i in items}
+        updated = []
+        for pk, proposal in changes.update:
+            item = by_pk[pk]
+            reasons = [r.as_json() for r in proposal.reasons]
+            waiting = proposal.waiting_since
+            if item.source == ItemSource.ADDED:
+                reasons = [r for r in item.reasons if r.get("kind") == agenda.ReasonKind.ADDED] + reasons
+                waiting = min(waiting, item.waiting_since)
+            if (item.reasons, item.risk_rank_at_listing, item.waiting_since) != (
+                reasons,
+                proposal.risk_rank,
+                waiting,
+            ):
+                item.reasons, item.risk_rank_at_listing, item.waiting_since = reasons, proposal.risk_rank, waiting
+                updated.append(item)
+        updated_ids = {i.pk for i in updated}
+        changes = agenda.AgendaChanges(
+            add=changes.add,
+            update=[(pk, p) for pk, p in changes.update if pk in updated_ids],
+            drop=changes.drop,
+        )
+        plans[meeting.pk] = _AgendaPlan(meeting, proposals, changes, updated)
+    return plans
+
+
+def _is_recorded(item: AgendaItem) -> bool:
+    return bool(
+        item.discussed_at
+        or item.discussion.strip()
+        or item.triage_decision_id
+        or getattr(item, "has_information", False)
+        or getattr(item, "has_actions", False)
+    )
+
+
+def _apply_agenda_plans(plans: list[_AgendaPlan], *, acting_user: Any, now: datetime, action: str) -> None:
+    """Write the planned changes of several meetings in a fixed number of queries, and log them."""
+    plans = [p for p in plans if p.changes]
+    if not plans:
+        return
+    # ignore_conflicts: a request that got here first already listed it.
     AgendaItem.objects.bulk_create(
-        AgendaItem(
-            meeting=locked,
-            case_id=p.case_id,
-            source=ItemSource.AUTOMATIC,
-            reasons=[r.as_json() for r in p.reasons],
-            risk_rank_at_listing=p.risk_rank,
-            waiting_since=p.waiting_since,
-        )
-        for p in changes.add
+        [
+            AgendaItem(
+                meeting=plan.meeting,
+                case_id=p.case_id,
+                referral_id=p.referral_id,
+                source=ItemSource.AUTOMATIC,
+                reasons=[r.as_json() for r in p.reasons],
+                risk_rank_at_listing=p.risk_rank,
+                waiting_since=p.waiting_since,
+            )
+            for plan in plans
+            for p in plan.changes.add
+        ],
+        ignore_conflicts=True,
     )
-    by_pk = {i.pk: i for i in items}
-    updated = []
-    for pk, proposal in changes.update:
-        item = by_pk[pk]
-        reasons = [r.as_json() for r in proposal.reasons]
-        waiting = proposal.waiting_since
-        if item.source == ItemSource.ADDED:
-            reasons = [r for r in item.reasons if r.get("kind") == agenda.ReasonKind.ADDED] + reasons
-            waiting = min(waiting, item.waiting_since)
-        item.reasons, item.risk_rank_at_listing, item.waiting_since = reasons, proposal.risk_rank, waiting
-        updated.append(item)
-    AgendaItem.objects.bulk_update(updated, ["reasons", "risk_rank_at_listing", "waiting_since"])
-    if changes.drop:
-        AgendaItem.objects.filter(pk__in=changes.drop).delete()
-    _renumber(locked)
-    locked.agenda_built_at = now
-    locked.save(update_fields=["agenda_built_at"])
+    AgendaItem.objects.bulk_update(
+        [i for plan in plans for i in plan.updated], ["reasons", "risk_rank_at_listing", "waiting_since"]
+    )
+    drops = [pk for plan in plans for pk in plan.changes.drop]
+    if drops:
+        AgendaItem.objects.filter(pk__in=drops).delete()
+    _renumber_all([plan.meeting.pk for plan in plans])
+    Meeting.objects.filter(pk__in=[plan.meeting.pk for plan in plans]).update(agenda_built_at=now)
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,
-        action="meeting.agenda_build",
-        partnership=locked.partnership_id,
-        subjects=[locked],
-        details={"added": len(changes.add), "dropped": len(changes.drop), "cases": len(proposals)},
+        action=action,
+        partnership=plans[0].meeting.partnership_id,
+        subjects=[plan.meeting for plan in plans],
+        details={
+            str(plan.meeting.pk): {
+                "added": [_key_text(p.key) for p in plan.changes.add],
+                "dropped": len(plan.changes.drop),
+                "updated": len(plan.changes.update),
+            }
+            for plan in plans
+        },
     )
-    return changes
+
+
+def _key_text(key: tuple[str, int]) -> str:
+    return f"{key[0]} {key[1]}"
 
 
 def _renumber(meeting: Meeting) -> None:
+    _renumber_all([meeting.pk])
+
+
+def _renumber_all(meeting_ids: list[int]) -> None:
+    """Number the live items of each meeting in agenda order (agenda.order_key)."""
     items = list(
-        AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True).only(
-            "pk", "case_id", "risk_rank_at_listing", "waiting_since", "position"
+        AgendaItem.objects.filter(meeting_id__in=meeting_ids, removed_at__isnull=True).only(
+            "pk", "meeting_id", "case_id", "referral_id", "risk_rank_at_listing", "waiting_since", "position"
         )
     )
-    items.sort(key=lambda i: agenda.order_key(i.risk_rank_at_listing, i.waiting_since, i.case_id))
-    changed = []
-    for position, item in enumerate(items, start=1):
+    items.sort(
+        key=lambda i: (i.meeting_id, agenda.order_key(i.risk_rank_at_listing, i.waiting_since, i.case_id, i.referral_id))
+    )
+    changed, position, current = [], 0, None
+    for item in items:
+        position = 1 if item.meeting_id != current else position + 1
+        current = item.meeting_id
         if item.position != position:
             item.position = position
             changed.append(item)

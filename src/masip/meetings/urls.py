@@ -9,7 +9,6 @@ urlpatterns = [
     path("partnerships/<slug:slug>/meetings/schedule/", views.meeting_schedule, name="schedule"),
     path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
-    path("meetings/<int:pk>/agenda/refresh/", views.agenda_refresh, name="agenda_refresh"),
     path("meetings/<int:pk>/agenda/add/", views.item_add, name="item_add"),
     path("meetings/<int:pk>/items/<int:item_pk>/", views.meeting_item, name="item"),
     path("meetings/<int:pk>/items/<int:item_pk>/share/", views.item_share, name="item_share"),

@@ -49,6 +49,14 @@ def _refused(request, meeting, message: str, *, item=None):
     return render(request, "meetings/refused.html", {"meeting": meeting, "message": message}, status=409)
 
 
+def _keep_current(request, meeting) -> None:
+    """An open meeting's agenda always shows what its rule calls for now (computed on read)."""
+    if not meeting.is_closed:
+        services.agendas_keep_current(
+            partnership=meeting.partnership_id, acting_user=request.user, meetings=[meeting]
+        )
+
+
 # -- meetings ------------------------------------------------------------------
 
 
@@ -60,6 +68,7 @@ def meeting_list(request, slug: str):
     series_id = _int(request.GET.get("series"))
     if series_id not in {s.pk for s in series}:
         series_id = None
+    services.agendas_keep_current(partnership=partnership, acting_user=request.user)
     upcoming = list(
         selectors.meeting_list(request.user, partnership, upcoming=True, series_id=series_id)[:60]
     )
@@ -251,6 +260,7 @@ def _log_meeting_view(request, meeting, items_or_item) -> None:
 def meeting_detail(request, pk: int):
     meeting = selectors.meeting_get(request.user, pk)
     request.partnership, request.nav = meeting.partnership, "meetings"
+    _keep_current(request, meeting)
     item = None
     item_pk = _int(request.GET.get("item"))
     if item_pk:
@@ -284,6 +294,7 @@ def meeting_item(request, pk: int, item_pk: int):
     request.partnership, request.nav = meeting.partnership, "meetings"
     if not request.htmx:
         return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"?item={item.pk}{ITEM_ANCHOR}")
+    _keep_current(request, meeting)
     items = selectors.agenda_items(meeting)
     context = _item_context(request, meeting, item, items=items)
     context.update({"items": items, "live_items": _live_items(items), "current": item, "oob": True})
@@ -543,28 +554,6 @@ def item_remove(request, pk: int, item_pk: int):
 
 
 @requires(Action.MEETING_CHAIR)
-@require_POST
-def agenda_refresh(request, pk: int):
-    meeting = selectors.meeting_get(request.user, pk)
-    request.partnership, request.nav = meeting.partnership, "meetings"
-    if not selectors.may_chair(request.user, meeting):
-        raise PermissionDenied("Only the chair, a triage lead or the unit manager change the agenda.")
-    try:
-        changes = services.meeting_build_agenda(meeting=meeting, acting_user=request.user)
-    except services.MeetingClosed as exc:
-        return _refused(request, meeting, exc.messages[0])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            f"Agenda brought up to date: {len(changes.add)} case{'s' if len(changes.add) != 1 else ''} added, "
-            f"{len(changes.drop)} no longer due taken off",
-        )
-    return redirect("meetings:detail", meeting.pk)
-
-
-@requires(Action.MEETING_CHAIR)
 def meeting_close(request, pk: int):
     meeting = selectors.meeting_get(request.user, pk)
     request.partnership, request.nav = meeting.partnership, "meetings"
@@ -579,6 +568,7 @@ def meeting_close(request, pk: int):
             return _refused(request, meeting, exc.messages[0])
         messages.success(request, "Meeting closed. Its record can no longer be changed")
         return redirect("meetings:minutes", meeting.pk)
+    _keep_current(request, meeting)
     items = _live_items(selectors.agenda_items(meeting))
     not_reached = [i for i in items if not i.is_discussed]
     log_consultation(
@@ -603,6 +593,7 @@ def meeting_close(request, pk: int):
 def minutes(request, pk: int):
     meeting = selectors.meeting_get(request.user, pk)
     request.partnership, request.nav = meeting.partnership, "meetings"
+    _keep_current(request, meeting)
     record = build_minutes(meeting, reader=request.user)
     log_consultation(
         request,

@@ -17,7 +17,18 @@ class InformationEntry(models.Model):
     audit_type = "information"
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="information_entries")
+    # About a case - or about a referral a meeting is triaging, before any case exists. An entry
+    # on a referral is shown with the case the referral joins (sharing.selectors).
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="information_entries"
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="information_entries",
+    )
     category = models.CharField(max_length=32, choices=Category.choices)
     source_agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
@@ -32,6 +43,11 @@ class InformationEntry(models.Model):
     class Meta:
         ordering = ["-recorded_at", "-id"]
         indexes = [models.Index(fields=["case", "category", "source_agency"], name="info_case_category")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(referral__isnull=False), name="info_case_or_referral"
+            )
+        ]
         verbose_name_plural = "information entries"
 
     def __str__(self) -> str:

@@ -13,7 +13,6 @@ ARGS = {
     "meetings:actions": "slug",
     "meetings:detail": "meeting",
     "meetings:attendance": "meeting",
-    "meetings:agenda_refresh": "meeting",
     "meetings:item_add": "meeting",
     "meetings:close": "meeting",
     "meetings:minutes": "meeting",

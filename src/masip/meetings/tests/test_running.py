@@ -288,7 +288,6 @@ class TestClosedMeeting:
                 },
             ),
             (reverse("meetings:attendance", args=[meeting.pk]), {}),
-            (reverse("meetings:agenda_refresh", args=[meeting.pk]), {}),
             (
                 reverse("meetings:item_add", args=[meeting.pk]),
                 {"case_reference": case.reference, "reason": "x"},
