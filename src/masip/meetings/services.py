@@ -49,8 +49,28 @@ logger = logging.getLogger(__name__)
 MAX_MEETINGS_AT_ONCE = 20
 
 
-class MeetingClosed(ValidationError):
+class MeetingNotOpen(ValidationError):
+    """A change the meeting cannot take now: closed, or not yet held."""
+
+
+class MeetingClosed(MeetingNotOpen):
     """A change to a meeting whose record is closed."""
+
+
+class MeetingNotYetHeld(MeetingNotOpen):
+    """Running (or closing) a meeting before the day it is held: a meeting dated Monday is not
+    run on the Sunday before, whatever the clock says when someone opens it early."""
+
+
+def not_yet_held_message(meeting: Meeting) -> str:
+    return (
+        f"This meeting is on {meeting.held_on:%A %-d %B %Y}. What is shared, discussed and agreed at it "
+        "is recorded on that day, and it is closed then too."
+    )
+
+
+def is_held_yet(meeting: Meeting, *, today: date | None = None) -> bool:
+    return (today or timezone.localdate()) >= meeting.held_on
 
 
 def _closed_message(meeting: Meeting) -> str:
@@ -71,6 +91,14 @@ def _lock_open(meeting: Meeting) -> Meeting:
     )
     if locked.is_closed:
         raise MeetingClosed(_closed_message(locked))
+    return locked
+
+
+def _lock_running(meeting: Meeting) -> Meeting:
+    """Lock an open meeting to record at it: refused before the day it is held."""
+    locked = _lock_open(meeting)
+    if not is_held_yet(locked):
+        raise MeetingNotYetHeld(not_yet_held_message(locked))
     return locked
 
 
@@ -554,7 +582,7 @@ def attendance_record(
     """
     from masip.audit.history import stale_edit
 
-    locked = _lock_open(meeting)
+    locked = _lock_running(meeting)
     _require_casework(acting_user, locked.partnership_id)
     if locked.attendance_version != expected_version:
         raise stale_edit(
@@ -635,7 +663,7 @@ def attendance_record(
 
 
 def _open_item(item: AgendaItem) -> tuple[Meeting, AgendaItem]:
-    meeting = _lock_open(item.meeting)
+    meeting = _lock_running(item.meeting)
     fresh = AgendaItem.objects.select_for_update(of=("self",)).select_related("case").get(pk=item.pk)
     if fresh.is_removed:
         raise ValidationError("This case was taken off the agenda; put it back before recording on it.")
@@ -813,7 +841,7 @@ def _plain(value: Any) -> Any:
 def meeting_close(*, meeting: Meeting, acting_user: Any) -> Meeting:
     """Close the meeting: from now on its record is read-only and its minutes can go out.
     Cases not reached are carried forward to the series' next meeting."""
-    locked = _lock_open(meeting)
+    locked = _lock_running(meeting)
     _require_chair(acting_user, locked)
     now = timezone.now()
     locked.status, locked.closed_at, locked.closed_by = MeetingStatus.CLOSED, now, acting_user

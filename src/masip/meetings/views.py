@@ -39,7 +39,8 @@ def _int(value) -> int | None:
 
 
 def _refused(request, meeting, message: str, *, item=None):
-    """A change refused because the meeting is closed: nothing was saved, and the page says why."""
+    """A change refused because the meeting is closed, or not yet held: nothing was saved, and
+    the page says why."""
     if request.htmx and item is not None:
         meeting.refresh_from_db()  # closed since it was read: show the record read-only
         context = _item_context(request, meeting, item)
@@ -111,7 +112,8 @@ def meeting_schedule(request, slug: str):
     request.partnership, request.nav = partnership, "meetings"
     model = partnership.operating_model_on()
     series_qs = model.meeting_series.all() if model else MeetingSeries.objects.none()
-    initial = {"first": timezone.localdate()}
+    # At the weekend, offer the next working day: the unit's meetings are held on weekdays.
+    initial = {"first": agenda.next_meeting_dates("weekdays", first=timezone.localdate(), count=1)[0]}
     if _int(request.GET.get("series")):
         initial["series"] = _int(request.GET.get("series"))
     form = forms.ScheduleForm(
@@ -140,6 +142,13 @@ def meeting_schedule(request, slug: str):
             if result.created:
                 dates = ", ".join(f"{m.held_on:%-d %b}" for m in result.created)
                 messages.success(request, f"{data['series'].name} scheduled: {dates}")
+                first_held = result.created[0].held_on
+                if first_held != data["first"] and data["series"].cadence == "weekdays":
+                    messages.info(
+                        request,
+                        f"{data['first']:%A} is not a meeting day: {data['series'].name} meets on weekdays, "
+                        f"so the first meeting is on {first_held:%A %-d %B}",
+                    )
             if result.skipped:
                 messages.info(
                     request,
@@ -163,6 +172,7 @@ def _item_context(
     """Everything the case panel shows, in a fixed number of queries."""
     user = request.user
     closed = meeting.is_closed
+    running = not closed and services.is_held_yet(meeting)
     parties = list(item.case.parties.all())
     agencies = list(selectors.partner_agencies(meeting.partnership))
     series = selectors.current_series(meeting.partnership)
@@ -176,6 +186,7 @@ def _item_context(
         "shared": selectors.item_information(user, item),
         "actions": selectors.item_actions(item),
         "closed": closed,
+        "not_yet_held": not closed and not running,
         "can_chair": selectors.may_chair(user, meeting),
         "today": timezone.localdate(),
     }
@@ -187,7 +198,7 @@ def _item_context(
             context["previous_item"] = live[index - 1] if index > 0 else None
             context["next_item"] = live[index + 1] if index + 1 < len(live) else None
             context["item_number"], context["item_total"] = index + 1, len(live)
-    if not closed and not item.is_removed:
+    if running and not item.is_removed:
         context["share_form"] = share_form or forms.ShareForm(
             agencies=agencies, initial={"source_agency": str(user.agency_id or "")}, prefix="share"
         )
@@ -230,6 +241,7 @@ def _meeting_page(request, meeting, item=None, *, status=200, **item_forms):
         "present_count": sum(1 for a in attendance if a.status == AttendanceStatus.PRESENT),
         "apologies_count": sum(1 for a in attendance if a.status == AttendanceStatus.APOLOGIES),
         "can_chair": selectors.may_chair(request.user, meeting),
+        "not_yet_held": not meeting.is_closed and not services.is_held_yet(meeting),
         "rule_lines": agenda.AgendaRule.from_json(meeting.series.agenda_rule).describe()
         if _rule_ok(meeting.series)
         else [],
@@ -346,7 +358,7 @@ def item_share(request, pk: int, item_pk: int):
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
             )
-        except services.MeetingClosed as exc:
+        except services.MeetingNotOpen as exc:
             return _refused(request, meeting, exc.messages[0], item=item)
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -389,7 +401,7 @@ def item_record(request, pk: int, item_pk: int):
                     refer_to=data.get("refer_to"),
                 ),
             )
-        except services.MeetingClosed as exc:
+        except services.MeetingNotOpen as exc:
             return _refused(request, meeting, exc.messages[0], item=item)
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -425,7 +437,7 @@ def item_action(request, pk: int, item_pk: int):
                 due_on=data["due_on"],
                 item=item,
             )
-        except services.MeetingClosed as exc:
+        except services.MeetingNotOpen as exc:
             return _refused(request, meeting, exc.messages[0], item=item)
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -457,6 +469,8 @@ def attendance(request, pk: int):
     )
     if meeting.is_closed and request.method == "POST":
         return _refused(request, meeting, services._closed_message(meeting))
+    if not services.is_held_yet(meeting) and request.method == "POST":
+        return _refused(request, meeting, services.not_yet_held_message(meeting))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         guest = None
@@ -476,7 +490,7 @@ def attendance(request, pk: int):
                 add_guest=guest,
                 remove_guest_ids=[_int(g) for g in data.get("remove_guests", []) if _int(g)],
             )
-        except services.MeetingClosed as exc:
+        except services.MeetingNotOpen as exc:
             return _refused(request, meeting, exc.messages[0])
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -487,7 +501,14 @@ def attendance(request, pk: int):
     return render(
         request,
         "meetings/attendance.html",
-        {"meeting": meeting, "form": form, "guests": guests, "closed": meeting.is_closed, "records": records},
+        {
+            "meeting": meeting,
+            "form": form,
+            "guests": guests,
+            "closed": meeting.is_closed,
+            "not_yet_held": not meeting.is_closed and not services.is_held_yet(meeting),
+            "records": records,
+        },
     )
 
 
@@ -508,7 +529,7 @@ def item_add(request, pk: int):
                 acting_user=request.user,
                 reason=form.cleaned_data["reason"],
             )
-        except services.MeetingClosed as exc:
+        except services.MeetingNotOpen as exc:
             return _refused(request, meeting, exc.messages[0])
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "case" in exc.error_dict:
@@ -537,7 +558,7 @@ def item_remove(request, pk: int, item_pk: int):
             services.agenda_item_remove(
                 item=item, acting_user=request.user, reason=form.cleaned_data["reason"]
             )
-        except services.MeetingClosed as exc:
+        except services.MeetingNotOpen as exc:
             return _refused(request, meeting, exc.messages[0])
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -561,10 +582,12 @@ def meeting_close(request, pk: int):
         raise PermissionDenied("Only the chair, a triage lead or the unit manager close a meeting.")
     if meeting.is_closed:
         return _refused(request, meeting, services._closed_message(meeting))
+    if not services.is_held_yet(meeting):
+        return _refused(request, meeting, services.not_yet_held_message(meeting))
     if request.method == "POST":
         try:
             services.meeting_close(meeting=meeting, acting_user=request.user)
-        except services.MeetingClosed as exc:
+        except services.MeetingNotOpen as exc:
             return _refused(request, meeting, exc.messages[0])
         messages.success(request, "Meeting closed. Its record can no longer be changed")
         return redirect("meetings:minutes", meeting.pk)

@@ -38,13 +38,13 @@ def meetings_world(*, case, partnership, staff) -> dict[str, dict[str, int]]:
         partnership=partnership, series=series, acting_user=staff["london-police"], first=today
     ).created[0]
     item = meeting.items.get(case=case)
+    # Agreed on the case, not at the meeting: the meeting may be Monday's, when the clock says Sunday.
     action = action_create(
         case=case,
         acting_user=staff["london-police"],
         description="Send investigative advice",
         owner_agency=staff["london-police"].agency,
         due_on=today + timedelta(days=7),
-        item=item,
     )
     return {
         "meeting": {"pk": meeting.pk},
