@@ -124,6 +124,7 @@ POLICY: dict[str, dict[str, str]] = {
     "meetings:item_share": _row(*["post_only"] * 5, "forbidden", "forbidden"),
     "meetings:item_record": _row(*["post_only"] * 5, "forbidden", "forbidden"),
     "meetings:item_action": _row(*["post_only"] * 5, "forbidden", "forbidden"),
+    "meetings:item_triage": _row(*["post_only"] * 5, "forbidden", "forbidden"),
     "meetings:item_remove": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "meetings:close": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "meetings:minutes": CASEWORK_IN_LONDON,

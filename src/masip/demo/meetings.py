@@ -316,6 +316,8 @@ class _Seeder:
         entries, actions, trigger_ids, risk_decisions = [], [], [], []
         referral_targets = REFERRALS.get(series.name, [])
         for index, item in enumerate(items):
+            if item.referral_id:
+                continue  # still awaiting triage today, so not triaged at a past meeting
             if rng.random() < 0.08 and index > 0:
                 continue  # not reached: carried forward to the next meeting of the series
             when = _at(day, starts, 5 + 6 * index)

@@ -45,11 +45,12 @@ OPERATING_MODELS_FROM = date(2018, 9, 3)  # MASIP became operational on 3 Septem
 AGENDA_RULES = {
     "Daily morning case review": {
         "new_cases": {"min_risk": 3, "include_unassessed": True}, "triggers": True, "overdue_actions": True,
-        "kept_on_agenda": True, "plan_reviews": True,
+        "kept_on_agenda": True, "plan_reviews": True, "untriaged_referrals": True,
     },
     "Complex case consultation": {"referred": {}, "kept_on_agenda": True},
     "Weekly triage meeting": {
         "new_cases": {}, "triggers": True, "overdue_actions": True, "kept_on_agenda": True, "plan_reviews": True,
+        "untriaged_referrals": True,
     },
     "Monthly stalking clinic": {"referred": {"limit": 4}, "kept_on_agenda": True},
     "Recolo mental-health clinic": {"referred": {}, "kept_on_agenda": True},

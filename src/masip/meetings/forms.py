@@ -10,6 +10,7 @@ from masip.cases.models import RiskRank, StalkerType
 from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
 from masip.meetings.models import AttendanceStatus, PlanArea
 from masip.partnerships.models import Agency, Cadence
+from masip.referrals.forms import TriageForm
 
 
 def _staff_label(user) -> str:
@@ -234,10 +235,33 @@ class ActionForm(GovukFormMixin, forms.Form):
 
 
 class ActionUpdateForm(GovukFormMixin, forms.Form):
-    outcome = forms.ChoiceField(
-        label="What has happened?",
-        widget=forms.RadioSelect,
-        choices=[("done", "It has been done"), ("cancelled", "It is no longer needed: cancel it")],
+    """One change to an open action at a time: a progress note, a new due date (with why), a new
+    owner, or its end (done, or cancelled with why). The version is the copy the user saw."""
+
+    OUTCOMES = [
+        ("progress", "Add a progress note"),
+        ("reschedule", "Change the due date"),
+        ("reassign", "Give it to another agency or person"),
+        ("done", "It has been done"),
+        ("cancelled", "It is no longer needed: cancel it"),
+    ]
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    outcome = forms.ChoiceField(label="What has happened?", widget=forms.RadioSelect, choices=OUTCOMES)
+    progress_note = forms.CharField(
+        label="Progress so far", max_length=5000, required=False, widget=forms.Textarea
+    )
+    new_due_on = GovukDateField(
+        label="New due date", label_for_errors="New due date", allow_future=True, required=False,
+        help_text="For example, 12 12 2026",
+    )
+    due_reason = forms.CharField(
+        label="Why the due date is changing", max_length=2000, required=False, widget=forms.Textarea
+    )
+    new_owner_agency = PickField(label="Agency responsible", required=False)
+    new_owner_user = PickField(label="Person responsible (optional)", required=False)
+    reassign_reason = forms.CharField(
+        label="Why it is moving (optional)", max_length=2000, required=False, widget=forms.Textarea
     )
     completed_on = GovukDateField(
         label="Date it was done", label_for_errors="Date it was done", required=False
@@ -249,23 +273,39 @@ class ActionUpdateForm(GovukFormMixin, forms.Form):
         label="Why it is no longer needed", max_length=5000, required=False, widget=forms.Textarea
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, agencies=(), staff=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].error_messages["required"] = (
-            "Select whether the action was done or is cancelled"
-        )
+        self.fields["outcome"].error_messages["required"] = "Select what has happened"
+        self.fields["new_owner_agency"].choices = [("", "Select an agency")] + [
+            (str(a.pk), str(a)) for a in agencies
+        ]
+        self.fields["new_owner_user"].choices = [("", "Anyone in the agency")] + [
+            (str(u.pk), _staff_label(u)) for u in staff
+        ]
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("outcome") == "done"
-            and not data.get("completed_on")
-            and "completed_on" not in self.errors
-        ):
+        outcome = data.get("outcome")
+        # A note, a new date and a new owner are checked by the services (action_add_note,
+        # action_reschedule, action_reassign), which say everything that is missing at once.
+        if outcome == "reassign":
+            data["new_owner_agency"] = Agency.objects.filter(pk=_pk(data.get("new_owner_agency"))).first()
+        if outcome == "done" and not data.get("completed_on") and "completed_on" not in self.errors:
             self.add_error("completed_on", "Enter the date it was done")
-        if data.get("outcome") == "cancelled" and not (data.get("cancel_reason") or "").strip():
+        if outcome == "cancelled" and not (data.get("cancel_reason") or "").strip():
             self.add_error("cancel_reason", "Enter why the action is no longer needed")
         return data
+
+    def clean_new_owner_user(self):
+        from masip.accounts.models import User
+
+        value = self.cleaned_data.get("new_owner_user")
+        if not value:
+            return None
+        user = User.objects.select_related("agency").filter(pk=_pk(value)).first()
+        if user is None:
+            raise ValidationError("Select the person responsible, or leave it to anyone in the agency")
+        return user
 
 
 class ItemAddForm(GovukFormMixin, forms.Form):
@@ -379,3 +419,17 @@ class PlanForm(GovukFormMixin, forms.Form):
 
 
 StrategyFormSet = forms.formset_factory(StrategyForm, extra=0, max_num=40, validate_max=True)
+
+
+class MeetingTriageForm(TriageForm):
+    """The triage form of the triage queue (referrals.forms.TriageForm: the same questions and checks),
+    with what the meeting said about the referral."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    discussion = forms.CharField(
+        label="What the meeting said (optional)",
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea,
+        help_text="Record what an agency shared under its category above, not here",
+    )

@@ -74,6 +74,13 @@ class Minutes:
 
 def decisions_of(item: AgendaItem) -> list[str]:
     lines = []
+    decision = item.triage_decision if item.triage_decision_id else None
+    if decision is not None:
+        line = f"Triage: {decision.get_outcome_display()}"
+        if decision.case_id:
+            verb = "joined open case" if decision.joined_existing_case else "opened case"
+            line += f" ({verb} {decision.case.reference})"
+        lines.append(line)
     if item.agreed_risk_rank is not None:
         lines.append(f"Agreed risk level: {RiskRank(item.agreed_risk_rank).label}")
     if item.agreed_stalker_type:

@@ -243,6 +243,18 @@ class AgendaItem(models.Model):
         return self.referral.reference if self.referral_id else self.case.reference
 
     @property
+    def subject_name(self) -> str:
+        """The suspect's name (a referral's parties are prefetched by the selectors)."""
+        if self.referral_id:
+            return next((p.person.display_name for p in self.referral.parties.all() if p.role == "suspect"), "")
+        return self.case.suspect.display_name if self.case.suspect_id else ""
+
+    @property
+    def subject(self):
+        """The case or the referral, for the audit log."""
+        return self.referral if self.referral_id else self.case
+
+    @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
 

@@ -7,7 +7,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case as DbCase
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -28,6 +41,7 @@ from masip.meetings.models import (
     RiskManagementPlan,
 )
 from masip.partnerships.models import Agency, MeetingSeries, Partnership, Role
+from masip.referrals.models import ReferralParty
 from masip.sharing.models import InformationEntry
 
 # Who may chair: add or take off agenda items, refresh the agenda and close a
@@ -102,11 +116,18 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     )
 
 
+_REFERRAL_PARTIES = Prefetch(
+    "referral__parties", queryset=ReferralParty.objects.select_related("person").order_by("-role", "id")
+)
+
+
 def agenda_items(meeting: Meeting) -> list[AgendaItem]:
-    """The meeting's items, in agenda order (removed ones last), with each case and its suspect."""
+    """The meeting's items, in agenda order (removed ones last), with each case and its suspect,
+    or each referral, its people and the triage decision the meeting recorded."""
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
-        .select_related("case__suspect", "refer_to")
+        .select_related("case__suspect", "refer_to", "referral", "triage_decision__case")
+        .prefetch_related(_REFERRAL_PARTIES)
         .annotate(action_count=Count("actions", distinct=True))
         .order_by(F("removed_at").asc(nulls_first=True), "position", "id")
     )
@@ -125,8 +146,15 @@ def item_get(meeting: Meeting, item_pk: int) -> AgendaItem:
             "discussed_by",
             "added_by",
             "removed_by",
+            "referral__possible_duplicate_of",
+            "triage_decision__case",
+            "triage_decision__decided_by",
         )
-        .prefetch_related(Prefetch("case__parties", queryset=CaseParty.objects.select_related("person"))),
+        .prefetch_related(
+            Prefetch("case__parties", queryset=CaseParty.objects.select_related("person")),
+            _REFERRAL_PARTIES,
+            "referral__reported_incidents",
+        ),
         pk=item_pk,
     )
     item.meeting = meeting
@@ -538,9 +566,15 @@ ACTION_SORTS = {
     "-due": ("-due_on", "-id"),
     "case": ("case__reference", "due_on", "id"),
     "agency": ("owner_agency__name", "due_on", "id"),
-    "status": ("status", "due_on", "id"),
+    "status": ("status_order", "due_on", "id"),  # open first, then done, then cancelled
     "-created": ("-created_at", "-id"),
 }
+_STATUS_ORDER = DbCase(
+    When(status=ActionStatus.OPEN, then=Value(0)),
+    When(status=ActionStatus.DONE, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 
 
 def actions_visible_to(user: Any) -> QuerySet[CaseAction]:
@@ -555,13 +589,15 @@ def action_list(
     status: str = "",
     agency_id: int | None = None,
     case_reference: str = "",
-    sort: str = "due",
+    sort: str = "status",
 ) -> QuerySet[CaseAction]:
     """Actions of the partnership, for one of the named views, filtered and sorted."""
     if not policy.does_casework_in(user, partnership):
         return CaseAction.objects.none()
-    qs = CaseAction.objects.filter(partnership=partnership).select_related(
-        "case__suspect", "owner_agency", "owner_user", "meeting"
+    qs = (
+        CaseAction.objects.filter(partnership=partnership)
+        .select_related("case__suspect", "owner_agency", "owner_user", "meeting")
+        .annotate(status_order=_STATUS_ORDER)
     )
     today = timezone.localdate()
     if view == "mine":
@@ -599,6 +635,13 @@ def may_update_action(user: Any, action: CaseAction) -> bool:
         or user.pk in (action.owner_user_id, action.created_by_id)
         or policy.role_in(user, action.partnership_id) in CHAIR_ROLES
     )
+
+
+def action_notes(action: CaseAction) -> list:
+    """The action's story: progress notes, due date changes and handovers, newest first."""
+    from masip.meetings.models import ActionNote
+
+    return list(ActionNote.objects.filter(action=action).select_related("recorded_by").order_by("-recorded_at", "-id"))
 
 
 def case_open_actions(case: Case) -> list[CaseAction]:

@@ -28,6 +28,8 @@ from masip.audit.services import log_changes, log_event
 from masip.cases.models import Case, ReviewTrigger, RiskRank, StalkerType
 from masip.meetings import action_rules, agenda, selectors
 from masip.meetings.models import (
+    ActionNote,
+    ActionNoteKind,
     ActionReminder,
     ActionStatus,
     AgendaItem,
@@ -524,6 +526,7 @@ def agenda_item_remove(*, item: AgendaItem, acting_user: Any, reason: str) -> Ag
     if (
         item.discussed_at
         or item.discussion.strip()
+        or item.triage_decision_id
         or InformationEntry.objects.filter(agenda_item=item).exists()
         or CaseAction.objects.filter(agenda_item=item).exists()
     ):
@@ -538,7 +541,7 @@ def agenda_item_remove(*, item: AgendaItem, acting_user: Any, reason: str) -> Ag
         operation=Operation.ALTERATION,
         action="meeting.item_remove",
         partnership=locked.partnership_id,
-        subjects=[locked, item.case],
+        subjects=[locked, item.referral or item.case],
         reason=reason,
     )
     return item
@@ -664,7 +667,9 @@ def attendance_record(
 
 def _open_item(item: AgendaItem) -> tuple[Meeting, AgendaItem]:
     meeting = _lock_running(item.meeting)
-    fresh = AgendaItem.objects.select_for_update(of=("self",)).select_related("case").get(pk=item.pk)
+    fresh = (
+        AgendaItem.objects.select_for_update(of=("self",)).select_related("case", "referral").get(pk=item.pk)
+    )
     if fresh.is_removed:
         raise ValidationError("This case was taken off the agenda; put it back before recording on it.")
     return meeting, fresh
@@ -676,8 +681,10 @@ def item_share_information(
 ) -> InformationEntry:
     """Record what one agency shared about the case at the meeting, in a category.
 
-    Stored as an InformationEntry of the case, so the access policy decides
-    who later sees it - on the meeting page, the case page and in minutes.
+    Stored as an InformationEntry of the case (or, for a referral the meeting is
+    triaging, of the referral: it then shows with the case the referral joins), so
+    the access policy decides who later sees it - on the meeting page, the case
+    page and in minutes.
     """
     meeting, item = _open_item(item)
     _require_casework(acting_user, meeting.partnership_id)
@@ -695,6 +702,7 @@ def item_share_information(
     entry = InformationEntry.objects.create(
         partnership=meeting.partnership,
         case=item.case,
+        referral=item.referral,
         category=category,
         source_agency=source_agency,
         title=title.strip()[:200],
@@ -708,7 +716,7 @@ def item_share_information(
         operation=Operation.COLLECTION,
         action="information.record",
         partnership=meeting.partnership_id,
-        subjects=[item.case, entry, meeting],
+        subjects=[item.referral or item.case, entry, meeting],
         details={"category": category, "source_agency": str(source_agency), "at_meeting": meeting.pk},
     )
     return entry
@@ -738,6 +746,8 @@ def item_record_discussion(
 
     meeting, item = _open_item(item)
     _require_casework(acting_user, meeting.partnership_id)
+    if item.is_referral:
+        raise ValidationError(REFERRAL_NOT_DISCUSSED)
     if item.version != expected_version:
         raise ValidationError(
             "Someone else saved this case's record while you were editing it. Your changes were not saved: "
@@ -831,6 +841,53 @@ def item_record_discussion(
     return item
 
 
+REFERRAL_NOT_DISCUSSED = (
+    "This is a referral awaiting triage: record the meeting's triage decision on it. "
+    "Once it is accepted, its case comes to the next meeting."
+)
+
+
+@transaction.atomic
+def agenda_item_triage(
+    *, item: AgendaItem, acting_user: Any, decision: Any, discussion: str = "", expected_version: int
+) -> AgendaItem:
+    """The meeting records its triage decision on a referral on the agenda.
+
+    The decision goes through referrals.services.triage_decide, so every rule of
+    triage applies as at the triage queue: who may triage, the partnership's tools
+    signed off before acceptance, a decision made meanwhile by someone else. An
+    accepted referral opens (or joins) its case there; the item keeps the decision.
+    """
+    from masip.referrals.services import triage_decide
+
+    meeting, item = _open_item(item)
+    _require_casework(acting_user, meeting.partnership_id)
+    if not item.is_referral:
+        raise ValidationError("Only a referral on the agenda is triaged here.")
+    if item.version != expected_version or item.triage_decision_id:
+        raise ValidationError(
+            "Someone else recorded this referral's triage at the meeting while you were deciding. "
+            "Nothing was saved: read their decision above."
+        )
+    row = triage_decide(referral=item.referral, acting_user=acting_user, decision=decision)
+    now = timezone.now()
+    item.triage_decision = row
+    item.discussion = discussion.strip()
+    item.discussed_at, item.discussed_by = now, acting_user
+    item.version += 1
+    item.save(update_fields=["triage_decision", "discussion", "discussed_at", "discussed_by", "version"])
+    log_event(
+        actor=acting_user,
+        operation=Operation.ALTERATION,
+        action="meeting.item_triage",
+        partnership=meeting.partnership_id,
+        subjects=[item.referral, meeting, *([row.case] if row.case_id else [])],
+        details={"outcome": row.outcome, "case": row.case.reference if row.case_id else ""},
+    )
+    _mark_started(meeting, now)
+    return item
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, MeetingSeries):
         return value.name
@@ -893,17 +950,7 @@ def action_create(
         action_rules.check_due_date(due_on, today=timezone.localdate())
     except action_rules.ActionRuleError as exc:
         errors["due_on"] = str(exc)
-    if not _is_partner(case.partnership, owner_agency):
-        errors["owner_agency"] = (
-            f"The agency chosen is not a partner agency of {case.partnership}, so it cannot own an action."
-        )
-    elif owner_user is not None:
-        if not policy.does_casework_in(owner_user, case.partnership_id):
-            errors["owner_user"] = f"The person chosen is not a member of {case.partnership}'s unit: select someone from the list."
-        elif owner_user.agency_id != owner_agency.pk:
-            errors["owner_user"] = (
-                f"{owner_user} does not work for {owner_agency}: choose someone from that agency."
-            )
+    errors.update(_owner_errors(case.partnership, owner_agency, owner_user))
     if errors:
         raise ValidationError(errors)
     action = CaseAction.objects.create(
@@ -930,15 +977,47 @@ def action_create(
     return action
 
 
-def _lock_action(action: CaseAction, acting_user: Any) -> CaseAction:
+def _owner_errors(partnership: Partnership, owner_agency: Agency, owner_user: Any) -> dict[str, str]:
+    """An action is owned by a partner agency of the case's partnership, and optionally by one of
+    its staff who does case work there - at creation and at every reassignment."""
+    if not _is_partner(partnership, owner_agency):
+        return {
+            "owner_agency": f"The agency chosen is not a partner agency of {partnership}, so it cannot own an action."
+        }
+    if owner_user is not None:
+        if not policy.does_casework_in(owner_user, partnership.pk):
+            return {"owner_user": f"The person chosen is not a member of {partnership}'s unit: select someone from the list."}
+        if owner_user.agency_id != owner_agency.pk:
+            return {"owner_user": f"{owner_user} does not work for {owner_agency}: choose someone from that agency."}
+    return {}
+
+
+STALE_ACTION = (
+    "Someone else changed this action while you were looking at it, so nothing was saved. "
+    "Read it again below, then make your change."
+)
+
+
+def _lock_action(action: CaseAction, acting_user: Any, expected_version: int | None = None) -> CaseAction:
     locked = (
         CaseAction.objects.select_for_update(of=("self",))
-        .select_related("partnership", "case")
+        .select_related("partnership", "case", "owner_agency", "owner_user")
         .get(pk=action.pk)
     )
     if not selectors.may_update_action(acting_user, locked):
         raise PermissionDenied(
             f"Only staff of {action.owner_agency}, the owner, whoever agreed it, or the chair may update this action."
+        )
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(STALE_ACTION, code="stale")
+    return locked
+
+
+def _lock_open_action(action: CaseAction, acting_user: Any, expected_version: int) -> CaseAction:
+    locked = _lock_action(action, acting_user, expected_version)
+    if locked.status != ActionStatus.OPEN:
+        raise ValidationError(
+            f"This action is already {locked.get_status_display().lower()}; it cannot change again."
         )
     return locked
 
@@ -947,10 +1026,135 @@ _ACTION_FIELDS = ["status", "completed_on", "completion_note", "cancel_reason"]
 
 
 @transaction.atomic
-def action_complete(
-    *, action: CaseAction, acting_user: Any, completed_on: date | None, note: str = ""
+def action_add_note(*, action: CaseAction, acting_user: Any, text: str, expected_version: int):
+    """A progress note on an open action: what has been done so far, for the owner and the meeting."""
+    locked = _lock_open_action(action, acting_user, expected_version)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"progress_note": "Enter what has happened so far"})
+    note = ActionNote.objects.create(
+        action=locked, kind=ActionNoteKind.PROGRESS, text=text, recorded_by=acting_user
+    )
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    log_event(
+        actor=acting_user,
+        operation=Operation.COLLECTION,
+        action="action.note",
+        partnership=locked.partnership_id,
+        subjects=[locked, locked.case],
+    )
+    return note
+
+
+@transaction.atomic
+def action_reschedule(
+    *, action: CaseAction, acting_user: Any, due_on: date | None, reason: str, expected_version: int
 ) -> CaseAction:
-    locked = _lock_action(action, acting_user)
+    """A new due date for an open action, saying why. The earlier date stays in its history."""
+    locked = _lock_open_action(action, acting_user, expected_version)
+    errors: dict[str, str] = {}
+    if due_on is None:
+        errors["new_due_on"] = "Enter the new due date"
+    else:
+        try:
+            action_rules.check_due_date(due_on, today=timezone.localdate())
+        except action_rules.ActionRuleError as exc:
+            errors["new_due_on"] = str(exc).replace("The due date", "The new due date")
+        else:
+            if due_on == locked.due_on:
+                errors["new_due_on"] = f"The action is already due on {due_on:%-d %B %Y}: enter a different date"
+    reason = reason.strip()
+    if not reason:
+        errors["due_reason"] = "Enter why the due date is changing"
+    if errors:
+        raise ValidationError(errors)
+    before = locked.due_on
+    ActionNote.objects.create(
+        action=locked,
+        kind=ActionNoteKind.DUE_DATE,
+        text=reason,
+        due_on_before=before,
+        due_on_after=due_on,
+        recorded_by=acting_user,
+    )
+    locked.due_on = due_on
+    locked.version += 1
+    locked.save(update_fields=["due_on", "version"])
+    log_changes(
+        actor=acting_user,
+        action="action.reschedule",
+        record=locked,
+        partnership=locked.partnership_id,
+        before={"due_on": before},
+        after={"due_on": due_on},
+        reason=reason,
+        extra_subjects=[locked.case],
+    )
+    return locked
+
+
+@transaction.atomic
+def action_reassign(
+    *,
+    action: CaseAction,
+    acting_user: Any,
+    owner_agency: Agency | None,
+    owner_user: Any = None,
+    reason: str = "",
+    expected_version: int,
+) -> CaseAction:
+    """Hand an open action to another partner agency, or to a named member of its staff."""
+    locked = _lock_open_action(action, acting_user, expected_version)
+    if owner_agency is None:
+        raise ValidationError({"new_owner_agency": "Select the agency the action goes to"})
+    errors = {
+        f"new_{name}": message
+        for name, message in _owner_errors(locked.partnership, owner_agency, owner_user).items()
+    }
+    if not errors and (owner_agency.pk, getattr(owner_user, "pk", None)) == (
+        locked.owner_agency_id,
+        locked.owner_user_id,
+    ):
+        errors["new_owner_agency"] = f"The action is already with {locked.owner_label}"
+    if errors:
+        raise ValidationError(errors)
+    before = {"owner_agency": str(locked.owner_agency), "owner_user": str(locked.owner_user or "")}
+    before_label = locked.owner_label
+    locked.owner_agency, locked.owner_user = owner_agency, owner_user
+    locked.version += 1
+    locked.save(update_fields=["owner_agency", "owner_user", "version"])
+    ActionNote.objects.create(
+        action=locked,
+        kind=ActionNoteKind.REASSIGNED,
+        text=reason.strip(),
+        owner_before=before_label[:300],
+        owner_after=locked.owner_label[:300],
+        recorded_by=acting_user,
+    )
+    log_changes(
+        actor=acting_user,
+        action="action.reassign",
+        record=locked,
+        partnership=locked.partnership_id,
+        before=before,
+        after={"owner_agency": str(owner_agency), "owner_user": str(owner_user or "")},
+        reason=reason.strip(),
+        extra_subjects=[locked.case],
+    )
+    return locked
+
+
+@transaction.atomic
+def action_complete(
+    *,
+    action: CaseAction,
+    acting_user: Any,
+    completed_on: date | None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> CaseAction:
+    locked = _lock_action(action, acting_user, expected_version)
     try:
         action_rules.check_transition(locked.status, ActionStatus.DONE)
     except action_rules.ActionRuleError as exc:
@@ -966,7 +1170,8 @@ def action_complete(
     before = {f: getattr(locked, f) for f in _ACTION_FIELDS}
     locked.status, locked.completed_on, locked.completion_note = ActionStatus.DONE, completed_on, note.strip()
     locked.closed_by, locked.closed_at = acting_user, timezone.now()
-    locked.save(update_fields=[*_ACTION_FIELDS, "closed_by", "closed_at"])
+    locked.version += 1
+    locked.save(update_fields=[*_ACTION_FIELDS, "closed_by", "closed_at", "version"])
     log_changes(
         actor=acting_user,
         action="action.complete",
@@ -980,8 +1185,10 @@ def action_complete(
 
 
 @transaction.atomic
-def action_cancel(*, action: CaseAction, acting_user: Any, reason: str) -> CaseAction:
-    locked = _lock_action(action, acting_user)
+def action_cancel(
+    *, action: CaseAction, acting_user: Any, reason: str, expected_version: int | None = None
+) -> CaseAction:
+    locked = _lock_action(action, acting_user, expected_version)
     if not reason.strip():
         raise ValidationError({"cancel_reason": "Enter why the action is cancelled"})
     try:
@@ -991,7 +1198,8 @@ def action_cancel(*, action: CaseAction, acting_user: Any, reason: str) -> CaseA
     before = {f: getattr(locked, f) for f in _ACTION_FIELDS}
     locked.status, locked.cancel_reason = ActionStatus.CANCELLED, reason.strip()
     locked.closed_by, locked.closed_at = acting_user, timezone.now()
-    locked.save(update_fields=[*_ACTION_FIELDS, "closed_by", "closed_at"])
+    locked.version += 1
+    locked.save(update_fields=[*_ACTION_FIELDS, "closed_by", "closed_at", "version"])
     log_changes(
         actor=acting_user,
         action="action.cancel",
@@ -1248,7 +1456,7 @@ def minutes_export(*, meeting: Meeting, acting_user: Any, recipient: Agency) -> 
             operation=Operation.DISCLOSURE,
             action="meeting.minutes_export",
             partnership=meeting.partnership_id,
-            subjects=[meeting, *[m.item.case for m in minutes.items]],
+            subjects=[meeting, *[m.item.subject for m in minutes.items]],
             recipient=str(recipient),
             reason=f"Minutes of {meeting} for {recipient}",
             details={
@@ -1270,11 +1478,17 @@ def case_anonymise_meeting_records(*, case: Case) -> dict[str, int]:
     statuses, decisions) - for anonymisation at retention review (cases.retention).
 
     Information shared at meetings is an InformationEntry of the case, which
-    anonymisation already deletes. The caller holds the transaction and logs.
+    anonymisation already deletes; entries on its referrals (shared while a meeting
+    triaged them) are deleted here. The caller holds the transaction and logs.
     """
     items = AgendaItem.objects.filter(case=case).update(
         discussion=ANONYMISED, next_steps="", reasons=[], added_reason="", removal_reason=""
     )
+    # Its referrals as a meeting triaged them, and what partners shared on them there.
+    items += AgendaItem.objects.filter(referral__case=case).update(
+        discussion=ANONYMISED, reasons=[], added_reason="", removal_reason=""
+    )
+    InformationEntry.objects.filter(case__isnull=True, referral__case=case).delete()
     actions = CaseAction.objects.filter(case=case).update(description=ANONYMISED, completion_note="")
     CaseAction.objects.filter(case=case, status=ActionStatus.CANCELLED).update(cancel_reason=ANONYMISED)
     plans = RiskManagementPlan.objects.filter(case=case).update(aim="", change_reason=ANONYMISED)

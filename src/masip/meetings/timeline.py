@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from masip.cases.timeline import TimelineEntry, register
 from masip.meetings.minutes import decisions_of
-from masip.meetings.models import AgendaItem, CaseAction, RiskManagementPlan
+from masip.meetings.models import ActionNote, ActionNoteKind, AgendaItem, CaseAction, RiskManagementPlan
 
 
 @register
@@ -53,8 +53,11 @@ def meeting_entries(case: Any, user: Any) -> list[TimelineEntry]:
 @register
 def action_entries(case: Any, user: Any) -> list[TimelineEntry]:
     entries = []
-    for action in CaseAction.objects.filter(case=case).select_related(
-        "owner_agency", "owner_user", "created_by", "closed_by", "meeting"
+    notes = Prefetch("notes", queryset=ActionNote.objects.select_related("recorded_by"))
+    for action in (
+        CaseAction.objects.filter(case=case)
+        .select_related("owner_agency", "owner_user", "created_by", "closed_by", "meeting")
+        .prefetch_related(notes)
     ):
         url = reverse("meetings:action_update", args=[action.pk])
         lines = [f"Due {action.due_on:%-d %b %Y}"]
@@ -71,6 +74,25 @@ def action_entries(case: Any, user: Any) -> list[TimelineEntry]:
                 lines=tuple(lines),
             )
         )
+        for note in action.notes.all():
+            if note.kind == ActionNoteKind.DUE_DATE:
+                title = f"Action for {action.owner_agency}: new due date {note.due_on_after:%-d %b %Y}"
+                lines_ = (f"Was due {note.due_on_before:%-d %b %Y}",)
+            elif note.kind == ActionNoteKind.REASSIGNED:
+                title, lines_ = f"Action given to {note.owner_after}", (f"Was with {note.owner_before}",)
+            else:
+                title, lines_ = f"Progress on the action for {action.owner_agency}", ()
+            entries.append(
+                TimelineEntry(
+                    when=note.recorded_at,
+                    kind="action",
+                    title=title,
+                    detail=note.text,
+                    actor=str(note.recorded_by),
+                    url=url,
+                    lines=lines_,
+                )
+            )
         if action.closed_at:
             done = action.status == "done"
             entries.append(

@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/<int:pk>/items/<int:item_pk>/record/", views.item_record, name="item_record"),
     path("meetings/<int:pk>/items/<int:item_pk>/actions/", views.item_action, name="item_action"),
     path("meetings/<int:pk>/items/<int:item_pk>/remove/", views.item_remove, name="item_remove"),
+    path("meetings/<int:pk>/items/<int:item_pk>/triage/", views.item_triage, name="item_triage"),
     path("meetings/<int:pk>/close/", views.meeting_close, name="close"),
     path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),

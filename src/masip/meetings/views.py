@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -167,24 +167,25 @@ def _live_items(items):
 
 
 def _item_context(
-    request, meeting, item, *, share_form=None, discussion_form=None, action_form=None, items=None
+    request,
+    meeting,
+    item,
+    *,
+    share_form=None,
+    discussion_form=None,
+    action_form=None,
+    triage_form=None,
+    items=None,
 ):
-    """Everything the case panel shows, in a fixed number of queries."""
+    """Everything the case (or referral) panel shows, in a fixed number of queries."""
     user = request.user
     closed = meeting.is_closed
     running = not closed and services.is_held_yet(meeting)
-    parties = list(item.case.parties.all())
     agencies = list(selectors.partner_agencies(meeting.partnership))
-    series = selectors.current_series(meeting.partnership)
-    other_series = [s for s in series if s.pk != meeting.series_id]
     context = {
         "meeting": meeting,
         "item": item,
-        "case": item.case,
-        "suspects": [p for p in parties if p.role == CasePartyRole.SUSPECT],
-        "victims": [p for p in parties if p.role == CasePartyRole.VICTIM],
         "shared": selectors.item_information(user, item),
-        "actions": selectors.item_actions(item),
         "closed": closed,
         "not_yet_held": not closed and not running,
         "can_chair": selectors.may_chair(user, meeting),
@@ -202,6 +203,20 @@ def _item_context(
         context["share_form"] = share_form or forms.ShareForm(
             agencies=agencies, initial={"source_agency": str(user.agency_id or "")}, prefix="share"
         )
+    if item.is_referral:
+        return _referral_context(context, request, meeting, item, running=running, triage_form=triage_form)
+    parties = list(item.case.parties.all())
+    series = selectors.current_series(meeting.partnership)
+    other_series = [s for s in series if s.pk != meeting.series_id]
+    context.update(
+        {
+            "case": item.case,
+            "suspects": [p for p in parties if p.role == CasePartyRole.SUSPECT],
+            "victims": [p for p in parties if p.role == CasePartyRole.VICTIM],
+            "actions": selectors.item_actions(item),
+        }
+    )
+    if running and not item.is_removed:
         context["discussion_form"] = discussion_form or forms.DiscussionForm(
             series=_series_qs(other_series),
             initial={
@@ -218,6 +233,35 @@ def _item_context(
         context["action_form"] = action_form or forms.ActionForm(
             agencies=agencies, staff=selectors.partnership_staff(meeting.partnership), prefix="action"
         )
+    return context
+
+
+def _referral_context(context, request, meeting, item, *, running: bool, triage_form=None):
+    """A referral awaiting triage: what it says, what partners shared, and the triage form."""
+    from masip.referrals.selectors import suspect_of, victims_of
+    from masip.referrals.urgency import urgency_flags
+
+    referral = item.referral
+    latest = referral.triage_decisions.select_related("decided_by", "case").order_by("-decided_at", "-id").first()
+    context.update(
+        {
+            "referral": referral,
+            "suspect": suspect_of(referral),
+            "victims": victims_of(referral),
+            "flags": urgency_flags(referral.urgency),
+            "decision": item.triage_decision,
+            # Triaged in the queue (or at another meeting) before this meeting reached it.
+            "decided_elsewhere": latest if latest is not None and item.triage_decision_id is None else None,
+            "may_triage": policy.can_triage(request.user, meeting.partnership),
+            "triage_rule": policy.triage_refusal_reason(request.user, meeting.partnership),
+        }
+    )
+    if running and not item.is_removed and item.triage_decision_id is None and latest is None:
+        context["triage_form"] = triage_form or forms.MeetingTriageForm(
+            initial={"version": item.version, "based_on": ""}, prefix="triage"
+        )
+    elif triage_form is not None:
+        context["refused_triage"] = triage_form  # why the decision just posted was not saved
     return context
 
 
@@ -253,19 +297,27 @@ def _meeting_page(request, meeting, item=None, *, status=200, **item_forms):
     return render(request, "meetings/meeting_detail.html", context, status=status)
 
 
-def _log_meeting_view(request, meeting, items_or_item) -> None:
-    if isinstance(items_or_item, list):
-        cases = [i.case for i in items_or_item]
-    else:
-        cases = [items_or_item.case]
-    people = [c.suspect for c in cases if c.suspect_id]
+def _log_meeting_view(request, meeting, items) -> None:
     log_consultation(
         request,
         action="meeting.view",
         partnership=meeting.partnership,
-        subjects=[meeting, *cases, *people],
+        subjects=[meeting, *_subjects_of(items)],
         reason=f"Multi-agency meeting: {meeting}",
     )
+
+
+def _subjects_of(items) -> list:
+    """The cases and referrals on the agenda and the people the page names: each case's
+    suspect, each referral's people (prefetched by the selectors)."""
+    subjects = []
+    for item in items:
+        subjects.append(item.subject)
+        if item.is_referral:
+            subjects.extend(p.person for p in item.referral.parties.all())
+        elif item.case.suspect_id:
+            subjects.append(item.case.suspect)
+    return subjects
 
 
 @requires(Action.MEETING_VIEW)
@@ -310,11 +362,12 @@ def meeting_item(request, pk: int, item_pk: int):
     items = selectors.agenda_items(meeting)
     context = _item_context(request, meeting, item, items=items)
     context.update({"items": items, "live_items": _live_items(items), "current": item, "oob": True})
+    people = item.referral.parties.all() if item.is_referral else item.case.parties.all()
     log_consultation(
         request,
         action="meeting.view",
         partnership=meeting.partnership,
-        subjects=[meeting, item.case, *[p.person for p in item.case.parties.all()]],
+        subjects=[meeting, item.subject, *[p.person for p in people]],
         reason=f"Multi-agency meeting: {meeting}",
     )
     return render(request, "meetings/_item.html", context)
@@ -383,6 +436,8 @@ def item_share(request, pk: int, item_pk: int):
 def item_record(request, pk: int, item_pk: int):
     meeting, item = request.case_record
     request.partnership, request.nav = meeting.partnership, "meetings"
+    if item.is_referral:
+        return _refused(request, meeting, services.REFERRAL_NOT_DISCUSSED, item=item)
     others = [s for s in selectors.current_series(meeting.partnership) if s.pk != meeting.series_id]
     form = forms.DiscussionForm(request.POST, series=_series_qs(others), prefix="record")
     if form.is_valid():
@@ -418,6 +473,8 @@ def item_record(request, pk: int, item_pk: int):
 def item_action(request, pk: int, item_pk: int):
     meeting, item = request.case_record
     request.partnership, request.nav = meeting.partnership, "meetings"
+    if item.is_referral:
+        return _refused(request, meeting, services.REFERRAL_NOT_DISCUSSED, item=item)
     form = forms.ActionForm(
         request.POST,
         agencies=selectors.partner_agencies(meeting.partnership),
@@ -445,6 +502,43 @@ def item_action(request, pk: int, item_pk: int):
             message = f"Action added for {action.owner_agency}, due {action.due_on:%-d %b %Y}"
             form = None
     return _after_item_change(request, meeting, item, message, action_form=form)
+
+
+@requires(Action.MEETING_RECORD)
+@require_POST
+def item_triage(request, pk: int, item_pk: int):
+    """The meeting's triage decision on a referral on its agenda (referrals.services.triage_decide)."""
+    meeting = selectors.meeting_get(request.user, pk)
+    request.partnership, request.nav = meeting.partnership, "meetings"
+    item = selectors.item_get(meeting, item_pk)
+    if not item.is_referral:
+        raise Http404("Not a referral")
+    form = forms.MeetingTriageForm(request.POST, prefix="triage")
+    message = ""
+    if form.is_valid():
+        try:
+            services.agenda_item_triage(
+                item=item,
+                acting_user=request.user,
+                decision=form.to_input(),
+                discussion=form.cleaned_data.get("discussion", ""),
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.MeetingNotOpen as exc:
+            return _refused(request, meeting, exc.messages[0], item=item)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or "You may not record a triage decision in this partnership.")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            item = selectors.item_get(meeting, item.pk)
+            decision = item.triage_decision
+            message = f"Triage of {item.referral.reference} recorded: {decision.get_outcome_display().lower()}"
+            if decision.case_id:
+                verb = "joined open case" if decision.joined_existing_case else "opened case"
+                message += f", {verb} {decision.case.reference}"
+            form = None
+    return _after_item_change(request, meeting, item, message, triage_form=form)
 
 
 @requires(Action.MEETING_RECORD)
@@ -563,13 +657,13 @@ def item_remove(request, pk: int, item_pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{item.case.reference} taken off the agenda")
+            messages.success(request, f"{item.subject_reference} taken off the agenda")
             return redirect("meetings:detail", meeting.pk)
     log_consultation(
         request,
         action="meeting.view",
         partnership=meeting.partnership,
-        subjects=[meeting, item.case, *([item.case.suspect] if item.case.suspect_id else [])],
+        subjects=[meeting, *_subjects_of([item])],
     )
     return render(request, "meetings/item_remove.html", {"meeting": meeting, "item": item, "form": form})
 
@@ -598,7 +692,7 @@ def meeting_close(request, pk: int):
         request,
         action="meeting.view",
         partnership=meeting.partnership,
-        subjects=[meeting, *[i.case for i in not_reached]],
+        subjects=[meeting, *[i.subject for i in not_reached]],
     )
     return render(
         request,
@@ -622,7 +716,7 @@ def minutes(request, pk: int):
         request,
         action="meeting.minutes",
         partnership=meeting.partnership,
-        subjects=[meeting, *[m.item.case for m in record.items]],
+        subjects=[meeting, *[m.item.subject for m in record.items]],
         reason=f"Minutes of {meeting}",
     )
     return render(
@@ -676,9 +770,10 @@ def action_list(request, slug: str):
     agency_id = _int(request.GET.get("agency"))
     if agency_id not in {a.pk for a in agencies}:
         agency_id = None
-    sort = request.GET.get("sort", "due")
+    # Open actions first by default (then by due date): what still needs doing comes first.
+    sort = request.GET.get("sort", "status")
     if sort not in selectors.ACTION_SORTS:
-        sort = "due"
+        sort = "status"
     case_reference = request.GET.get("case", "").replace("\x00", "").strip()[:20]  # PostgreSQL refuses NUL
     queryset = selectors.action_list(
         request.user,
@@ -701,7 +796,7 @@ def action_list(request, slug: str):
         "-due": "due date, latest first",
         "case": "case",
         "agency": "agency",
-        "status": "status",
+        "status": "status, open first",
         "-created": "newest first",
     }
     columns = [
@@ -756,7 +851,12 @@ def _action_case(request, pk: int, **_):
 def action_update(request, pk: int):
     action = request.case_record
     request.partnership, request.nav = action.partnership, "actions"
-    form = forms.ActionUpdateForm(request.POST or None, initial={"completed_on": timezone.localdate()})
+    form = forms.ActionUpdateForm(
+        request.POST or None,
+        initial={"completed_on": timezone.localdate(), "version": action.version},
+        agencies=selectors.partner_agencies(action.partnership),
+        staff=selectors.partnership_staff(action.partnership),
+    )
     if request.method == "POST" and action.status != ActionStatus.OPEN:
         form.is_valid()
         form.add_error(
@@ -764,24 +864,48 @@ def action_update(request, pk: int):
         )
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        common = {"action": action, "acting_user": request.user, "expected_version": data["version"]}
+        outcome = data["outcome"]
         try:
-            if data["outcome"] == "done":
+            if outcome == "progress":
+                services.action_add_note(**common, text=data["progress_note"])
+                message = "Progress note added"
+            elif outcome == "reschedule":
+                changed = services.action_reschedule(
+                    **common, due_on=data["new_due_on"], reason=data["due_reason"]
+                )
+                message = f"Now due on {changed.due_on:%-d %B %Y}"
+            elif outcome == "reassign":
+                changed = services.action_reassign(
+                    **common,
+                    owner_agency=data["new_owner_agency"],
+                    owner_user=data.get("new_owner_user"),
+                    reason=data.get("reassign_reason", ""),
+                )
+                message = f"Action given to {changed.owner_label}"
+            elif outcome == "done":
                 services.action_complete(
-                    action=action,
-                    acting_user=request.user,
-                    completed_on=data["completed_on"],
-                    note=data.get("completion_note", ""),
+                    **common, completed_on=data["completed_on"], note=data.get("completion_note", "")
                 )
-                messages.success(request, "Action marked as done")
+                message = "Action marked as done"
             else:
-                services.action_cancel(
-                    action=action, acting_user=request.user, reason=data.get("cancel_reason", "")
-                )
-                messages.success(request, "Action cancelled")
+                services.action_cancel(**common, reason=data.get("cancel_reason", ""))
+                message = "Action cancelled"
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return redirect(reverse("meetings:actions", args=[action.partnership.slug]) + "?view=agency")
+            messages.success(request, message)
+            if outcome in ("done", "cancelled"):
+                return redirect(reverse("meetings:actions", args=[action.partnership.slug]) + "?view=agency")
+            return redirect("meetings:action_update", action.pk)
+    if form.is_bound and form.errors:
+        # Show the action as it is now (someone may have changed it), and post back from this copy.
+        action = selectors.action_get(request.user, pk)
+        data = form.data.copy()
+        data["version"] = action.version
+        form.data = data
     log_consultation(
         request,
         action="action.view",
@@ -794,6 +918,7 @@ def action_update(request, pk: int):
         {
             "action": action,
             "form": form,
+            "notes": selectors.action_notes(action),
             "today": timezone.localdate(),
         },
     )

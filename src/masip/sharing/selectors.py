@@ -9,10 +9,11 @@ from masip.sharing.models import HealthSummaryShare, InformationEntry
 
 
 def information_for_case(user: Any, case: Any) -> QuerySet[InformationEntry]:
-    """Entries on a case the user may read under need-to-know and the ISAs in force today."""
+    """Entries on a case the user may read under need-to-know and the ISAs in force today -
+    with those shared on its referrals while a meeting triaged them, before the case existed."""
     view = sharing_view(user, case.partnership)
     return (
-        InformationEntry.objects.filter(case=case)
+        InformationEntry.objects.filter(Q(case=case) | Q(case__isnull=True, referral__case=case))
         .filter(view.visible_q())
         .select_related("source_agency", "recorded_by")
         .order_by("-recorded_at", "-id")

@@ -22,6 +22,7 @@ ARGS = {
     "meetings:item_record": "agenda_item",
     "meetings:item_action": "agenda_item",
     "meetings:item_remove": "agenda_item",
+    "meetings:item_triage": "agenda_item",
     "meetings:action_update": "action",
     "meetings:case_action_add": "case",
     "meetings:plan": "case",

@@ -130,6 +130,7 @@ class TestLifecycle:
         response = client.post(
             url,
             {
+                "version": action.version,
                 "outcome": "done",
                 **date_fields("completed_on", timezone.localdate()),
                 "completion_note": "Raised on Tuesday.",
@@ -147,7 +148,9 @@ class TestLifecycle:
             object_type="action", object_id=action.pk, field="status", new_value="done"
         ).exists()
         # With no open action left, probation is outside the caseload again: it gives a reason first.
-        again = give_reason(client, case).post(url, {"outcome": "cancelled", "cancel_reason": "x"})
+        again = give_reason(client, case).post(
+            url, {"version": action.version, "outcome": "cancelled", "cancel_reason": "x"}
+        )
         assert "already done" in text(again)
         action.refresh_from_db()
         assert action.status == "done"
@@ -156,9 +159,12 @@ class TestLifecycle:
         action = new_action(case, staff, agency=nps)
         client = as_user("london-probation")
         url = reverse("meetings:action_update", args=[action.pk])
-        assert "Enter why the action is no longer needed" in text(client.post(url, {"outcome": "cancelled"}))
+        assert "Enter why the action is no longer needed" in text(
+            client.post(url, {"version": 0, "outcome": "cancelled"})
+        )
         assert (
-            client.post(url, {"outcome": "cancelled", "cancel_reason": "Suspect charged"}).status_code == 302
+            client.post(url, {"version": 0, "outcome": "cancelled", "cancel_reason": "Suspect charged"}).status_code
+            == 302
         )
         action.refresh_from_db()
         assert (action.status, action.cancel_reason) == ("cancelled", "Suspect charged")
@@ -167,7 +173,7 @@ class TestLifecycle:
         action = new_action(case, staff, agency=nps)
         response = as_user("london-probation").post(
             reverse("meetings:action_update", args=[action.pk]),
-            {"outcome": "done", **date_fields("completed_on", timezone.localdate() + timedelta(days=2))},
+            {"version": 0, "outcome": "done", **date_fields("completed_on", timezone.localdate() + timedelta(days=2))},
         )
         assert "must be today or in the past" in text(response)
         action.refresh_from_db()
@@ -317,3 +323,124 @@ def test_the_share_completed_on_time_per_agency_for_reporting(london, case, staf
     assert figures[nps].share == pytest.approx(1 / 3)
     assert figures[police].fallen_due == 0 and figures[police].share is None
     assert not_due.status == "open"
+
+
+class TestProgressDueDatesAndHandovers:
+    """Issue 9: a progress note, a new due date with a reason, and reassignment within the
+    partnership - each audited, each refused when saved from a stale copy of the page."""
+
+    def post(self, client, action, **data):
+        return client.post(reverse("meetings:action_update", args=[action.pk]), data)
+
+    def test_a_progress_note_is_kept_shown_and_logged(self, case, staff, as_user, nps, give_reason):
+        from masip.audit.models import AuditEvent
+
+        action = new_action(case, staff, agency=nps)
+        client = as_user("london-probation")
+        response = self.post(client, action, version=0, outcome="progress", progress_note="Left a message")
+        assert response.status_code == 302
+        page = text(client.get(reverse("meetings:action_update", args=[action.pk])))
+        assert "Progress note added" in page and "Left a message" in page
+        action.refresh_from_db()
+        assert action.version == 1 and action.status == "open"
+        assert AuditEvent.objects.filter(action="action.note", username="london-probation").exists()
+        police = as_user("london-police")
+        give_reason(police, case)
+        assert "Left a message" in text(police.get(reverse("cases:detail", args=[case.pk])))  # the timeline
+        empty = self.post(client, action, version=1, outcome="progress", progress_note="  ")
+        assert "Enter what has happened so far" in text(empty)
+
+    def test_a_new_due_date_needs_a_reason_and_a_date_not_in_the_past(self, case, staff, as_user, nps):
+        action = new_action(case, staff, agency=nps, due_in=2)
+        client = as_user("london-probation")
+        today = timezone.localdate()
+        refused = self.post(
+            client, action, version=0, outcome="reschedule", **date_fields("new_due_on", today - timedelta(days=1))
+        )
+        assert "The new due date must be today or in the future" in text(refused)
+        assert "Enter why the due date is changing" in text(refused)
+        same = self.post(
+            client, action, version=0, outcome="reschedule", due_reason="x", **date_fields("new_due_on", action.due_on)
+        )
+        assert "already due on" in text(same)
+        later = today + timedelta(days=14)
+        response = self.post(
+            client, action, version=0, outcome="reschedule", due_reason="Supervision moved to next month",
+            **date_fields("new_due_on", later),
+        )
+        assert response.status_code == 302
+        action.refresh_from_db()
+        assert action.due_on == later and action.version == 1
+        note = action.notes.get()
+        assert (note.kind, note.due_on_before, note.due_on_after, note.text) == (
+            "due_date", today + timedelta(days=2), later, "Supervision moved to next month"
+        )
+        change = FieldChange.objects.get(object_type="action", object_id=action.pk, field="due_on")
+        assert change.new_value == later.isoformat()
+        page = text(client.get(reverse("meetings:action_update", args=[action.pk])))
+        assert f"New due date {later:%-d %b %Y}" in page
+
+    def test_reassigned_only_within_the_partnership_and_audited(self, case, staff, as_user, nps):
+        action = new_action(case, staff, agency=nps)
+        client = as_user("london-probation")
+        police = staff["london-police"]
+        for data, message in [
+            ({"new_owner_agency": Agency.objects.get(name="Cheshire Constabulary").pk}, "not a partner agency of London"),
+            ({"new_owner_agency": nps.pk, "new_owner_user": staff["london-health"].pk}, "does not work for London NPS"),
+            (
+                {"new_owner_agency": staff["cheshire-police"].agency_id, "new_owner_user": staff["cheshire-police"].pk},
+                "not a partner agency of London",
+            ),
+            ({"new_owner_agency": nps.pk}, "already with London NPS"),
+            ({}, "Select the agency the action goes to"),
+        ]:
+            response = self.post(client, action, version=0, outcome="reassign", **data)
+            assert message in text(response), message
+        action.refresh_from_db()
+        assert action.owner_agency == nps and action.version == 0 and not action.notes.exists()
+        response = self.post(
+            client, action, version=0, outcome="reassign", new_owner_agency=police.agency_id,
+            new_owner_user=police.pk, reassign_reason="The OIC will give the advice",
+        )
+        assert response.status_code == 302
+        action.refresh_from_db()
+        assert (action.owner_agency, action.owner_user) == (police.agency, police)
+        assert FieldChange.objects.filter(
+            object_type="action", object_id=action.pk, field="owner_agency", new_value="Met Police"
+        ).exists()
+        note = action.notes.get()
+        assert note.owner_before == "London NPS" and note.owner_after == f"Met Police ({police})"
+        page = text(as_user("london-police").get(reverse("meetings:actions", args=["london"]) + "?view=mine"))
+        assert "Raise at supervision" in page
+
+    def test_a_change_saved_from_an_older_copy_is_refused(self, case, staff, as_user, nps):
+        action = new_action(case, staff, agency=nps)
+        first, second = as_user("london-probation"), None
+        self.post(first, action, version=0, outcome="progress", progress_note="Called the OIC")
+        second = as_user("london-police")  # opened the page before that note
+        later = timezone.localdate() + timedelta(days=20)
+        response = self.post(
+            second, action, version=0, outcome="reschedule", due_reason="x", **date_fields("new_due_on", later)
+        )
+        page = text(response)
+        assert "Someone else changed this action while you were looking at it" in page
+        assert "Called the OIC" in page  # the page now shows the action as it is
+        action.refresh_from_db()
+        assert action.due_on != later and action.version == 1
+        done = self.post(second, action, version=0, outcome="done", **date_fields("completed_on", timezone.localdate()))
+        assert "Someone else changed this action" in text(done)
+        action.refresh_from_db()
+        assert action.status == "open"
+
+    def test_my_agency_s_actions_show_open_ones_first(self, case, staff, as_user, nps):
+        done = new_action(case, staff, agency=nps, description="Finished early one", due_in=1)
+        services.action_complete(action=done, acting_user=staff["london-probation"], completed_on=timezone.localdate())
+        new_action(case, staff, agency=nps, description="Still to do later", due_in=9)
+        new_action(case, staff, agency=nps, description="Still to do soon", due_in=4)
+        client = as_user("london-probation")
+        page = text(client.get(reverse("meetings:actions", args=["london"])))
+        assert "My agency&#x27;s actions" in page or "My agency's actions" in page
+        order = [page.index(d) for d in ("Still to do soon", "Still to do later", "Finished early one")]
+        assert order == sorted(order)
+        by_due = text(client.get(reverse("meetings:actions", args=["london"]) + "?view=agency&sort=due"))
+        assert by_due.index("Finished early one") < by_due.index("Still to do soon")

@@ -164,6 +164,30 @@ class TestEachInputReachesTheNextOpenMeeting:
             assert case.reference in agenda and "Overdue action" in agenda
             assert next_meeting_on_case_page(client, case) == str(later)
 
+    def test_an_overdue_action_given_a_new_date_leaves_the_agenda(self, old_case, schedule, london, as_user, staff):
+        case = old_case()
+        today = timezone.localdate()
+        later = schedule(london, "Daily morning case review", day=next_weekday_after(today + timedelta(days=2)))
+        action = services.action_create(
+            case=case,
+            acting_user=staff["london-police"],
+            description="Advice to the OIC",
+            owner_agency=staff["london-police"].agency,
+            due_on=today,
+        )
+        with time_machine.travel(timezone.localtime() + timedelta(days=1), tick=True):
+            client = as_user("london-police")
+            assert case.reference in agenda_of(client, later)
+            services.action_reschedule(
+                action=action,
+                acting_user=staff["london-police"],
+                due_on=timezone.localdate() + timedelta(days=7),
+                reason="The OIC is on leave this week",
+                expected_version=action.version,
+            )
+            assert case.reference not in agenda_of(client, later)
+            assert next_meeting_on_case_page(client, case) == "Not on an upcoming agenda."
+
     def test_a_plan_review_falling_due(self, old_case, schedule, london, as_user, staff):
         case = old_case()
         today = timezone.localdate()
