@@ -97,7 +97,13 @@ class AttendanceForm(GovukFormMixin, forms.Form):
     guest_name = forms.CharField(label="Name", max_length=200, required=False)
     guest_role = forms.CharField(label="Role (optional)", max_length=200, required=False)
     guest_agency = forms.ModelChoiceField(
-        label="Agency", queryset=None, required=False, empty_label="Select an agency"
+        label="Partner agency", queryset=None, required=False, empty_label="Not from a partner agency"
+    )
+    guest_organisation = forms.CharField(
+        label="Or the organisation they are from, outside the partnership",
+        max_length=200,
+        required=False,
+        help_text="For example, Crown Prosecution Service London, or Lambeth MARAC",
     )
     guest_status = forms.ChoiceField(
         label="Attendance",
@@ -124,16 +130,23 @@ class AttendanceForm(GovukFormMixin, forms.Form):
                 initial=current.get(user.pk, ""),
             )
         self.fields["guest_agency"].queryset = agencies
-        self.fields["remove_guests"].choices = [(str(g.pk), f"{g.name} ({g.agency})") for g in guests]
+        self.fields["remove_guests"].choices = [(str(g.pk), f"{g.name} ({g.affiliation})") for g in guests]
 
     def staff_fields(self):
         return [self[f"staff_{u.pk}"] for u in self.staff]
 
     def clean(self):
         data = super().clean()
-        if data.get("guest_name", "").strip() and not data.get("guest_agency"):
-            self.add_error("guest_agency", "Select the guest's agency")
-        if data.get("guest_agency") and not data.get("guest_name", "").strip():
+        name = data.get("guest_name", "").strip()
+        agency, organisation = data.get("guest_agency"), data.get("guest_organisation", "").strip()
+        if name and not agency and not organisation:
+            self.add_error("guest_agency", "Select the guest's partner agency, or enter the organisation they are from")
+        if agency and organisation:
+            self.add_error(
+                "guest_organisation",
+                "Enter an organisation only for a guest who is not from a partner agency: choose one or the other",
+            )
+        if (agency or organisation) and not name:
             self.add_error("guest_name", "Enter the guest's name")
         return data
 

@@ -59,7 +59,8 @@ class MinutesItem:
 class Minutes:
     meeting: Meeting
     recipient: Agency | None
-    present: list[tuple[str, list[str]]]  # (agency, names)
+    present: list[tuple[str, list[str]]]  # (partner agency, names)
+    guests: list[str]  # present from organisations outside the partnership, with their organisation
     apologies: list[str]
     expected_not_present: list[str]
     items: list[MinutesItem]
@@ -136,6 +137,7 @@ def build_minutes(meeting: Meeting, *, reader: Any, recipient: Agency | None = N
         meeting=meeting,
         recipient=recipient,
         present=rows["present"],
+        guests=rows["guests"],
         apologies=rows["apologies"],
         expected_not_present=rows["expected_not_present"],
         items=minutes_items,
@@ -145,19 +147,25 @@ def build_minutes(meeting: Meeting, *, reader: Any, recipient: Agency | None = N
 
 
 def attendance_rows(records: list[Attendance], meeting: Meeting) -> dict[str, Any]:
+    """Who was present, by partner agency; guests from outside the partnership apart, with their
+    organisation (they do not represent a partner agency); apologies; partners expected but absent."""
     present: dict[str, list[str]] = {}
+    guests = []
     apologies = []
     kinds_present = set()
     for record in records:
         label = record.display_name + (f", {record.role_title}" if record.role_title else "")
-        if record.status == AttendanceStatus.PRESENT:
+        if record.status == AttendanceStatus.PRESENT and record.is_outside_guest:
+            guests.append(f"{label} ({record.organisation})")
+        elif record.status == AttendanceStatus.PRESENT:
             present.setdefault(str(record.agency), []).append(label)
             kinds_present.add(record.agency.kind)
         else:
-            apologies.append(f"{label} ({record.agency})")
+            apologies.append(f"{label} ({record.affiliation})")
     expected = [k for k in meeting.series.expected_agency_kinds if k not in kinds_present]
     return {
         "present": sorted(present.items()),
+        "guests": guests,
         "apologies": apologies,
         "expected_not_present": [str(AgencyKind(k).label) for k in expected] if records else [],
     }

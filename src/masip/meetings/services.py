@@ -552,10 +552,15 @@ def agenda_item_remove(*, item: AgendaItem, acting_user: Any, reason: str) -> Ag
 
 @dataclass(frozen=True)
 class GuestInput:
+    """Someone without an account: from a partner agency (an officer in charge), or from an
+    organisation outside the partnership (a CPS lawyer, a MARAC chair) - then `agency` is None
+    and `organisation` names where they are from."""
+
     name: str
-    agency: Agency
+    agency: Agency | None
     role_title: str = ""
     status: str = AttendanceStatus.PRESENT
+    organisation: str = ""
 
 
 def _attendance_by_name(meeting: Meeting) -> dict[str, str]:
@@ -603,10 +608,21 @@ def attendance_record(
         elif status and staff[user_id].agency_id is None:
             errors.append(f"{staff[user_id]} has no agency, so their attendance cannot be attributed.")
     if add_guest is not None:
+        organisation = add_guest.organisation.strip()
         if not add_guest.name.strip():
             errors.append("Enter the guest's name")
-        if not _is_partner(locked.partnership, add_guest.agency):
-            errors.append(f"The guest's agency is not a partner agency of {locked.partnership}: select one from the list.")
+        if add_guest.agency is None and not organisation:
+            errors.append("Select the guest's partner agency, or enter the organisation they are from")
+        elif add_guest.agency is not None and organisation:
+            errors.append(
+                "Enter an organisation only for a guest who is not from a partner agency: "
+                "choose one or the other"
+            )
+        elif add_guest.agency is not None and not _is_partner(locked.partnership, add_guest.agency):
+            errors.append(
+                f"The guest's agency is not a partner agency of {locked.partnership}: select one from the list, "
+                "or record the guest with the organisation they are from instead."
+            )
         if add_guest.status not in AttendanceStatus.values:
             errors.append("Select whether the guest is present or sent apologies")
     if errors:
@@ -632,6 +648,7 @@ def attendance_record(
                 meeting=locked,
                 name=add_guest.name.strip()[:200],
                 agency=add_guest.agency,
+                organisation="" if add_guest.agency else add_guest.organisation.strip()[:200],
                 role_title=add_guest.role_title.strip()[:200],
                 status=add_guest.status,
                 recorded_by=acting_user,

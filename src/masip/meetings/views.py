@@ -571,7 +571,8 @@ def attendance(request, pk: int):
         if data.get("guest_name", "").strip():
             guest = services.GuestInput(
                 name=data["guest_name"],
-                agency=data["guest_agency"],
+                agency=data.get("guest_agency"),
+                organisation=data.get("guest_organisation", ""),
                 role_title=data.get("guest_role", ""),
                 status=data.get("guest_status") or "present",
             )

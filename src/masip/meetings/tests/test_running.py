@@ -4,6 +4,7 @@ may later read it, the discussion and decisions, and a closed meeting refusing e
 from __future__ import annotations
 
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -88,6 +89,56 @@ class TestAttendance:
         minutes = text(client.get(reverse("meetings:minutes", args=[meeting.pk])))
         assert "Apologies:" in minutes and "Joanne Pike (STAC Advocacy)" in minutes
         assert "Expected but not represented:" in minutes and "Probation (NPS)" in minutes
+
+    def test_guests_from_outside_the_partnership_are_recorded_with_their_organisation(
+        self, meeting_with_case, as_user, staff
+    ):
+        meeting, _, _ = meeting_with_case
+        client = as_user("london-police")
+        url = reverse("meetings:attendance", args=[meeting.pk])
+        staff_data = {f"staff_{staff['london-police'].pk}": "present"}
+        for guest in [
+            {"guest_name": "Priya Shah", "guest_role": "CPS lawyer", "guest_organisation": "Crown Prosecution Service London"},
+            {"guest_name": "Tom Reid", "guest_role": "MARAC chair", "guest_organisation": "Lambeth MARAC"},
+        ]:
+            assert client.post(url, {**staff_data, **guest, "guest_status": "present"}).status_code == 302
+        guests = Attendance.objects.filter(meeting=meeting, user__isnull=True).order_by("name")
+        assert [(g.name, g.agency, g.organisation) for g in guests] == [
+            ("Priya Shah", None, "Crown Prosecution Service London"),
+            ("Tom Reid", None, "Lambeth MARAC"),
+        ]
+        page = text(client.get(url))
+        assert "Priya Shah (Crown Prosecution Service London)" in page  # listed to remove, with where from
+        minutes = re.sub(r"<[^>]+>", "", text(client.get(reverse("meetings:minutes", args=[meeting.pk]))))
+        assert (
+            "Guests from outside the partnership: Priya Shah, CPS lawyer (Crown Prosecution Service London); "
+            "Tom Reid, MARAC chair (Lambeth MARAC)" in minutes
+        )
+        assert "Met Police: Sam Okafor" in minutes  # partner agencies list only their own people
+        services.meeting_close(meeting=meeting, acting_user=staff["london-police"])
+        closed = text(client.get(url))
+        assert "Lambeth MARAC (guest from outside the partnership)" in closed
+
+    @pytest.mark.parametrize(
+        "guest, message",
+        [
+            ({"guest_name": "Priya Shah"}, "Select the guest's partner agency, or enter the organisation they are from"),
+            (
+                {"guest_name": "Priya Shah", "guest_organisation": "CPS London", "guest_agency": "Metropolitan Police Service"},
+                "Enter an organisation only for a guest who is not from a partner agency",
+            ),
+            ({"guest_organisation": "CPS London"}, "Enter the guest's name"),
+        ],
+    )
+    def test_a_guest_is_from_a_partner_agency_or_an_organisation_not_both_nor_neither(
+        self, meeting_with_case, as_user, guest, message
+    ):
+        meeting, _, _ = meeting_with_case
+        if "guest_agency" in guest:
+            guest = {**guest, "guest_agency": agency(guest["guest_agency"]).pk}
+        response = as_user("london-police").post(reverse("meetings:attendance", args=[meeting.pk]), guest)
+        assert response.status_code == 200 and message in text(response)
+        assert not Attendance.objects.exists()
 
     def test_a_guest_from_an_agency_outside_the_partnership_is_refused(self, meeting_with_case, staff):
         meeting, _, _ = meeting_with_case
