@@ -12,8 +12,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def todays_meeting(demo_partnerships, make_referral, accept, staff):
-    """A case accepted this morning and today's daily meeting, its agenda built by the rules."""
+def todays_meeting(demo_partnerships, make_referral, accept, staff, request):
+    """A case accepted this morning and the next daily meeting, its agenda built by the rules - today's,
+    or at the weekend Monday's, with the clock moved to that Monday (a meeting is run on its day)."""
+    import time_machine
+    from django.utils import timezone
+
     from masip.meetings.services import meeting_schedule
 
     london = demo_partnerships["london"]
@@ -29,6 +33,11 @@ def todays_meeting(demo_partnerships, make_referral, accept, staff):
         location="STAC, meeting room 2",
     ).created[0]
     assert meeting.items.filter(case=referral.case).exists()
+    days = (meeting.held_on - date.today()).days
+    if days:
+        traveller = time_machine.travel(timezone.localtime() + timedelta(days=days), tick=True)
+        traveller.start()
+        request.addfinalizer(traveller.stop)
     return meeting, referral.case
 
 

@@ -107,14 +107,12 @@ def test_a_new_incident_brings_the_case_back_to_the_next_meeting(
     expect(page.locator("#queue-reassessments + table")).to_contain_text(case.reference)
     axe(page, context="monitoring queue")
 
-    # The next daily meeting was scheduled before the incident: bringing its agenda up to date adds the case.
+    # The next daily meeting was scheduled before the incident: its agenda has the case without anyone asking.
     page.get_by_role("link", name="Meetings").click()
     page.locator("#upcoming-meetings").get_by_role(
         "link", name=re.compile("Daily morning case review")
     ).first.click()
-    expect(page.locator("#agenda")).not_to_contain_text(case.reference)
-    page.get_by_role("button", name="Bring the agenda up to date").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("1 case added")
+    expect(page.get_by_role("button", name="Bring the agenda up to date")).to_have_count(0)
     expect(page.locator("#agenda")).to_contain_text(case.reference)
     expect(page.locator("#agenda")).to_contain_text("Re-review trigger")
     axe(page, context="meeting agenda with the case")
