@@ -100,22 +100,6 @@ def may_schedule(user: Any, partnership: Partnership) -> bool:
     return policy.role_in(user, partnership) in SCHEDULE_ROLES
 
 
-def earlier_meetings_q(meeting: Meeting, prefix: str = "") -> Q:
-    """Meetings held before this one (the same day counts by creation order)."""
-    return Q(**{f"{prefix}held_on__lt": meeting.held_on}) | Q(
-        **{f"{prefix}held_on": meeting.held_on, f"{prefix}id__lt": meeting.pk}
-    )
-
-
-def previous_meeting(meeting: Meeting) -> Meeting | None:
-    return (
-        Meeting.objects.filter(series_id=meeting.series_id)
-        .filter(earlier_meetings_q(meeting))
-        .order_by("-held_on", "-id")
-        .first()
-    )
-
-
 _REFERRAL_PARTIES = Prefetch(
     "referral__parties", queryset=ReferralParty.objects.select_related("person").order_by("-role", "id")
 )
@@ -229,7 +213,7 @@ def meeting_starts(meeting: Meeting) -> datetime:
 
 
 def _earlier(held_on: date, meeting_id: int, than: Meeting) -> bool:
-    """Held before `than` (the same day counts by creation order), as earlier_meetings_q."""
+    """Held before `than` (the same day counts by creation order)."""
     return held_on < than.held_on or (held_on == than.held_on and meeting_id < than.pk)
 
 

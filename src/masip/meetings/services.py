@@ -44,6 +44,7 @@ from masip.meetings.models import (
     RiskManagementPlan,
 )
 from masip.partnerships.models import Agency, Cadence, MeetingSeries, Partnership
+from masip.referrals.services import TriageInput, triage_decide
 from masip.sharing.models import InformationEntry
 
 logger = logging.getLogger(__name__)
@@ -866,7 +867,7 @@ REFERRAL_NOT_DISCUSSED = (
 
 @transaction.atomic
 def agenda_item_triage(
-    *, item: AgendaItem, acting_user: Any, decision: Any, discussion: str = "", expected_version: int
+    *, item: AgendaItem, acting_user: Any, decision: TriageInput, discussion: str = "", expected_version: int
 ) -> AgendaItem:
     """The meeting records its triage decision on a referral on the agenda.
 
@@ -875,8 +876,6 @@ def agenda_item_triage(
     signed off before acceptance, a decision made meanwhile by someone else. An
     accepted referral opens (or joins) its case there; the item keeps the decision.
     """
-    from masip.referrals.services import triage_decide
-
     meeting, item = _open_item(item)
     _require_casework(acting_user, meeting.partnership_id)
     if not item.is_referral:

@@ -29,6 +29,8 @@ from masip.meetings import agenda, forms, selectors, services
 from masip.meetings.minutes import build_minutes, recipient_choices
 from masip.meetings.models import ActionStatus, AttendanceStatus, PlanArea
 from masip.partnerships.models import MeetingSeries
+from masip.referrals.selectors import suspect_of, victims_of
+from masip.referrals.urgency import urgency_flags
 
 ITEM_ANCHOR = "#current-item"
 
@@ -238,9 +240,6 @@ def _item_context(
 
 def _referral_context(context, request, meeting, item, *, running: bool, triage_form=None):
     """A referral awaiting triage: what it says, what partners shared, and the triage form."""
-    from masip.referrals.selectors import suspect_of, victims_of
-    from masip.referrals.urgency import urgency_flags
-
     referral = item.referral
     latest = referral.triage_decisions.select_related("decided_by", "case").order_by("-decided_at", "-id").first()
     context.update(

@@ -1,5 +1,6 @@
-"""A daily meeting's agenda renders in the same number of queries with 10 cases as with 50,
-and building it costs the same number of queries whatever its size."""
+"""A daily meeting's agenda renders in the same number of queries with 10 cases (and 10 referrals
+awaiting triage) as with 50, keeping it current as it is read; and building it costs the same
+number of queries whatever its size."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from masip.cases.models import Case, CaseParty, ReviewTrigger
 from masip.meetings import services
 from masip.meetings.models import AgendaItem, CaseAction
 from masip.people.models import Person
+from masip.referrals.models import Referral, ReferralParty
 from masip.sharing.models import InformationEntry
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -21,7 +23,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def crowded_meeting(london, daily, staff):
-    """Today's daily meeting with n cases, each with a re-review trigger, what agencies shared and an action."""
+    """Today's daily meeting with n cases, each with a re-review trigger, what agencies shared and an
+    action, and n referrals awaiting triage (London's morning meeting triages them)."""
 
     def make(n: int):
         partnership = london
@@ -55,9 +58,29 @@ def crowded_meeting(london, daily, staff):
         ReviewTrigger.objects.bulk_create(
             ReviewTrigger(case=c, kind="new_incident", reason="Seen at work") for c in cases
         )
+        Referral.objects.filter(status="untriaged").update(status="close")  # an earlier size's referrals
+        referrals = Referral.objects.bulk_create(
+            Referral(
+                partnership=partnership,
+                reference=f"LON-RP{start + i:05d}",
+                source_agency_kind="police",
+                channel="police_scan",
+                received_on=timezone.localdate(),
+                recorded_offence="s2",
+                current_offence="s2",
+                summary="Messages after the break-up.",
+            )
+            for i in range(n)
+        )
+        ReferralParty.objects.bulk_create(
+            ReferralParty(referral=r, person=people[2 * i + role], role=("suspect", "victim")[role])
+            for i, r in enumerate(referrals)
+            for role in (0, 1)
+        )
         meeting = daily()
-        items = list(AgendaItem.objects.filter(meeting=meeting))
+        items = list(AgendaItem.objects.filter(meeting=meeting, case__isnull=False))
         assert len(items) == n
+        assert AgendaItem.objects.filter(meeting=meeting, referral__isnull=False).count() == n
         police = staff["london-police"]
         InformationEntry.objects.bulk_create(
             InformationEntry(
@@ -99,16 +122,22 @@ def test_the_meeting_page_runs_the_same_queries_for_10_and_50_cases(crowded_meet
         assert client.get(url).status_code == 200  # warm the session and caches
         counts[n] = count_queries(lambda url=url, client=client: client.get(url))
         response = client.get(url)
-        assert response.content.decode().count('class="masip-agenda__item') == n
-        item = AgendaItem.objects.filter(meeting=meeting).last()
-        panel = reverse("meetings:item", args=[meeting.pk, item.pk])
-        counts[f"panel {n}"] = count_queries(lambda panel=panel, client=client: client.get(panel, **HTMX))
+        assert response.content.decode().count('class="masip-agenda__item') == 2 * n
+        for kind, item in [
+            ("case", AgendaItem.objects.filter(meeting=meeting, case__isnull=False).last()),
+            ("referral", AgendaItem.objects.filter(meeting=meeting, referral__isnull=False).last()),
+        ]:
+            panel = reverse("meetings:item", args=[meeting.pk, item.pk])
+            counts[f"{kind} panel {n}"] = count_queries(
+                lambda panel=panel, client=client: client.get(panel, **HTMX)
+            )
         from masip.meetings.models import Meeting
 
         Meeting.objects.filter(pk=meeting.pk).delete()
     print("query counts", counts)
     assert counts[10] == counts[50], counts
-    assert counts["panel 10"] == counts["panel 50"], counts
+    assert counts["case panel 10"] == counts["case panel 50"], counts
+    assert counts["referral panel 10"] == counts["referral panel 50"], counts
 
 
 def test_building_the_agenda_costs_the_same_whatever_its_size(crowded_meeting, staff, count_queries):
