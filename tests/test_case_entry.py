@@ -35,6 +35,9 @@ CASE_ROUTE = re.compile(
     r"(^|/)(cases|assessments|interventions|orders|incidents|victims|actions|items|plans)/<(int|str|slug):"
 )
 OUTSIDERS = ("london-health", "london-advocate", "london-manager")
+# Item URLs that only ever name a referral awaiting triage (a case item is not found there):
+# they pass through the entry point, which finds no case; meetings/tests/test_referral_triage.py covers them.
+REFERRAL_ONLY = {"meetings:item_triage"}
 
 
 def case_urls() -> dict[str, object]:
@@ -90,6 +93,8 @@ def test_outside_the_caseload_each_case_url_asks_why_and_logs_the_reason(client,
     assert set(marked) <= set(ARGS), f"give these URLs records in the policy test's world: {set(marked) - set(ARGS)}"
     asked, implied, api, failures = [], [], [], []
     for name, marker in sorted(marked.items()):
+        if name in REFERRAL_ONLY:
+            continue
         kwargs = _kwargs(world, name)
         case = _case_of(world, name)
         result = None
@@ -161,7 +166,7 @@ def test_outside_the_caseload_each_case_url_asks_why_and_logs_the_reason(client,
         asked.append(name)
     assert not failures, "\n" + "\n".join(failures)
     print(f"\n{len(marked)} case URLs: {len(asked)} ask why, {len(implied)} log their purpose, {len(api)} API")
-    assert len(asked) + len(implied) + len(api) == len(marked)
+    assert len(asked) + len(implied) + len(api) + len(REFERRAL_ONLY & set(marked)) == len(marked)
     assert len(asked) >= 30
 
 

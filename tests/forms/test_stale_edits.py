@@ -559,6 +559,10 @@ NOT_EDITS: dict[str, str] = {
     "masip.cases.forms.AccessReasonForm": "gives a reason for opening a case (kept in the session)",
     "masip.cases.forms.RetentionProposalForm": "records a new proposal (a second pending one is refused)",
     "masip.interventions.forms.InterventionForm": "records a new intervention",
+    "masip.meetings.forms.MeetingTriageForm": (
+        "records the meeting's triage decision: a decision made meanwhile is refused "
+        "(meetings/tests/test_referral_triage.py::test_a_decision_made_meanwhile_is_not_overwritten)"
+    ),
     "masip.interventions.forms.SessionForm": "records a new session",
     "masip.justice.forms.JusticeEventForm": "records a new criminal justice event",
     "masip.justice.forms.OrderDatesMixin": "the fields OrderForm and OrderUpdateForm share; not a page's form",

@@ -381,6 +381,7 @@ def _after_item_change(request, meeting, item, message: str, **item_forms):
         items = selectors.agenda_items(meeting)
         context = _item_context(request, meeting, item, items=items, **item_forms)
         context.update({"items": items, "live_items": _live_items(items), "current": item, "oob": True})
+        _log_meeting_view(request, meeting, items)  # the panel names the item's people
         if not failed:
             context["saved"] = message
         return render(request, "meetings/_item.html", context)
@@ -505,11 +506,11 @@ def item_action(request, pk: int, item_pk: int):
 
 @requires(Action.MEETING_RECORD)
 @require_POST
+@item_page()
 def item_triage(request, pk: int, item_pk: int):
     """The meeting's triage decision on a referral on its agenda (referrals.services.triage_decide)."""
-    meeting = selectors.meeting_get(request.user, pk)
+    meeting, item = request.case_record
     request.partnership, request.nav = meeting.partnership, "meetings"
-    item = selectors.item_get(meeting, item_pk)
     if not item.is_referral:
         raise Http404("Not a referral")
     form = forms.MeetingTriageForm(request.POST, prefix="triage")

@@ -23,7 +23,7 @@ from masip.access.tests.test_policy_table import ARGS, world  # noqa: F401  (a f
 
 # A field's name (after its form prefix) -> the kind of record its value names.
 FIELD_KINDS = {
-    "owner_agency": "agency", "source_agency": "agency", "guest_agency": "agency", "recipient": "agency",
+    "owner_agency": "agency", "new_owner_agency": "agency", "new_owner_user": "user", "source_agency": "agency", "guest_agency": "agency", "recipient": "agency",
     "owner_user": "user", "chair": "user", "lead_officer": "user", "allocated_staff": "user", "advocate": "user",
     "delivered_by": "user",
     "victim": "person", "protected_person": "person", "match": "person",
@@ -202,6 +202,8 @@ def _foreign_references(foreign_ids) -> int:
 # Answers a valid submission needs where the first choices will not do ("" leaves a question blank;
 # a date's name stands for its day, month and year boxes).
 HINTS = {
+    # A guest comes from a partner agency or from an organisation outside the partnership, not both.
+    "meetings:attendance": {"guest_organisation": ""},
     "justice:order_add": {"kind": "spo", "interim": "full", "status": "granted", "basis": "", "ends_on": "",
                           "served_on": "", "notified_on": "", "until_further_order": "on"},
 }

@@ -192,9 +192,11 @@ class TestEachInputReachesTheNextOpenMeeting:
         case = old_case()
         today = timezone.localdate()
         later = schedule(london, "Daily morning case review", day=next_weekday_after(today + timedelta(days=2)))
+        current = case.risk_plans.filter(is_current=True).first()
         services.plan_create_version(
             case=case,
             acting_user=staff["london-police"],
+            expected_version=current.version if current else 0,
             change_reason="",
             strategies=[
                 services.StrategyInput(

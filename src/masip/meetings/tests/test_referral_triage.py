@@ -190,7 +190,7 @@ class TestHampshireTriagesAtItsWeeklyMeeting:
         item = meeting.items.get(referral=referral)
         client = as_user("hampshire-police")
         response = triage(client, meeting, item, **ACCEPT)
-        assert "signs off these before accepting a referral" in text(response)
+        assert "signs off the S-DASH before accepting a referral from police" in text(response)
         referral.refresh_from_db()
         assert referral.status == "untriaged" and not Case.objects.exists()
         item.refresh_from_db()

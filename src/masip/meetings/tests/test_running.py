@@ -101,7 +101,9 @@ class TestAttendance:
             {"guest_name": "Priya Shah", "guest_role": "CPS lawyer", "guest_organisation": "Crown Prosecution Service London"},
             {"guest_name": "Tom Reid", "guest_role": "MARAC chair", "guest_organisation": "Lambeth MARAC"},
         ]:
-            assert client.post(url, {**staff_data, **guest, "guest_status": "present"}).status_code == 302
+            meeting.refresh_from_db()
+            version = {"version": meeting.attendance_version}
+            assert client.post(url, {**staff_data, **guest, **version, "guest_status": "present"}).status_code == 302
         guests = Attendance.objects.filter(meeting=meeting, user__isnull=True).order_by("name")
         assert [(g.name, g.agency, g.organisation) for g in guests] == [
             ("Priya Shah", None, "Crown Prosecution Service London"),

@@ -152,6 +152,7 @@ def test_no_meeting_is_run_before_its_day(hampshire, make_case, schedule, staff)
             record=services.DiscussionInput(discussion="Early."),
         )
     with pytest.raises(services.MeetingNotYetHeld):
-        services.attendance_record(meeting=meeting, acting_user=staff["hampshire-police"], staff_statuses={})
+        services.attendance_record(meeting=meeting, acting_user=staff["hampshire-police"], staff_statuses={},
+                                   expected_version=meeting.attendance_version)
     # Preparing the agenda before the day is the chair's job, and is allowed.
     services.agenda_item_remove(item=item, acting_user=staff["hampshire-police"], reason="Triaged by phone")
