@@ -193,7 +193,10 @@ def complete_assessment(staff):
         user = staff[by]
         assessment = assessment_start(acting_user=user, instrument_code=code, referral=referral, case=case)
         assessment = assessment_contribute(
-            assessment=assessment, acting_user=user, answers=filled_answers(definition(code), answers),
+            assessment=assessment,
+            acting_user=user,
+            # What the case or referral records (e.g. whether the suspect is an ex-partner) is already answered.
+            answers=filled_answers(definition(code), {**assessment.answers, **(answers or {})}),
             expected_version=assessment.version,
         )
         return assessment_sign_off(assessment=assessment, acting_user=user) if sign_off else assessment

@@ -36,6 +36,7 @@ class Action(StrEnum):
     TRIAGE_DECIDE = "triage.decide"
     CASE_VIEW = "case.view"
     CASE_EDIT = "case.edit"
+    CASE_AREA = "case.area"
     PERSON_VIEW = "person.view"
     PERSON_EDIT = "person.edit"
     SEARCH = "search"
@@ -169,6 +170,8 @@ _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
     Action.TRIAGE_DECIDE: _casework,
     Action.CASE_VIEW: _casework,
     Action.CASE_EDIT: _casework,
+    # Who may set a case's area is the operating model's (those who triage, and the manager): the view checks.
+    Action.CASE_AREA: _casework,
     Action.PERSON_VIEW: _casework,
     Action.PERSON_EDIT: _casework,
     Action.SEARCH: _casework,

@@ -71,6 +71,8 @@ POLICY: dict[str, dict[str, str]] = {
     "cases:list": CASEWORK_IN_LONDON,
     "cases:detail": CASEWORK_IN_LONDON,  # outside one's caseload: the "why?" page first
     "cases:edit": CASEWORK_IN_LONDON,
+    # Where the suspect lives decides whether direct work may be offered: set by those who triage.
+    "cases:area": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "cases:retention_queue": _row("forbidden", "forbidden", "forbidden", "ok", "forbidden", "forbidden", "forbidden"),
     "cases:retention_propose": MANAGER_ONLY,
     # The second person: another manager or a triage lead, never the proposer.

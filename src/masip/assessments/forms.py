@@ -49,7 +49,15 @@ def _field_for(item) -> forms.Field:
 class AssessmentForm(GovukFormMixin, forms.Form):
     """Fields for the items the user's agency may see; judgement fields where the tool allows it."""
 
-    def __init__(self, *args, definition: InstrumentDefinition, agency_kind: str | None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        definition: InstrumentDefinition,
+        agency_kind: str | None,
+        from_record: dict[str, tuple[str, str]] | None = None,
+        **kwargs,
+    ):
+        """`from_record`: item id -> (answer, where it comes from) for the answers the record gives."""
         self.definition = definition
         self.sections: list[Section] = list(definition.sections_visible_to(agency_kind))
         self.hidden_sections: list[Section] = [s for s in definition.sections if s not in self.sections]
@@ -57,6 +65,12 @@ class AssessmentForm(GovukFormMixin, forms.Form):
         for section in self.sections:
             for item in section.items:
                 self.fields[item.id] = _field_for(item)
+                if item.id in (from_record or {}):
+                    # Shown, not picked: a rule reads this answer, and the record decides it.
+                    value, where = from_record[item.id]
+                    self.fields[item.id].disabled = True
+                    self.fields[item.id].help_text = where
+                    self.initial[item.id] = value
         rules = definition.judgement
         if rules is not None and (rules.may_raise or rules.may_lower):
             self.fields["judgement_level"] = forms.ChoiceField(

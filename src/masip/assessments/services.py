@@ -27,6 +27,8 @@ from masip.assessments.engine import (
 )
 from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import Assessment, AssessmentStatus, Contribution
+from masip.assessments.record_facts import describe as describe_fact
+from masip.assessments.record_facts import record_facts
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_event
@@ -79,6 +81,7 @@ def assessment_start(
         raise ValidationError({"instrument": f"{subject.partnership} does not use that tool at this stage."})
     definition = instrument_definition(instrument_code)
     answers = dict(previous.answers) if previous is not None else {}
+    answers.update(record_facts(definition, subject))  # what the record knows, it answers
     assessment = Assessment.objects.create(
         partnership=subject.partnership,
         referral=referral if case is None else None,
@@ -148,6 +151,16 @@ def assessment_contribute(
         )
     definition = _definition_of(locked)
     kind = acting_user.agency_kind
+    subject = locked.case or locked.referral
+    from_record = record_facts(definition, subject)
+    contradicted = {
+        item_id: describe_fact(definition, item_id, value, subject)
+        for item_id, value in from_record.items()
+        if answers.get(item_id) is not None and answers[item_id] != value
+    }
+    if contradicted:
+        raise ValidationError(contradicted)
+    answers = {**answers, **{k: v for k, v in from_record.items() if k in answers}}
     submitted = {k: v for k, v in answers.items() if v is not None}
     own_problems = validate_answers(definition, submitted, agency_kind=kind)
     merged = {**locked.answers}
@@ -159,6 +172,7 @@ def assessment_contribute(
             merged.pop(item_id, None)
         else:
             merged[item_id] = value
+    merged.update(from_record)  # the record may have learnt a fact since the assessment started
     # Answers to questions that no longer apply (e.g. ex-partner questions) are dropped.
     applicable = applicable_item_ids(definition, merged)
     merged = {k: v for k, v in merged.items() if k in applicable}
@@ -243,6 +257,14 @@ def assessment_sign_off(*, assessment: Assessment, acting_user: Any) -> Assessme
     if not may_sign_off(acting_user, locked.partnership):
         raise PermissionDenied(sign_off_refusal(locked.partnership))
     definition = _definition_of(locked)
+    subject = locked.case or locked.referral
+    stale = {
+        item_id: f"The record has changed since these answers were saved. {describe_fact(definition, item_id, value, subject)} Save the assessment again before signing it off."
+        for item_id, value in record_facts(definition, subject).items()
+        if locked.answers.get(item_id) != value and item_id in applicable_item_ids(definition, locked.answers)
+    }
+    if stale:
+        raise ValidationError(stale)
     problems = validate_answers(definition, locked.answers, sign_off=True)
     if problems:
         missing = [p for p in problems if p.code == "required_missing"]

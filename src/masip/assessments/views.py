@@ -24,6 +24,8 @@ from masip.assessments.forms import (
 )
 from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import AssessmentStatus
+from masip.assessments.record_facts import describe as describe_fact
+from masip.assessments.record_facts import record_facts
 from masip.audit.models import Operation
 from masip.audit.services import log_consultation, log_event
 from masip.cases.access import case_page
@@ -90,7 +92,14 @@ def detail(request, pk: int):
             "judgement_level": assessment.judgement_level,
             "judgement_reason": assessment.judgement_reason,
         }
-        form = AssessmentForm(data, initial=initial, definition=definition, agency_kind=kind)
+        subject = assessment.case or assessment.referral
+        from_record = {
+            item_id: (value, describe_fact(definition, item_id, value, subject))
+            for item_id, value in record_facts(definition, subject).items()
+        }
+        form = AssessmentForm(
+            data, initial=initial, definition=definition, agency_kind=kind, from_record=from_record
+        )
         if data is not None and form.is_valid():
             action = request.POST.get("action", "save")
             save = services.assessment_save_and_sign_off if action == "sign_off" else services.assessment_contribute

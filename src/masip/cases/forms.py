@@ -48,6 +48,24 @@ class CaseDetailsForm(GovukFormMixin, forms.Form):
         self.fields["allocated_staff"].label_from_instance = _staff_label
 
 
+class CaseAreaForm(GovukFormMixin, forms.Form):
+    area = forms.ChoiceField(
+        label="Area where the suspect lives",
+        required=False,
+        help_text="The operating model offers direct work with the suspect only in some areas",
+    )
+    reason = forms.CharField(
+        label="Why are you setting or correcting it?", max_length=2000, widget=forms.Textarea,
+        help_text="For example: the suspect's address on the police system is in Halton",
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Not known"), *[(a, a) for a in partnership.areas]]
+        self.fields["area"].error_messages["invalid_choice"] = f"Select an area of {partnership}"
+        self.fields["reason"].error_messages["required"] = "Enter why the area is being set or corrected"
+
+
 def _staff_label(user) -> str:
     return f"{user.get_full_name() or user.username} ({user.agency})" if user.agency_id else str(user)
 

@@ -50,6 +50,11 @@ class Case(models.Model):
         "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="cases_as_suspect"
     )
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    # Where the suspect lives: one of the partnership's policing areas. It decides whether
+    # the unit may offer direct perpetrator work (Cheshire: only to those "residing in the
+    # subset policing areas of Warrington and Halton", report section 3). Taken from the
+    # referral that opens the case; changed only through cases.services.case_set_area.
+    area = models.CharField(max_length=100, blank=True)
     opened_on = models.DateField(default=timezone.localdate)
     closed_on = models.DateField(null=True, blank=True)
     close_reason = models.TextField(blank=True)

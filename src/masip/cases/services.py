@@ -50,11 +50,21 @@ def case_take_referral(*, referral: Any, acting_user: Any) -> tuple[Case, bool]:
             suspect_id=suspect.person_id,
             opened_on=timezone.localdate(),
             lead_officer=acting_user,
+            area=referral.area,
         )
         CaseParty.objects.create(case=case, person_id=suspect.person_id, role=CasePartyRole.SUSPECT)
         log_event(
             actor=acting_user, operation=Operation.COLLECTION, action="case.open", partnership=referral.partnership,
             subjects=[case, referral],
+        )
+    elif referral.area and not case.area:
+        # The case did not know where the suspect lives; the new referral says.
+        case.area = referral.area
+        case.save(update_fields=["area"])
+        log_event(
+            actor=acting_user, operation=Operation.ALTERATION, action="case.set_area",
+            partnership=case.partnership, subjects=[case, referral],
+            reason=f"Area given by referral {referral.reference}", changes=[(case, "area", "", referral.area)],
         )
     existing = set(case.parties.filter(role=CasePartyRole.VICTIM).values_list("person_id", flat=True))
     CaseParty.objects.bulk_create(
@@ -182,6 +192,44 @@ def case_update_team(
                 partnership=case.partnership, details={"version": case.team_version})
     return case
 
+
+
+def may_set_area(user: Any, partnership: Partnership) -> bool:
+    """Who may set or correct where a case's suspect lives: those who triage (they place a
+    referral) and the unit manager. Not every practitioner: the area decides whether
+    direct work may be offered, so the person recording that work cannot move it."""
+    from masip.access import policy
+
+    return policy.can_triage(user, partnership) or policy.manages(user, partnership)
+
+
+@transaction.atomic
+def case_set_area(*, case: Case, acting_user: Any, area: str, reason: str) -> Case:
+    """Set or correct the area where the case's suspect lives, with the reason, in the audit log."""
+    from masip.audit.services import log_changes
+
+    if not may_set_area(acting_user, case.partnership):
+        raise PermissionDenied(
+            f"In {case.partnership}, the case's area is set by those who triage and the unit manager."
+        )
+    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
+    errors = {}
+    if area and area not in case.partnership.areas:
+        errors["area"] = f"Select an area of {case.partnership}"
+    if not reason.strip():
+        errors["reason"] = "Enter why the area is being set or corrected"
+    if errors:
+        raise ValidationError(errors)
+    if area == case.area:
+        return case
+    before = {"area": case.area}
+    case.area = area
+    case.save(update_fields=["area"])
+    log_changes(
+        actor=acting_user, action="case.set_area", record=case, partnership=case.partnership,
+        before=before, after={"area": area}, reason=reason.strip(),
+    )
+    return case
 
 
 def case_set_risk(

@@ -10,7 +10,7 @@ from masip.access.policy import Action, requires
 from masip.audit.services import log_consultation
 from masip.cases import retention, selectors, services
 from masip.cases.access import case_page
-from masip.cases.forms import CaseDetailsForm, RetentionDecisionForm, RetentionProposalForm
+from masip.cases.forms import CaseAreaForm, CaseDetailsForm, RetentionDecisionForm, RetentionProposalForm
 from masip.cases.models import CasePartyRole, CaseStatus, RetentionProposal
 from masip.cases.panels import case_panels
 from masip.cases.timeline import case_timeline
@@ -59,6 +59,7 @@ def case_detail(request, pk: int):
             "information": list(information_for_case(request.user, case)),
             "health_summaries": list(health_summaries_for_case(request.user, case)),
             "is_manager": policy.manages(request.user, case.partnership),
+            "may_set_area": services.may_set_area(request.user, case.partnership),
             "is_health": request.user.agency_kind == "health",
             "access_reason": request.case_access.reason,
         },
@@ -91,6 +92,30 @@ def case_edit(request, pk: int):
             return redirect("cases:detail", case.pk)
     return render(request, "cases/case_edit.html", {"case": case, "form": form})
 
+
+@requires(Action.CASE_AREA)
+@case_page(action="case.area_form")
+def case_area(request, pk: int):
+    """Set or correct where the suspect lives: the area direct-work rules read."""
+    case = request.case_access.case
+    request.partnership, request.nav = case.partnership, "cases"
+    if not services.may_set_area(request.user, case.partnership):
+        raise PermissionDenied(
+            f"In {case.partnership}, the case's area is set by those who triage and the unit manager."
+        )
+    form = CaseAreaForm(request.POST or None, initial={"area": case.area}, partnership=case.partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_set_area(
+                case=case, acting_user=request.user, area=form.cleaned_data["area"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Area of case {case.reference} saved")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/case_area.html", {"case": case, "form": form})
 
 
 @requires(Action.RETENTION)

@@ -296,7 +296,7 @@ class _Seeder:
             refs = referrals.get(case.pk, [])
             facts = _CaseFacts(case, victims[case.pk])
             if refs:
-                facts.area = next((r.area for r in reversed(refs) if r.area), "")
+                facts.area = case.area
                 facts.behaviours = sorted({b for r in refs for b in r.behaviours}) or [Behaviour.MESSAGES]
                 facts.severity = int(referral_severity(refs[0]))
                 days = [i.occurred_on for r in refs for i in r.reported_incidents.all()]

@@ -521,6 +521,15 @@ class PartnershipGenerator:
             self.referral_no += 1
         Referral.objects.bulk_create(referral_rows)
         rows += len(referral_rows)
+        # A case's area (where its suspect lives) comes from the referral that opened it.
+        opened_by = {
+            spec["case"].pk: referral.area
+            for spec, referral in zip(specs, referral_rows, strict=True)
+            if spec.get("case") is not None and not spec["joined"]
+        }
+        for case in new_cases:
+            case.area = opened_by.get(case.pk, "")
+        Case.objects.bulk_update(new_cases, ["area"])
 
         party_rows, incident_rows, decision_rows, trigger_rows = [], [], [], []
         for spec, referral in zip(specs, referral_rows, strict=True):

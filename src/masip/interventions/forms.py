@@ -26,11 +26,6 @@ class InterventionForm(GovukFormMixin, forms.Form):
     mode = forms.ChoiceField(
         label="Direct or indirect", choices=InterventionMode.choices, widget=forms.RadioSelect
     )
-    area = forms.ChoiceField(
-        label="Area",
-        required=False,
-        help_text="Where the case is. The operating model decides where direct interventions are offered",
-    )
     delivered_by = forms.ModelChoiceField(
         label="Delivered by (direct interventions)",
         queryset=None,
@@ -75,12 +70,11 @@ class InterventionForm(GovukFormMixin, forms.Form):
         label="Details (optional)", max_length=4000, required=False, widget=forms.Textarea
     )
 
-    def __init__(self, *args, partnership, staff, case_area: str, assessments, **kwargs):
-        super().__init__(*args, initial={"area": case_area}, **kwargs)
+    def __init__(self, *args, staff, assessments, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["assessment_before"].queryset = assessments
         self.fields["assessment_before"].label_from_instance = _assessment_label
         self.fields["intervention_type"].queryset = InterventionType.objects.filter(is_active=True)
-        self.fields["area"].choices = [("", "Not recorded"), *[(a, a) for a in partnership.areas]]
         self.fields["delivered_by"].queryset = staff
         self.fields["delivered_by"].label_from_instance = _staff_label
         self.fields["mode"].error_messages["required"] = (
@@ -98,7 +92,6 @@ class InterventionForm(GovukFormMixin, forms.Form):
         return InterventionInput(
             intervention_type=d["intervention_type"],
             mode=d["mode"],
-            area=d["area"],
             delivered_by=d["delivered_by"],
             external_service=d["external_service"],
             start_on=d["start_on"],

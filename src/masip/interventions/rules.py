@@ -55,9 +55,14 @@ def direct_intervention_refusal(operating_model, *, partnership_name: str, area:
     if operating_model.offers_direct_interventions_in(area):
         return None
     where = " and ".join(operating_model.direct_intervention_areas)
-    place = f"this case's area ({area})" if area else "this case, whose area is not recorded"
+    place = (
+        f"this case's area ({area}, where the suspect lives)"
+        if area
+        else "this case, whose area (where the suspect lives) is not recorded"
+    )
     return (
         f"{partnership_name} offers direct interventions only in {where} "
         f"(operating model v{operating_model.version}, from {operating_model.effective_from:%-d %B %Y}), "
-        f"not in {place}. Record an indirect intervention, such as a referral to an external service, instead."
+        f"not in {place}. Record an indirect intervention, such as a referral to an external service, instead, "
+        "or correct the case's area on the case page if it is wrong."
     )

@@ -16,6 +16,7 @@ from masip.access.sharing import sharing_view
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
 from masip.cases.models import Case
+from masip.cases.selectors import casework_staff
 from masip.cases.services import case_mark_reassessment_due
 from masip.interventions.models import (
     SERVICE_STATUS_FINAL,
@@ -32,14 +33,6 @@ from masip.interventions.models import (
 )
 from masip.interventions.rules import direct_intervention_refusal, engagement_refusal
 from masip.partnerships.models import AgencyKind
-
-
-def case_area(case: Case) -> str:
-    """The case's area: that of its latest referral that records one."""
-    return (
-        case.referrals.exclude(area="").order_by("-received_on", "-id").values_list("area", flat=True).first()
-        or ""
-    )
 
 
 def may_see_detail(user: Any, intervention: Intervention) -> bool:
@@ -78,7 +71,8 @@ def _detail_only(user: Any, intervention: Intervention) -> None:
 class InterventionInput:
     intervention_type: InterventionType
     mode: str
-    area: str = ""
+    # No area here: whether direct work may be offered depends on where the suspect lives,
+    # which is the case's (Case.area), never a value picked on the intervention form.
     delivered_by: Any = None
     external_service: str = ""
     start_on: date | None = None
@@ -104,16 +98,32 @@ def intervention_errors(
             f"{kind.name} is clinical work, recorded by the unit's health staff. "
             "Record a referral to an external service, or ask a health colleague to record it."
         )
-    if data.mode == InterventionMode.DIRECT:
+    if data.delivered_by is not None and not casework_staff(case.partnership).filter(pk=data.delivered_by.pk).exists():
+        errors["delivered_by"] = f"Select a member of {case.partnership}'s unit"
+    if (
+        data.mode == InterventionMode.INDIRECT
+        and kind.usual_mode == InterventionMode.DIRECT
+        and data.delivered_by is not None
+    ):
+        # Otherwise "indirect" would be a way round the operating model's direct-work rule.
+        errors["mode"] = (
+            f"{kind.name} delivered by the unit's own staff is direct work. Select direct, or name the "
+            "external service that delivers it and leave “Delivered by” empty"
+        )
+    elif data.mode == InterventionMode.DIRECT:
         model = case.partnership.operating_model_on(
             data.start_on if data.start_on and data.start_on <= today else today
         )
-        refusal = direct_intervention_refusal(model, partnership_name=case.partnership.name, area=data.area)
+        refusal = direct_intervention_refusal(model, partnership_name=case.partnership.name, area=case.area)
         if refusal:
             errors["mode"] = refusal
         if data.delivered_by is None:
             errors["delivered_by"] = "Select the member of staff who delivers it"
-    else:
+        elif kind.is_clinical and data.delivered_by.agency_kind != AgencyKind.HEALTH:
+            errors.setdefault(
+                "delivered_by", f"{kind.name} is clinical work: select a member of the unit's health staff"
+            )
+    if data.mode == InterventionMode.INDIRECT:
         if not data.external_service.strip() and kind.is_service_referral:
             errors["external_service"] = "Enter the service the suspect is referred to"
         elif not data.external_service.strip() and data.delivered_by is None:
@@ -159,7 +169,7 @@ def intervention_record(*, case: Case, acting_user: Any, data: InterventionInput
         subject_id=case.suspect_id,
         intervention_type=kind,
         mode=data.mode,
-        area=data.area,
+        area=case.area,  # where the suspect lived when it was recorded, as the rule read it
         delivered_by=data.delivered_by,
         external_service=data.external_service.strip(),
         category=Category.HEALTH_CLINICAL if kind.is_clinical else Category.CASE_MANAGEMENT,

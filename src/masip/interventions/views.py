@@ -33,9 +33,7 @@ def intervention_add(request, pk: int):
     case = request.case_access.case
     form = InterventionForm(
         request.POST or None,
-        partnership=case.partnership,
         staff=casework_staff(case.partnership),
-        case_area=services.case_area(case),
         assessments=services.signed_off_assessments(case),
     )
     if request.method == "POST" and form.is_valid():

@@ -60,7 +60,11 @@ class ReferralDetailsForm(GovukFormMixin, forms.Form):
     recorded_offence = forms.ChoiceField(
         label="Offence recorded by the referrer", choices=Offence.choices, widget=forms.RadioSelect
     )
-    area = forms.ChoiceField(label="Area", required=False)
+    area = forms.ChoiceField(
+        label="Area where the suspect lives",
+        required=False,
+        help_text="The case takes its area from here; it decides whether the unit may offer direct work",
+    )
     behaviours = forms.MultipleChoiceField(
         label="Behaviours reported",
         choices=Behaviour.choices,

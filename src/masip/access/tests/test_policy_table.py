@@ -79,7 +79,7 @@ def world(london, make_referral, accept, staff):
 ARGS = {
     "referrals:list": "slug", "referrals:create": "slug", "referrals:triage_queue": "slug",
     "referrals:detail": "referral", "referrals:triage": "waiting", "referrals:confirm_people": "waiting", "cases:list": "slug", "cases:detail": "case",
-    "cases:edit": "case", "cases:retention_queue": "slug", "cases:retention_propose": "case",
+    "cases:edit": "case", "cases:area": "case", "cases:retention_queue": "slug", "cases:retention_propose": "case",
     "cases:retention_decide": "proposal", "people:detail": "person", "people:edit": "person",
     "people:subject_access": "person", "sharing:information_add": "case", "sharing:health_summary_add": "case",
     "audit:case": "case", "audit:staff_activity": "staff", "audit:export": "export", "accounts:unlock": "staff",

@@ -27,6 +27,7 @@ from masip.assessments.engine.compare import (
 )
 from masip.assessments.engine.definition import (
     AGENCY_KINDS,
+    RECORD_FACTS,
     RISK_RANK_NONE,
     RISK_RANKS,
     STALKER_TYPES,
@@ -54,6 +55,7 @@ from masip.assessments.engine.wording import WordingFile, apply_wording, read_wo
 
 __all__ = [
     "AGENCY_KINDS",
+    "RECORD_FACTS",
     "RISK_RANKS",
     "RISK_RANK_NONE",
     "SHIPPED_INSTRUMENTS_DIR",

@@ -23,6 +23,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# Facts the case or referral already records, which an item may mirror
+# (`from_record` in a definition), with the answers each can give. Where the
+# record knows the fact, the answer comes from the record and cannot be picked
+# otherwise: a rule that reads the item (the SASH asks its ex-partner items
+# only where the suspect is an ex-partner) then follows the record. The
+# values come from `masip.assessments.record_facts`.
+RECORD_FACTS: dict[str, frozenset[str]] = {
+    "suspect_is_ex_partner": frozenset({"yes", "no"}),
+}
+
 # The agency kinds of `masip.partnerships.models.AgencyKind`, repeated here so
 # the engine stays free of Django; a test keeps the two in step.
 AGENCY_KINDS: frozenset[str] = frozenset(
@@ -207,6 +217,7 @@ class Item:
     integer: bool = False  # number items: whole numbers only
     max_length: int | None = None  # text items
     ask_if: Condition | None = None  # asked only when this holds
+    from_record: str = ""  # a RECORD_FACTS name: the answer is the record's where it knows it
 
     @property
     def option_values(self) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from masip.assessments.engine.definition import (
     AGENCY_KINDS,
     CHOICE_TYPES,
     FIXED_OPTIONS,
+    RECORD_FACTS,
     SINGLE_VALUE_CHOICE_TYPES,
     STALKER_TYPES,
     AllOf,
@@ -79,7 +80,7 @@ _TOP_OPTIONAL = (
     "stalker_type_from",
     "recommendations",
 )
-_ITEM_FIELDS = ("help", "required", "options", "min", "max", "integer", "max_length", "ask_if")
+_ITEM_FIELDS = ("help", "required", "options", "min", "max", "integer", "max_length", "ask_if", "from_record")
 _TYPE_ONLY_FIELDS = {
     "options": {ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE},
     "min": {ItemType.NUMBER},
@@ -358,6 +359,23 @@ class _DefinitionBuilder:
         if item_type is ItemType.TEXT:
             max_length = c.integer(f.get("max_length"), join(path, "max_length"), minimum=1)
 
+        from_record = ""
+        if "from_record" in f:
+            from_record = c.text(f.get("from_record"), join(path, "from_record")) or ""
+            if from_record and from_record not in RECORD_FACTS:
+                c.error(
+                    f["from_record"].line,
+                    join(path, "from_record"),
+                    f"unknown record fact {from_record!r} (one of: {', '.join(sorted(RECORD_FACTS))})",
+                )
+            elif from_record and not RECORD_FACTS[from_record] <= {o.value for o in options}:
+                c.error(
+                    f["from_record"].line,
+                    join(path, "from_record"),
+                    f"the record fact {from_record!r} gives "
+                    f"{', '.join(sorted(RECORD_FACTS[from_record]))}: the item must offer those answers",
+                )
+
         if item_id is None or label is None:
             self._broken(item_id)
             return None
@@ -372,6 +390,7 @@ class _DefinitionBuilder:
             maximum=maximum,
             integer=integer,
             max_length=max_length,
+            from_record=from_record,
         )
 
     def _broken(self, item_id: str | None) -> None:

@@ -288,7 +288,7 @@ def test_london_queue_orders_by_sash_concern(as_user, london, make_referral, com
     plain = make_referral(london, suspect="A One", victim="V One", behaviours=["violence"])
     high = make_referral(london, suspect="B Two", victim="V Two")
     complete_assessment(
-        "sash", referral=high, answers={"overall_concern": "high", "suspect_is_ex_partner": "no"}
+        "sash", referral=high, answers={"overall_concern": "high"}
     )
     high.refresh_from_db()
     assert high.risk_rank == 3

@@ -65,7 +65,6 @@ class TestOperatingModel:
             {
                 "intervention_type": kind("brief_therapeutic").pk,
                 "mode": "direct",
-                "area": "Cheshire East",
                 "delivered_by": staff["cheshire-health"].pk,
                 **date_fields("offered_on", days_ago(5)),
             },
@@ -73,7 +72,49 @@ class TestOperatingModel:
         assert response.status_code == 200
         html = response.content.decode()
         assert "Cheshire offers direct interventions only in Warrington and Halton" in html
-        assert "not in this case&#x27;s area (Cheshire East)" in html
+        assert "not in this case&#x27;s area (Cheshire East, where the suspect lives)" in html
+        assert not Intervention.objects.exists()
+
+    def test_picking_another_area_on_the_form_does_not_sidestep_the_rule(
+        self, as_user, cheshire, make_referral, accept, staff
+    ):
+        """The defect: the form's Area dropdown, set to Warrington, saved direct work on a Cheshire East case."""
+        case = cheshire_case(cheshire, make_referral, accept, "Cheshire East")
+        client = as_user("cheshire-health")
+        page = client.get(reverse("interventions:add", args=[case.pk])).content.decode()
+        assert 'name="area"' not in page  # the area is the case's, shown but not picked here
+        assert "Cheshire East" in page
+        response = client.post(
+            reverse("interventions:add", args=[case.pk]),
+            {
+                "intervention_type": kind("brief_therapeutic").pk,
+                "mode": "direct",
+                "area": "Warrington",
+                "delivered_by": staff["cheshire-health"].pk,
+                **date_fields("offered_on", days_ago(5)),
+            },
+        )
+        assert response.status_code == 200
+        assert "Cheshire offers direct interventions only in Warrington and Halton" in response.content.decode()
+        assert not Intervention.objects.exists()
+
+    def test_nor_does_calling_therapy_by_the_units_own_staff_indirect(
+        self, as_user, cheshire, make_referral, accept, staff
+    ):
+        case = cheshire_case(cheshire, make_referral, accept, "Cheshire East")
+        response = as_user("cheshire-health").post(
+            reverse("interventions:add", args=[case.pk]),
+            {
+                "intervention_type": kind("brief_therapeutic").pk,
+                "mode": "indirect",
+                "delivered_by": staff["cheshire-health"].pk,
+                **date_fields("offered_on", days_ago(5)),
+            },
+        )
+        assert response.status_code == 200
+        assert "Brief therapeutic work delivered by the unit&#x27;s own staff is direct work" in (
+            response.content.decode()
+        )
         assert not Intervention.objects.exists()
 
     def test_cheshire_offers_it_in_warrington(self, as_user, cheshire, make_referral, accept, staff, give_reason):
@@ -83,7 +124,6 @@ class TestOperatingModel:
             {
                 "intervention_type": kind("brief_therapeutic").pk,
                 "mode": "direct",
-                "area": "Warrington",
                 "delivered_by": staff["cheshire-health"].pk,
                 **date_fields("offered_on", days_ago(5)),
             },
@@ -97,12 +137,12 @@ class TestOperatingModel:
         )
         assert intervention.category == "health_clinical"
 
-    def test_the_form_starts_from_the_cases_area_and_indirect_work_is_offered_anywhere(
+    def test_the_form_shows_the_cases_area_and_indirect_work_is_offered_anywhere(
         self, as_user, cheshire, make_referral, accept, staff
     ):
         case = cheshire_case(cheshire, make_referral, accept, "Cheshire East")
         page = as_user("cheshire-police").get(reverse("interventions:add", args=[case.pk])).content.decode()
-        assert '<option value="Cheshire East" selected>' in page
+        assert "Cheshire East" in page
         assert "Cheshire offers direct interventions only in Warrington and Halton" in page
         intervention_record(
             case=case,
@@ -110,13 +150,40 @@ class TestOperatingModel:
             data=InterventionInput(
                 intervention_type=kind("signposting"),
                 mode="indirect",
-                area="Cheshire East",
                 external_service="Cheshire and Wirral Partnership NHS FT",
                 offered_on=days_ago(1),
                 follow_up_on=days_ago(-14),
             ),
         )
         assert Intervention.objects.get().service_status == "referred"
+
+    def test_clinical_direct_work_is_delivered_by_health_staff(self, cheshire, make_referral, accept, staff):
+        case = cheshire_case(cheshire, make_referral, accept, "Halton")
+        with pytest.raises(ValidationError) as refused:
+            intervention_record(
+                case=case,
+                acting_user=staff["cheshire-health"],
+                data=InterventionInput(
+                    intervention_type=kind("cbt"),
+                    mode="direct",
+                    delivered_by=staff["cheshire-police"],
+                    offered_on=days_ago(1),
+                ),
+            )
+        assert "select a member of the unit's health staff" in refused.value.message_dict["delivered_by"][0]
+        with pytest.raises(ValidationError) as refused:
+            intervention_record(
+                case=case,
+                acting_user=staff["cheshire-health"],
+                data=InterventionInput(
+                    intervention_type=kind("cbt"),
+                    mode="direct",
+                    delivered_by=staff["london-health"],  # another partnership's psychologist
+                    offered_on=days_ago(1),
+                ),
+            )
+        assert refused.value.message_dict["delivered_by"] == ["Select a member of Cheshire's unit"]
+        assert not Intervention.objects.exists()
 
     def test_london_offers_direct_work_throughout_its_area(self, london_case, staff):
         health = staff["london-health"]
@@ -126,7 +193,6 @@ class TestOperatingModel:
             data=InterventionInput(
                 intervention_type=kind("cbt"),
                 mode="direct",
-                area="",
                 delivered_by=health,
                 offered_on=days_ago(1),
             ),

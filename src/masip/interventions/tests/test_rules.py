@@ -74,10 +74,10 @@ def test_direct_work_follows_the_operating_models_areas():
     refusal = direct_intervention_refusal(cheshire, partnership_name="Cheshire", area="Cheshire East")
     assert refusal == (
         "Cheshire offers direct interventions only in Warrington and Halton (operating model v2, from 3 September 2018), "
-        "not in this case's area (Cheshire East). Record an indirect intervention, such as a referral to an external "
-        "service, instead."
+        "not in this case's area (Cheshire East, where the suspect lives). Record an indirect intervention, such as a "
+        "referral to an external service, instead, or correct the case's area on the case page if it is wrong."
     )
-    assert "whose area is not recorded" in direct_intervention_refusal(
+    assert "whose area (where the suspect lives) is not recorded" in direct_intervention_refusal(
         cheshire, partnership_name="Cheshire", area=""
     )
     assert direct_intervention_refusal(_model([]), partnership_name="Hampshire", area="") is None
