@@ -345,9 +345,9 @@ def _apply_to_subject(assessment: Assessment, acting_user: Any) -> None:
             source=source if assessment.risk_rank else case.risk_source,
             stalker_type=assessment.stalker_type or None,
         )
-    if case.reassessment_due:
-        case.reassessment_due, case.reassessment_reason = False, ""
-        case.save(update_fields=["reassessment_due", "reassessment_reason"])
+    if case.reassessment_due and case.reassessment_instrument in ("", assessment.instrument_code):
+        case.reassessment_due, case.reassessment_reason, case.reassessment_instrument = False, "", ""
+        case.save(update_fields=["reassessment_due", "reassessment_reason", "reassessment_instrument"])
 
 
 @transaction.atomic

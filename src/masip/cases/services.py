@@ -93,6 +93,7 @@ def case_take_referral(*, referral: Any, acting_user: Any) -> tuple[Case, bool]:
             ReviewTrigger.objects.create(
                 case=case, kind=TriggerKind.NEW_REFERRAL, reason=reason, raised_by=acting_user, referral=referral
             )
+            case_revisit(case=case, acting_user=acting_user, trigger=f"{TriggerKind.NEW_REFERRAL.label}: {reason}")
     return case, joined
 
 
@@ -120,6 +121,7 @@ def case_note_new_referral(*, case: Case, referral: Any, acting_user: Any) -> Re
             actor=acting_user, operation=Operation.ALTERATION, action="case.new_referral", partnership=case.partnership,
             subjects=[case, referral], details={"new_victims": len(new_victims)},
         )
+        case_revisit(case=case, acting_user=acting_user, trigger=f"{TriggerKind.NEW_REFERRAL.label}: {trigger.reason}")
     return trigger
 
 
@@ -253,12 +255,33 @@ def case_set_risk(
     return case
 
 
-def case_mark_reassessment_due(*, case: Case, acting_user: Any, reason: str) -> Case:
-    if not case.reassessment_due or case.reassessment_reason != reason[:300]:
-        case.reassessment_due, case.reassessment_reason = True, reason[:300]
-        case.save(update_fields=["reassessment_due", "reassessment_reason"])
+def case_mark_reassessment_due(*, case: Case, acting_user: Any, reason: str, instrument: str = "") -> Case:
+    """Ask for a reassessment; `instrument` names the one that answers it (blank: any signed-off assessment)."""
+    reason = reason[:300]
+    if not instrument and case.reassessment_due:
+        instrument = case.reassessment_instrument  # a request already waiting for a named instrument stands
+    if (case.reassessment_due, case.reassessment_reason, case.reassessment_instrument) != (True, reason, instrument):
+        case.reassessment_due, case.reassessment_reason, case.reassessment_instrument = True, reason, instrument
+        case.save(update_fields=["reassessment_due", "reassessment_reason", "reassessment_instrument"])
         log_event(
             actor=acting_user, operation=Operation.ALTERATION, action="case.reassessment_due",
             partnership=case.partnership, subjects=[case], reason=reason,
+            details={"instrument": instrument} if instrument else None,
+        )
+    return case
+
+
+def case_revisit(*, case: Case, acting_user: Any, trigger: str) -> Case:
+    """What a re-review trigger asks for besides the meeting, by the partnership's revisiting policy:
+    a reassessment (Cheshire: a new CAS at each re-review), or nothing (London). Call inside the
+    trigger's transaction."""
+    from masip.partnerships.revisiting import RevisitingPolicy, reassessment_on_trigger
+
+    model = case.partnership.operating_model_on()
+    policy = RevisitingPolicy.of(model)
+    request = reassessment_on_trigger(policy, trigger=trigger)
+    if request is not None:
+        case_mark_reassessment_due(
+            case=case, acting_user=acting_user, reason=request.reason, instrument=request.instrument
         )
     return case

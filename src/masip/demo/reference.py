@@ -28,6 +28,7 @@ from masip.partnerships.models import (
     PartnerAgency,
     Partnership,
     PartnerStatus,
+    Revisiting,
     Role,
 )
 
@@ -116,7 +117,10 @@ PARTNERSHIPS = {
             "required_before_acceptance": [],
             "required_before_acceptance_sources": [],
             "assessment_sign_off_roles": [Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.PRACTITIONER],
+            "revisiting_policy": Revisiting.LIFE_OF_CASE,
             "tracking_months_after_closure": 6,
+            "reassess_on_trigger": True,
+            "rereview_instrument": "cas",  # "at the clinic a new CAS form would be created"
             "revisiting": "Every case is tracked for its life and six months after; any change returns it to clinic.",
         },
         "series": [
@@ -169,7 +173,9 @@ PARTNERSHIPS = {
             "required_before_acceptance": ["sdash"],
             "required_before_acceptance_sources": [AgencyKind.POLICE],
             "assessment_sign_off_roles": [Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.PRACTITIONER],
+            "revisiting_policy": Revisiting.UNTIL_CONCLUDED,
             "tracking_months_after_closure": 0,
+            "reassess_on_trigger": True,
             "revisiting": "Tracked daily; revisited only on significant change; reassessed after an intervention.",
         },
         "series": [
@@ -236,7 +242,9 @@ PARTNERSHIPS = {
             "required_before_acceptance": [],
             "required_before_acceptance_sources": [],
             "assessment_sign_off_roles": [Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.PRACTITIONER],
+            "revisiting_policy": Revisiting.NO_FORMAL,
             "tracking_months_after_closure": 0,
+            "reassess_on_trigger": False,  # a trigger goes to the morning meeting, no automatic reassessment
             "revisiting": "No formal follow-up; the victim advocate can bring a case back.",
         },
         "series": [

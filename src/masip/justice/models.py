@@ -66,6 +66,19 @@ class SentenceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Outcomes that conclude the police investigation: a charge (or what can only follow one)
+# or no further action. Hampshire tracks a case until one is recorded.
+INVESTIGATION_CONCLUDED = frozenset(
+    {
+        EventKind.CHARGE,
+        EventKind.NFA,
+        EventKind.PROSECUTION,
+        EventKind.CONVICTION,
+        EventKind.ACQUITTAL,
+        EventKind.SENTENCE,
+    }
+)
+
 # Events that concern one offence, so the offence must be given.
 EVENTS_WITH_OFFENCE = frozenset(
     {

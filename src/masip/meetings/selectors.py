@@ -40,6 +40,7 @@ from masip.meetings.models import (
     PlanStrategy,
     RiskManagementPlan,
 )
+from masip.monitoring.tracking import tracked_cases_q
 from masip.partnerships.models import Agency, MeetingSeries, Partnership, Role
 from masip.referrals.models import ReferralParty
 from masip.sharing.models import InformationEntry
@@ -312,14 +313,29 @@ def agenda_inputs_for(
     # for the partnership's period after closure (Cheshire: six months), and a trigger then
     # brings it back to the agenda.
     trigger_rows: list[tuple[agenda.TriggerFact, int, str, date | None]] = []
-    tracking = _tracking_months(meetings[0].partnership)
+    partnership = meetings[0].partnership
     if wanted("triggers"):
-        longest = max((tracking(day) for day in {t[2] for t in timing.values()}), default=0)
+        # Tracked on the earliest day is a superset of tracked on any later one (tracking only ends).
         for pk, case_id, kind, reason, raised_at, status, closed_on in ReviewTrigger.objects.filter(
-            _open_or_tracked_since(partnership_id, earliest_as_of, longest), resolved_at__isnull=True
+            tracked_cases_q(partnership, earliest_as_of, prefix="case__"), resolved_at__isnull=True
         ).values_list("pk", "case_id", "kind", "reason", "raised_at", "case__status", "case__closed_on"):
             fact = agenda.TriggerFact(pk, _trigger_label(kind), reason, raised_at)
             trigger_rows.append((fact, case_id, status, closed_on))
+
+    closed_with_triggers = {case_id for _, case_id, status, _ in trigger_rows if status != CaseStatus.OPEN}
+    tracked_by_day: dict[date, set[int]] = {}
+
+    def tracked_on(day: date) -> set[int]:
+        """Closed cases with an open trigger still tracked on `day` under the revisiting policy then
+        in force (one query per distinct day, and only when such cases exist)."""
+        if not closed_with_triggers:
+            return set()
+        if day not in tracked_by_day:
+            tracked_by_day[day] = set(
+                Case.objects.filter(tracked_cases_q(partnership, day), pk__in=closed_with_triggers)
+                .values_list("pk", flat=True)
+            )
+        return tracked_by_day[day]
 
     overdue_rows: list[tuple[int, agenda.ActionFact]] = []
     if wanted("overdue_actions"):
@@ -444,11 +460,8 @@ def agenda_inputs_for(
                     pending[case_id].append(agenda.PendingReferral(item_id, referred_at, label))
         triggers: dict[int, list[agenda.TriggerFact]] = defaultdict(list)
         if rule.triggers:
-            months = tracking(as_of)
-            for fact, case_id, status, closed_on in trigger_rows:
-                if status == CaseStatus.OPEN or (
-                    months and closed_on is not None and closed_on >= _months_before(as_of, months)
-                ):
+            for fact, case_id, status, _closed_on in trigger_rows:
+                if status == CaseStatus.OPEN or case_id in tracked_on(as_of):
                     triggers[case_id].append(fact)
         overdue: dict[int, list[agenda.ActionFact]] = defaultdict(list)
         if rule.overdue_actions:
@@ -497,38 +510,6 @@ def _trigger_label(kind: str) -> str:
         return str(TriggerKind(kind).label)
     except ValueError:
         return kind
-
-
-def _tracking_months(partnership: Partnership):
-    """How many months after closure the partnership tracks a case, by day (one query for all versions)."""
-    models = list(
-        partnership.operating_models.order_by("-effective_from", "-version").values_list(
-            "effective_from", "tracking_months_after_closure"
-        )
-    )
-
-    def months_on(day: date) -> int:
-        return next((months for effective_from, months in models if effective_from <= day), 0)
-
-    return months_on
-
-
-def _months_before(day: date, months: int) -> date:
-    from dateutil.relativedelta import relativedelta
-
-    return day - relativedelta(months=months)
-
-
-def _open_or_tracked_since(partnership_id: int, as_of: date, months: int) -> Q:
-    """Open cases of the partnership, and closed ones still inside the longest tracking period."""
-    condition = Q(case__partnership_id=partnership_id, case__status=CaseStatus.OPEN)
-    if months:
-        condition |= Q(
-            case__partnership_id=partnership_id,
-            case__status=CaseStatus.CLOSED,
-            case__closed_on__gte=_months_before(as_of, months),
-        )
-    return condition
 
 
 def _shorten(text: str, limit: int = 120) -> str:

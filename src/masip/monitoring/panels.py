@@ -11,6 +11,7 @@ from masip.cases.panels import register
 from masip.monitoring.models import Incident
 from masip.monitoring.outcomes import case_outcome
 from masip.monitoring.tracking import case_tracking
+from masip.partnerships.revisiting import RevisitingPolicy, describe
 
 LATEST_INCIDENTS = 5
 
@@ -28,6 +29,7 @@ def monitoring_panel(case: Any, user: Any):
         "case": case,
         "tracking": tracking,
         "tracking_text": tracking.describe(today),
+        "revisiting": describe(RevisitingPolicy.of(case.partnership.operating_model_on(today))),
         "tracked_today": tracking.tracked_on(today),
         "outcome": case_outcome(case),
         "incidents": incidents[:LATEST_INCIDENTS],

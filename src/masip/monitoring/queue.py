@@ -104,19 +104,15 @@ def open_triggers(ctx: QueueContext) -> QueueSection:
 
 @register(order=20)
 def reassessments_due(ctx: QueueContext) -> QueueSection:
-    from masip.monitoring.tracking import tracking_end
+    from masip.monitoring.tracking import tracked_cases_q
 
-    cases = ctx.cases().filter(reassessment_due=True).select_related("suspect")
-    model = ctx.partnership.operating_model_on(ctx.today)
-    months = model.tracking_months_after_closure if model else 0
-    items = []
-    for case in cases.order_by("opened_on", "id"):
-        if case.status == CaseStatus.CLOSED and (
-            case.closed_on is None
-            or tracking_end(closed_on=case.closed_on, tracking_months=months) < ctx.today
-        ):
-            continue  # no longer tracked
-        items.append(QueueItem(case, case.reassessment_reason or "Reassessment due", None, _case_url(case)))
+    cases = (
+        ctx.cases()
+        .filter(tracked_cases_q(ctx.partnership, ctx.today), reassessment_due=True)  # closed and untracked: no
+        .select_related("suspect")
+        .order_by("opened_on", "id")
+    )
+    items = [QueueItem(case, case.reassessment_reason or "Reassessment due", None, _case_url(case)) for case in cases]
     return QueueSection("reassessments", "Reassessments due", items, "No reassessment is due.")
 
 
@@ -264,12 +260,21 @@ def order_deadlines(ctx: QueueContext) -> QueueSection:
 def tracking_ending(ctx: QueueContext) -> QueueSection:
     """Closed cases whose tracking period after closure ends within the next two weeks."""
     from masip.monitoring.tracking import case_tracking
+    from masip.partnerships.revisiting import LIFE_OF_CASE, UNTIL_CONCLUDED, RevisitingPolicy
 
     models = list(ctx.partnership.operating_models.order_by("-effective_from", "-version"))
-    longest = max((m.tracking_months_after_closure for m in models), default=0)
+    longest = max(
+        (m.tracking_months_after_closure for m in models if m.revisiting_policy == LIFE_OF_CASE), default=0
+    )
     if longest == 0:
+        current = RevisitingPolicy.of(ctx.partnership.operating_model_on(ctx.today))
         return QueueSection(
-            "tracking", "Tracking periods ending", [], "This partnership does not track cases after closure."
+            "tracking",
+            "Tracking periods ending",
+            [],
+            "This partnership tracks a closed case until the investigation concludes, not for a fixed period."
+            if current.kind == UNTIL_CONCLUDED
+            else "This partnership does not track cases after closure.",
         )
     candidates = (
         ctx.cases()

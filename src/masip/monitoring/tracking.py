@@ -1,45 +1,41 @@
-"""How long a case stays under tracking.
+"""How long a case stays under tracking, as the partnership's revisiting policy says.
 
-A case is tracked for its whole life and, once closed, for the partnership's
-configured period after closure (OperatingModel.tracking_months_after_closure:
-six months in Cheshire - "we case track ... for the life of any case we work
-with and for the six months after", report section 7). The period is read
-from the operating model in force on the closing date, so changing the model
-later does not move the end of a period already running.
+A case is tracked for its whole life. Once closed, the operating model in force on the
+closing date decides (partnerships.revisiting): Cheshire tracks "for the life of any case
+we work with and for the six months after" (report section 7); Hampshire tracks until a
+charge or another outcome concludes the investigation; London does not track closed
+cases. Reading the model of the closing date means a later change to the model does not
+move the end of a period already running.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, OuterRef, Q
+
+from masip.partnerships.revisiting import (
+    LIFE_OF_CASE,
+    UNTIL_CONCLUDED,
+    RevisitingPolicy,
+    Tracking,
+    tracking,
+    tracking_end,
+)
+
+__all__ = ["Tracking", "case_tracking", "concluded_on", "tracked_cases_q", "tracking_end"]
 
 
-def tracking_end(*, closed_on: date, tracking_months: int) -> date:
-    """The last day a closed case is tracked: the closing date itself when the period is zero."""
-    return closed_on + relativedelta(months=tracking_months)
+def concluded_on(case) -> date | None:
+    """The day of the first outcome that concluded the investigation of the case's suspect, if any."""
+    from masip.justice.models import INVESTIGATION_CONCLUDED, JusticeEvent
 
-
-@dataclass(frozen=True)
-class Tracking:
-    is_open: bool
-    closed_on: date | None
-    until: date | None  # last tracked day of a closed case
-
-    def tracked_on(self, day: date) -> bool:
-        return self.is_open or (self.until is not None and day <= self.until)
-
-    def describe(self, today: date) -> str:
-        if self.is_open:
-            return "Tracked while the case is open"
-        if self.until is None:
-            return "Not tracked"
-        if self.closed_on is not None and self.until == self.closed_on:
-            return "Not tracked after closure (the operating model sets no tracking period)"
-        if today <= self.until:
-            return f"Tracked after closure until {self.until:%-d %B %Y}"
-        return f"Tracking ended on {self.until:%-d %B %Y}"
+    return (
+        JusticeEvent.objects.filter(case=case, kind__in=INVESTIGATION_CONCLUDED)
+        .order_by("occurred_on")
+        .values_list("occurred_on", flat=True)
+        .first()
+    )
 
 
 def case_tracking(case, *, model=None) -> Tracking:
@@ -48,9 +44,31 @@ def case_tracking(case, *, model=None) -> Tracking:
         return Tracking(is_open=case.is_open, closed_on=case.closed_on, until=None)
     if model is None:
         model = case.partnership.operating_model_on(case.closed_on)
-    months = model.tracking_months_after_closure if model else 0
-    return Tracking(
-        is_open=False,
-        closed_on=case.closed_on,
-        until=tracking_end(closed_on=case.closed_on, tracking_months=months),
-    )
+    policy = RevisitingPolicy.of(model)
+    concluded = concluded_on(case) if policy.kind == UNTIL_CONCLUDED else None
+    return tracking(policy, is_open=False, closed_on=case.closed_on, concluded_on=concluded)
+
+
+def tracked_cases_q(partnership, as_of: date, *, prefix: str = "") -> Q:
+    """A filter for the partnership's cases still tracked on `as_of`: open ones, and closed ones
+    inside their tracking (by the model in force on `as_of`). `prefix` reaches the case from
+    another model by one relation, e.g. "case__"."""
+    from dateutil.relativedelta import relativedelta
+
+    from masip.cases.models import CaseStatus
+    from masip.justice.models import INVESTIGATION_CONCLUDED, JusticeEvent
+
+    policy = RevisitingPolicy.of(partnership.operating_model_on(as_of))
+    mine = Q(**{f"{prefix}partnership_id": partnership.pk})
+    condition = Q(**{f"{prefix}status": CaseStatus.OPEN})
+    closed = Q(**{f"{prefix}status": CaseStatus.CLOSED})
+    if policy.kind == LIFE_OF_CASE and policy.months_after_closure:
+        condition |= closed & Q(**{f"{prefix}closed_on__gte": as_of - relativedelta(months=policy.months_after_closure)})
+    elif policy.kind == UNTIL_CONCLUDED:
+        concluded_before = JusticeEvent.objects.filter(
+            case_id=OuterRef(f"{prefix.removesuffix('__')}_id" if prefix else "pk"),
+            kind__in=INVESTIGATION_CONCLUDED,
+            occurred_on__lt=as_of,
+        )
+        condition |= closed & (Q(**{f"{prefix}closed_on__gte": as_of}) | ~Exists(concluded_before))
+    return mine & condition

@@ -3,10 +3,12 @@ advocates' concerns bring a case back.
 
 A trigger (cases.ReviewTrigger) says why the case needs another look; the
 meetings context puts cases with open triggers on the next suitable agenda and
-resolves them once discussed. Raising one also marks a reassessment as due,
-with the same reason, so the next assessment is asked for where the unit
-looks (the case page and the monitoring queue). New referrals about a suspect
-with an open case raise their own trigger at triage (cases.services).
+resolves them once discussed. What else a trigger asks for is the partnership's
+revisiting policy (partnerships.revisiting): a reassessment, with the same
+reason, where the unit looks (the case page and the monitoring queue) - in
+Cheshire a new CAS - or, in London, nothing more than the meeting. New
+referrals about a suspect with an open case raise their own trigger at triage
+(cases.services), read the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.db import transaction
 from masip.audit.models import Operation
 from masip.audit.services import log_event
 from masip.cases.models import Case, ReviewTrigger, TriggerKind
-from masip.cases.services import case_mark_reassessment_due
+from masip.cases.services import case_revisit
 
 
 def review_trigger_raise(
@@ -31,7 +33,7 @@ def review_trigger_raise(
     trigger = ReviewTrigger.objects.create(
         case=case, kind=kind, reason=reason, raised_by=acting_user, referral=referral
     )
-    case_mark_reassessment_due(case=case, acting_user=acting_user, reason=f"{kind.label}: {reason}")
+    case_revisit(case=case, acting_user=acting_user, trigger=f"{kind.label}: {reason}")
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,

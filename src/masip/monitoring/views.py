@@ -17,6 +17,7 @@ from masip.monitoring.forms import CloseForm, IncidentForm, ReopenForm, ReviewRe
 from masip.monitoring.queue import monitoring_queue
 from masip.monitoring.tracking import case_tracking
 from masip.monitoring.web import log_case_page
+from masip.partnerships.revisiting import UNTIL_CONCLUDED, RevisitingPolicy
 
 
 @requires(Action.MONITORING_QUEUE)
@@ -138,10 +139,16 @@ def case_close(request, pk: int):
             text = f"Case {case.reference} closed"
             if change.tracking_until and change.tracking_until > change.on:
                 text += f"; it is tracked until {change.tracking_until:%-d %B %Y}"
+            elif RevisitingPolicy.of(model).kind == UNTIL_CONCLUDED and change.tracking_until is None:
+                text += "; it is tracked until a charge or another outcome concludes the investigation"
             messages.success(request, text)
             return redirect("cases:detail", case.pk)
     request.audit_not_personal = True  # the page shows the case reference only
-    return render(request, "monitoring/close_form.html", {"case": case, "form": form, "model": model})
+    return render(
+        request,
+        "monitoring/close_form.html",
+        {"case": case, "form": form, "model": model, "policy": RevisitingPolicy.of(model)},
+    )
 
 
 @requires(Action.CASE_STATUS)

@@ -87,7 +87,7 @@ class MeetingSeriesInline(ScopedChoicesMixin, admin.StackedInline):
 
 @admin.register(OperatingModel)
 class OperatingModelAdmin(ManagedByPartnershipAdmin):
-    list_display = ("partnership", "version", "effective_from", "co_located", "tracking_months_after_closure")
+    list_display = ("partnership", "version", "effective_from", "co_located", "revisiting_policy", "tracking_months_after_closure")
     list_filter = (("partnership", admin.RelatedOnlyFieldListFilter),)
     inlines = [MeetingSeriesInline]
 

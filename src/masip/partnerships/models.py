@@ -154,6 +154,18 @@ class Membership(models.Model):
         return self.role in CASEWORK_ROLES
 
 
+class Revisiting(models.TextChoices):
+    """How a partnership brings cases back once it has dealt with them (report section 7,
+    "Revisiting cases"); read by the monitoring rules through partnerships.revisiting."""
+
+    NO_FORMAL = "no_formal", "No formal revisiting: a trigger is recorded and goes to the next meeting"
+    UNTIL_CONCLUDED = (
+        "until_concluded",
+        "Tracked until a charge or another outcome concludes the investigation",
+    )
+    LIFE_OF_CASE = "life_of_case", "Tracked for the life of the case and a period after it closes"
+
+
 class OperatingModel(models.Model):
     """How a partnership works, as versioned data.
 
@@ -192,10 +204,30 @@ class OperatingModel(models.Model):
     direct_interventions = models.TextField(
         blank=True, help_text="What direct perpetrator work the unit offers."
     )
-    tracking_months_after_closure = models.PositiveSmallIntegerField(
-        default=0, help_text="How many months a closed case stays under tracking."
+    revisiting_policy = models.CharField(
+        max_length=20,
+        choices=Revisiting.choices,
+        default=Revisiting.LIFE_OF_CASE,
+        help_text="How long a case is tracked, which decides whether new incidents still bring it back.",
     )
-    revisiting = models.TextField(blank=True, help_text="When and how cases come back for re-review.")
+    tracking_months_after_closure = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="For tracking over the life of the case: how many months a closed case stays under tracking.",
+    )
+    reassess_on_trigger = models.BooleanField(
+        default=True,
+        help_text="Whether a re-review trigger (a new incident, offence, referral or concern) asks for a "
+        "reassessment. Without it the trigger is recorded and goes to the next meeting.",
+    )
+    rereview_instrument = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The instrument each re-review asks for (e.g. 'cas': a new Case Analysis Summary); blank "
+        "means any signed-off assessment answers the reassessment.",
+    )
+    revisiting = models.TextField(
+        blank=True, help_text="Notes for staff on how cases come back; the rules read the fields above."
+    )
     referral_instruments = models.JSONField(
         default=list, blank=True,
         help_text="Instrument codes offered on a referral, at screening and triage (e.g. ['sdash', 'sash']).",
@@ -261,6 +293,14 @@ class OperatingModel(models.Model):
             self.referral_instruments
         ):
             errors["required_before_acceptance"] = "An instrument required before acceptance must be offered on referrals."
+        if self.tracking_months_after_closure and self.revisiting_policy != Revisiting.LIFE_OF_CASE:
+            errors["tracking_months_after_closure"] = (
+                "Only tracking over the life of the case continues for months after closure; set it to 0"
+            )
+        if self.rereview_instrument and self.rereview_instrument not in (self.case_instruments or []):
+            errors["rereview_instrument"] = "The instrument a re-review asks for must be offered on cases"
+        if self.rereview_instrument and not self.reassess_on_trigger:
+            errors["rereview_instrument"] = "A re-review asks for an instrument only where triggers ask for a reassessment"
         if self.partnership_id and self.direct_intervention_areas:
             unknown = set(self.direct_intervention_areas) - set(self.partnership.areas)
             if unknown:

@@ -65,7 +65,7 @@ def test_an_incident_brings_the_case_back_for_re_review(as_user, case):
     trigger = ReviewTrigger.objects.get(case=case, kind=TriggerKind.NEW_INCIDENT)
     assert "Turning up at home, work or elsewhere" in trigger.reason and "severity: threat" in trigger.reason
     case.refresh_from_db()
-    assert case.reassessment_due and case.reassessment_reason.startswith("New incident: Turning up")
+    assert not case.reassessment_due  # London: no formal revisiting, the trigger goes to the meeting
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Re-review needed: new incident" in page  # the trigger shows on the case, with why
     assert "Incident: turning up at home, work or elsewhere" in page  # and in the timeline

@@ -53,7 +53,7 @@ class TestReReviewRequests:
             and trigger.reason == "She says he has found her new address."
         )
         case.refresh_from_db()
-        assert case.reassessment_due and "Victim advocate's concern" in case.reassessment_reason
+        assert not case.reassessment_due  # London's policy: the concern goes to the meeting, no reassessment
         html = as_user("london-police").get(reverse("cases:detail", args=[case.pk])).content.decode()
         assert (
             "Re-review needed: victim advocate&#x27;s concern. She says he has found her new address." in html
@@ -247,7 +247,7 @@ class TestMonitoringQueue:
         )
         sections = {s.key: s for s in monitoring_queue(police, london, today=days_ago(0), mine=True)}
         assert [i.case for i in sections["triggers"].items] == [case]
-        assert [i.case for i in sections["reassessments"].items] == [case]
+        assert sections["reassessments"].items == []  # London: the trigger goes to the meeting, no reassessment
         assert sections["follow_ups"].items[0].url == reverse(
             "interventions:follow_up", args=[signposting.pk]
         )

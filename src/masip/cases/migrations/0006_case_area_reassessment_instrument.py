@@ -28,4 +28,9 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.RunPython(area_from_referrals, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="case",
+            name="reassessment_instrument",
+            field=models.CharField(blank=True, max_length=40),
+        ),
     ]
