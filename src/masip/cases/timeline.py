@@ -41,9 +41,18 @@ def register(source: TimelineSource) -> TimelineSource:
 
 
 def case_timeline(case: Any, user: Any) -> list[TimelineEntry]:
-    """All entries for a case, newest first (ties keep the order sources gave)."""
+    """All entries for a case, newest first.
+
+    A date-only entry (a referral received, an incident without a time, an order made) is
+    placed at the start of its day: it happened on that day before anything recorded about
+    it later that day. Entries at the same moment - several date-only entries of one day -
+    are newest first in the order they happened, which is the order each source gives and
+    the order sources are registered (the workflow's order); a plain stable sort would put
+    them oldest first.
+    """
     entries: list[TimelineEntry] = []
     for source in _SOURCES:
         entries.extend(source(case, user))
-    entries.sort(key=lambda e: e.when, reverse=True)
+    positions = {id(entry): index for index, entry in enumerate(entries)}
+    entries.sort(key=lambda e: (e.when, positions[id(e)]), reverse=True)
     return entries

@@ -12,7 +12,7 @@ so every stored result is one the engine would give.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -21,6 +21,7 @@ from masip.assessments.engine import ItemType, applicable_item_ids, evaluate
 from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import Assessment, AssessmentStatus, Contribution
 from masip.cases.models import Case
+from masip.demo.clock import moment
 from masip.partnerships.models import Membership, Partnership, Role
 from masip.referrals.models import Referral, ReferralParty
 
@@ -75,8 +76,8 @@ def random_answers(
     return answers
 
 
-def _at(day: date, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour=hour)))
+def _at(day: date, hour: int, minute: int = 0, *, today: date) -> datetime:
+    return moment(day, hour, minute, today=today)
 
 
 class _Builder:
@@ -115,7 +116,8 @@ class _Builder:
         answers = answers if answers is not None else random_answers(definition, self.rng, **kwargs)
         result = evaluate(definition, answers)
         signer = signer or self.rng.choice(self.signers)
-        at = _at(on, 10 + self.rng.randint(0, 6))
+        hour = 10 + self.rng.randint(0, 6)
+        at = _at(on, hour, today=self.today)
         row = Assessment(
             partnership=self.p,
             referral_id=referral_id,
@@ -132,7 +134,7 @@ class _Builder:
             started_by=signer,
             started_at=at,
             signed_off_by=signer,
-            signed_off_at=at + timedelta(minutes=40),
+            signed_off_at=_at(on, hour, 40, today=self.today),
         )
         row.demo_previous = previous  # linked once both rows have ids (save())
         self.rows.append(row)

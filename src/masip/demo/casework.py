@@ -42,6 +42,7 @@ from django.utils import timezone
 from masip.access.models import Category
 from masip.cases.models import Case, CaseParty, CasePartyRole, CaseStatus, ReviewTrigger, TriggerKind
 from masip.demo import names
+from masip.demo.clock import moment
 from masip.interventions.models import (
     SERVICE_STATUS_FINAL,
     Attendance,
@@ -219,8 +220,15 @@ CONCERNS = [
 ]
 
 
-def _at(day: date, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, dtime(hour=min(max(hour, 0), 23))))
+def _at(day: date, hour: int, *, today: date) -> datetime:
+    return moment(day, hour, today=today)
+
+
+def _time_of_day(day: date, at: dtime | None) -> dtime | None:
+    """A time on `day` that has already come: today's later hours are dropped (the time is optional)."""
+    if at is None or day < timezone.localdate():
+        return at
+    return at if at <= timezone.localtime().time() else None
 
 
 def _pick(rng: random.Random, pairs):
@@ -493,7 +501,7 @@ class _Seeder:
             assessment_before_id=before,
             assessment_after=after,
             recorded_by=recorder,
-            recorded_at=_at(offered, 15),
+            recorded_at=_at(offered, 15, today=self.today),
         )
         return intervention, events, sessions
 
@@ -576,7 +584,7 @@ class _Seeder:
             service_status=status,
             follow_up_on=follow_up,
             recorded_by=recorder,
-            recorded_at=_at(on, 14),
+            recorded_at=_at(on, 14, today=self.today),
             details="Advice on evidence gathering, a course of conduct and a Stalking Protection Order."
             if kind.code == "tactical_advice"
             else "",
@@ -602,7 +610,7 @@ class _Seeder:
                         occurred_on=on,
                         recorded_by=recorder,
                         recorded_agency_id=recorder.agency_id,
-                        recorded_at=_at(on, 17),
+                        recorded_at=_at(on, 17, today=self.today),
                         **extra,
                     )
                 )
@@ -750,7 +758,7 @@ class _Seeder:
             order.partnership, order.case, order.suspect_id = self.p, facts.case, facts.case.suspect_id
             order.protected_person_id = facts.victims[0]
             order.recorded_by, order.recorded_agency_id = recorder, recorder.agency_id
-            order.recorded_at = _at(order.decided_on or order.applied_on, 18)
+            order.recorded_at = _at(order.decided_on or order.applied_on, 18, today=self.today)
             rows.append(order)
             facts.orders.append(order)
         interims = [o for o in rows if o.interim]
@@ -781,7 +789,7 @@ class _Seeder:
                 status=SupportStatus.OFFERED,
                 offered_on=offered,
                 source_agency_id=advocate.agency_id,
-                recorded_at=_at(offered, 12),
+                recorded_at=_at(offered, 12, today=self.today),
             )
             supports.append(support)
             if rng.random() < 0.1:
@@ -831,7 +839,7 @@ class _Seeder:
                         ),
                         notes=rng.choice(CONTACT_NOTES),
                         recorded_by=advocate,
-                        recorded_at=_at(day, 16),
+                        recorded_at=_at(day, 16, today=self.today),
                     )
                 )
                 day += timedelta(days=rng.randint(7, 21))
@@ -858,7 +866,7 @@ class _Seeder:
                         review_on=agreed + timedelta(days=rng.choice([28, 42, 56])),
                         notes="Agreed with the victim; copy kept by the advocate.",
                         recorded_by=advocate,
-                        recorded_at=_at(agreed, 15),
+                        recorded_at=_at(agreed, 15, today=self.today),
                     )
                     plans.append(plan)
                     measures += [
@@ -894,7 +902,7 @@ class _Seeder:
                             category=Category.SAFEGUARDING_CHILDREN
                             if kind == ReferralKind.CHILDREN_SOCIAL_CARE
                             else Category.ADVOCACY_NOTES,
-                            recorded_at=_at(made, 11),
+                            recorded_at=_at(made, 11, today=self.today),
                         )
                     )
             if facts.charged_on:
@@ -915,7 +923,7 @@ class _Seeder:
                                 on=on,
                                 hearing_on=on + timedelta(days=rng.randint(7, 60)),
                                 recorded_by=advocate,
-                                recorded_at=_at(on, 13),
+                                recorded_at=_at(on, 13, today=self.today),
                             )
                         )
             if accepted <= self.today - timedelta(days=60) and rng.random() < 0.35:
@@ -937,7 +945,7 @@ class _Seeder:
                         mode=rng.choice(["phone", "in_person", "online"]),
                         consent_given=consent,
                         recorded_by=advocate,
-                        recorded_at=_at(on, 14),
+                        recorded_at=_at(on, 14, today=self.today),
                         comments="The advocate was the one person who kept me updated."
                         if consent and rng.random() < 0.3
                         else "",
@@ -984,9 +992,10 @@ class _Seeder:
                 victim_id=victim_id,
                 new_victim=new,
                 occurred_on=day,
-                occurred_at=dtime(rng.randint(7, 23), rng.choice([0, 15, 30, 45]))
-                if rng.random() < 0.6
-                else None,
+                occurred_at=_time_of_day(
+                    day,
+                    dtime(rng.randint(7, 23), rng.choice([0, 15, 30, 45])) if rng.random() < 0.6 else None,
+                ),
                 reported_by=reporter,
                 reporter_detail="Children's school" if reporter == ReportedBy.OTHER_AGENCY else "",
                 behaviour=behaviour,
@@ -996,8 +1005,7 @@ class _Seeder:
                 recorded_by=recorder,
                 recorded_agency_id=recorder.agency_id,
                 recorded_at=_at(
-                    min(day + timedelta(days=rng.randint(0, 2)), self.today), 10 + rng.randint(0, 8)
-                ),
+                    min(day + timedelta(days=rng.randint(0, 2)), self.today), 10 + rng.randint(0, 8), today=self.today),
             )
             rows.append(row)
             return row
@@ -1095,7 +1103,7 @@ class _Seeder:
                     case=facts.case,
                     kind=TriggerKind.NEW_OFFENCE,
                     reason=f"Charged on {facts.charged_on:%-d %b %Y}: {label}.",
-                    raised_at=_at(facts.charged_on, 18),
+                    raised_at=_at(facts.charged_on, 18, today=self.today),
                     raised_by=self.user(AgencyKind.POLICE),
                 )
             )
@@ -1107,11 +1115,11 @@ class _Seeder:
                         case=facts.case,
                         kind=TriggerKind.ADVOCATE_CONCERN,
                         reason=rng.choice(CONCERNS),
-                        raised_at=_at(on, 15),
+                        raised_at=_at(on, 15, today=self.today),
                         raised_by=self.user(AgencyKind.VICTIM_ADVOCACY),
                     )
                 )
-        week_ago = _at(self.today - timedelta(days=7), 0)
+        week_ago = _at(self.today - timedelta(days=7), 0, today=self.today)
         due: dict[int, ReviewTrigger] = {}
         for t in triggers:
             if t.raised_at < week_ago:
@@ -1145,7 +1153,7 @@ class _Seeder:
                         reason=case.close_reason or "Closed.",
                         tracking_until=tracking_end(closed_on=case.closed_on, tracking_months=months),
                         changed_by=case.lead_officer or self.anyone[0],
-                        changed_at=_at(case.closed_on, 17),
+                        changed_at=_at(case.closed_on, 17, today=self.today),
                     )
                 )
             elif reopened < 2 and case.opened_on < self.today - timedelta(days=150) and rng.random() < 0.1:
@@ -1161,7 +1169,7 @@ class _Seeder:
                             reason="Victim reports no contact for two months; risk reduced.",
                             tracking_until=tracking_end(closed_on=closed, tracking_months=months),
                             changed_by=who,
-                            changed_at=_at(closed, 17),
+                            changed_at=_at(closed, 17, today=self.today),
                         ),
                         CaseStatusChange(
                             case=case,
@@ -1169,7 +1177,7 @@ class _Seeder:
                             on=back,
                             reason="New incident during the tracking period: contact resumed at the victim's new workplace.",
                             changed_by=who,
-                            changed_at=_at(back, 10),
+                            changed_at=_at(back, 10, today=self.today),
                         ),
                     ]
                     reopened += 1

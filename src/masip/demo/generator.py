@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from datetime import time as dtime
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +37,7 @@ from masip.cases.models import (
     TriggerKind,
 )
 from masip.demo import names
+from masip.demo.clock import check_today, moment
 from masip.demo.meetings import seed_meetings
 from masip.demo.reference import ensure_reference_data
 from masip.partnerships.models import Agency, AgencyKind, Membership, Partnership, Role
@@ -455,7 +455,7 @@ class PartnershipGenerator:
                     suspect_id=suspect.person_id,
                     opened_on=decided_on,
                     lead_officer=rng.choice(self.triagers),
-                    created_at=_at(decided_on, 16),  # after the decision that opened it
+                    created_at=_at(decided_on, 16, today=self.today),  # after the decision that opened it
                 )
                 self.case_no += 1
                 self._maybe_close(case)
@@ -514,7 +514,7 @@ class PartnershipGenerator:
                     urgency=urgency_score(behaviours, victim_very_frightened=frightened),
                     status=spec["outcome"] or "untriaged",
                     case_id=case_id,
-                    created_at=_at(spec["received"], 9 + rng.randint(0, 8)),
+                    created_at=_at(spec["received"], 9 + rng.randint(0, 8), today=self.today),
                     created_by=rng.choice(self.creators),
                 )
             )
@@ -563,7 +563,7 @@ class PartnershipGenerator:
                         raised_at=decision_rows[-1].decided_at,
                         raised_by=decision_rows[-1].decided_by,
                         referral=referral,
-                        resolved_at=_at(spec["decided_on"] + timedelta(days=7), 10)
+                        resolved_at=_at(spec["decided_on"] + timedelta(days=7), 10, today=self.today)
                         if spec["decided_on"] + timedelta(days=7) < self.today
                         else None,
                     )
@@ -594,7 +594,7 @@ class PartnershipGenerator:
                         team.add(user.pk)
                         allocations.append(CaseAllocation(case=case, user=user, allocated_on=case.opened_on))
             if rng.random() < 0.55:
-                when = _at(case.opened_on + timedelta(days=rng.randint(0, 10)), 11)
+                when = _at(case.opened_on + timedelta(days=rng.randint(0, 10)), 11, today=self.today)
                 for category, kind, title, body in rng.sample(INFORMATION_TEMPLATES, k=rng.randint(2, 4)):
                     people = self.staff_by_kind.get(kind, [])
                     if people:
@@ -638,7 +638,7 @@ class PartnershipGenerator:
                 for _ in range(rng.randint(1, 3)):
                     reader = rng.choice(self.creators)
                     outside = reader.pk != case.lead_officer_id
-                    when = _at(case.opened_on + timedelta(days=rng.randint(0, 30)), 9 + rng.randint(0, 8))
+                    when = _at(case.opened_on + timedelta(days=rng.randint(0, 30)), 9 + rng.randint(0, 8), today=self.today)
                     if when.date() > self.today:
                         continue
                     reason = rng.choice(["Preparing for or discussing it at a multi-agency meeting",
@@ -705,7 +705,7 @@ class PartnershipGenerator:
         return TriageDecision(
             referral=referral,
             decided_by=rng.choice(self.triagers),
-            decided_at=_at(spec["decided_on"], 10 + rng.randint(0, 5)),
+            decided_at=_at(spec["decided_on"], 10 + rng.randint(0, 5), today=self.today),
             is_stalking=is_stalking,
             **{k: v for k, v in ticks.items()},
             **{f"{k}_note": notes[k] if ticks[k] else "" for k in notes},
@@ -779,8 +779,8 @@ def synthetic_nhs_number(rng: random.Random) -> str:
             return "".join(map(str, digits)) + str(check)
 
 
-def _at(day: date, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, dtime(hour=min(hour, 23))))
+def _at(day: date, hour: int, *, today: date) -> datetime:
+    return moment(day, hour, today=today)
 
 
 def seed(
@@ -794,6 +794,7 @@ def seed(
 ) -> SeedReport:
     """Create reference data and scale x the report's referral volumes. Returns what was written."""
     today = today or timezone.localdate()
+    check_today(today)
     started = time.perf_counter()
     partnerships = ensure_reference_data(today)
     report = SeedReport()
@@ -879,10 +880,13 @@ def seed_legacy_cases(partnerships: dict[str, Partnership], *, rng: random.Rando
             referral.refresh_from_db()
             case = referral.case
             closed_on = received + timedelta(days=rng.randint(90, 300))
+            opened_on = received + timedelta(days=2)
             Case.objects.filter(pk=case.pk).update(
-                opened_on=received + timedelta(days=2), status=CaseStatus.CLOSED, closed_on=closed_on,
+                opened_on=opened_on, status=CaseStatus.CLOSED, closed_on=closed_on,
                 close_reason="No contact for six months; victim content for the case to close.",
+                created_at=moment(opened_on, 11, 5, today=today),
             )
+            _backdate_legacy(referral, case, received=received, opened_on=opened_on, today=today)
             case.refresh_from_db()
             set_review_date(case)
             created += 1
@@ -895,6 +899,24 @@ def seed_legacy_cases(partnerships: dict[str, Partnership], *, rng: random.Rando
                     reason="Closed over six years ago with no further contact; keep the figures only.",
                 )
     return created
+
+
+def _backdate_legacy(referral, case, *, received: date, opened_on: date, today: date) -> None:
+    """A legacy case went through today's services: date what they recorded on the days it happened
+    (the triage decision on the day the case opened, not the day the demo was seeded). The audit
+    log keeps the truth - that the demo wrote these records now."""
+    from masip.assessments.models import Assessment, Contribution
+
+    Referral.objects.filter(pk=referral.pk).update(created_at=moment(received, 9, today=today))
+    TriageDecision.objects.filter(referral=referral).update(decided_at=moment(opened_on, 11, today=today))
+    CaseParty.objects.filter(case=case).update(added_on=opened_on)
+    Case.objects.filter(pk=case.pk, risk_updated_at__isnull=False).update(
+        risk_updated_at=moment(opened_on, 11, today=today)
+    )
+    CaseAllocation.objects.filter(case=case).update(allocated_on=opened_on)
+    assessments = Assessment.objects.filter(referral=referral)
+    assessments.update(started_at=moment(received, 10, today=today), signed_off_at=moment(received, 10, 40, today=today))
+    Contribution.objects.filter(assessment__in=assessments).update(contributed_at=moment(received, 10, 20, today=today))
 
 
 def _sign_off_required(referral, user, rng: random.Random) -> None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from masip.access.models import Category
 from masip.cases.models import Case, CaseStatus, ReviewTrigger, RiskRank, StalkerType
+from masip.demo.clock import moment
 from masip.meetings.agenda import ReasonKind, next_meeting_dates, nth_weekday
 from masip.meetings.models import (
     AgendaItem,
@@ -210,8 +211,8 @@ def _weighted(rng: random.Random, pairs):
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs], k=1)[0]
 
 
-def _at(day: date, moment: time, minutes: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, moment)) + timedelta(minutes=minutes)
+def _at(day: date, at: time, minutes: int = 0, *, today: date) -> datetime:
+    return moment(day, at.hour, at.minute + minutes, today=today)
 
 
 def _working_day(day: date) -> date:
@@ -301,13 +302,13 @@ class _Seeder:
             location=LOCATIONS.get(self.p.slug, ""),
             chair=self.chair,
             created_by=self.chair,
-            created_at=_at(day - timedelta(days=7), time(9, 0)),
+            created_at=_at(day - timedelta(days=7), time(9, 0), today=self.today),
             purpose="Consultation with the officer in charge and probation on a complex case."
             if series.cadence == "as_needed"
             else "",
         )
         self.rows += 1
-        now = min(timezone.now(), _at(day, starts)) if not past else _at(day, starts)
+        now = min(timezone.now(), _at(day, starts, today=self.today)) if not past else _at(day, starts, today=self.today)
         meeting_build_agenda(meeting=meeting, acting_user=self.chair, now=now)
         if not past:
             return
@@ -320,7 +321,7 @@ class _Seeder:
                 continue  # still awaiting triage today, so not triaged at a past meeting
             if rng.random() < 0.08 and index > 0:
                 continue  # not reached: carried forward to the next meeting of the series
-            when = _at(day, starts, 5 + 6 * index)
+            when = _at(day, starts, 5 + 6 * index, today=self.today)
             for kind in rng.sample(sorted(present_kinds), k=min(len(present_kinds), rng.randint(1, 3))):
                 category, title, body = rng.choice(SHARED.get(kind, SHARED["police"]))
                 authors = self.by_kind.get(kind) or [self.chair]
@@ -373,11 +374,11 @@ class _Seeder:
         CaseAction.objects.bulk_create(actions)
         if trigger_ids:
             ReviewTrigger.objects.filter(pk__in=trigger_ids, resolved_at__isnull=True).update(
-                resolved_at=_at(day, starts, 60)
+                resolved_at=_at(day, starts, 60, today=self.today)
             )
         self._agree_risk(meeting, risk_decisions)
-        meeting.status, meeting.started_at = MeetingStatus.CLOSED, _at(day, starts)
-        meeting.closed_at, meeting.closed_by = _at(day, starts, 20 + 6 * len(items)), self.chair
+        meeting.status, meeting.started_at = MeetingStatus.CLOSED, _at(day, starts, today=self.today)
+        meeting.closed_at, meeting.closed_by = _at(day, starts, 20 + 6 * len(items), today=self.today), self.chair
         meeting.save(update_fields=["status", "started_at", "closed_at", "closed_by"])
         self.rows += len(risk_decisions) + len(entries) + len(actions)
 
@@ -394,7 +395,7 @@ class _Seeder:
                         agency_id=user.agency_id,
                         status=status,
                         recorded_by=self.chair,
-                        recorded_at=_at(meeting.held_on, meeting.starts_at),
+                        recorded_at=_at(meeting.held_on, meeting.starts_at, today=self.today),
                     )
                 )
                 if status == AttendanceStatus.PRESENT:
@@ -410,7 +411,7 @@ class _Seeder:
                         role_title="Partner representative",
                         status=AttendanceStatus.PRESENT,
                         recorded_by=self.chair,
-                        recorded_at=_at(meeting.held_on, meeting.starts_at),
+                        recorded_at=_at(meeting.held_on, meeting.starts_at, today=self.today),
                     )
                 )
                 kinds.add(kind)
@@ -447,7 +448,7 @@ class _Seeder:
                     "cancelled",
                     "Overtaken by the arrest; no longer needed.",
                 )
-                action.closed_by, action.closed_at = self.chair, _at(due, time(12, 0))
+                action.closed_by, action.closed_at = self.chair, _at(due, time(12, 0), today=self.today)
         elif roll < 0.15:
             self._done(action, min(self.today, day + timedelta(days=rng.randint(1, 3))))
         return action
@@ -457,7 +458,7 @@ class _Seeder:
         action.completion_note = self.rng.choice(
             ["Done as agreed.", "Completed; outcome shared at the meeting.", ""]
         )
-        action.closed_by, action.closed_at = action.owner_user or self.chair, _at(on, time(15, 0))
+        action.closed_by, action.closed_at = action.owner_user or self.chair, _at(on, time(15, 0), today=self.today)
 
     def _agree_risk(self, meeting, items) -> None:
         """The meeting's agreed levels become each case's current risk, through the one service for it."""
@@ -496,14 +497,14 @@ class _Seeder:
         )
         plans, plan_strategies = [], []
         for case_id, opened_on, lead_id in cases:
-            created = _at(min(self.today, opened_on + timedelta(days=rng.randint(1, 6))), time(16, 0))
+            created = _at(min(self.today, opened_on + timedelta(days=rng.randint(1, 6))), time(16, 0), today=self.today)
             versions = 2 if rng.random() < 0.2 and (self.today - opened_on).days > 20 else 1
             for version in range(1, versions + 1):
                 current = version == versions
                 when = (
                     created
                     if version == 1
-                    else _at(self.today - timedelta(days=rng.randint(1, 10)), time(16, 0))
+                    else _at(self.today - timedelta(days=rng.randint(1, 10)), time(16, 0), today=self.today)
                 )
                 plan = RiskManagementPlan(
                     partnership=self.p,

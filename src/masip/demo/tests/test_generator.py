@@ -1,6 +1,8 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from masip.cases.models import Case, CaseStatus
@@ -8,11 +10,17 @@ from masip.core.forms import nhs_number_is_valid
 from masip.demo.generator import EX_INTIMATE_SHARE, WINDOW_DAYS, seed, synthetic_nhs_number
 from masip.referrals.models import Referral, ReferralParty, TriageDecision
 
-TODAY = date(2026, 11, 27)
+TODAY = date(2026, 11, 27)  # a Friday; the tests travel to its evening, whatever day the suite runs
 
 
 @pytest.fixture
-def seeded(db):
+def on_demo_day():
+    with time_machine.travel(datetime(2026, 11, 27, 18, 0, tzinfo=ZoneInfo("Europe/London")), tick=True):
+        yield
+
+
+@pytest.fixture
+def seeded(db, on_demo_day):
     return seed(scale=1, seed_value=7, today=TODAY)
 
 
@@ -72,7 +80,7 @@ def test_data_is_internally_consistent(seeded):
         assert referral.case.opened_on <= TODAY
 
 
-def test_same_seed_gives_the_same_data(db):
+def test_same_seed_gives_the_same_data(db, on_demo_day):
     seed(scale=0.05, seed_value=3, today=TODAY)
     first = list(
         Referral.objects.order_by("reference").values_list("reference", "received_on", "summary", "status")
@@ -99,7 +107,7 @@ def test_synthetic_nhs_numbers_are_valid_and_in_the_test_range():
         assert number.startswith("999") and nhs_number_is_valid(number)
 
 
-def test_command_skips_when_data_exists(db, capsys):
+def test_command_skips_when_data_exists(db, capsys, on_demo_day):
     call_command("seed_demo", "--scale", "0.02", "--today", "2026-11-27")
     count = Referral.objects.count()
     call_command("seed_demo", "--scale", "0.02", "--if-empty")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -26,8 +28,10 @@ TODAY = date(2026, 11, 27)
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """One seeding for the module, rolled back afterwards (a flush would also remove migrations' data)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """One seeding for the module, rolled back afterwards (a flush would also remove migrations' data).
+    The module runs on the evening of TODAY, whatever day the suite runs, so no record is after now."""
+    evening = datetime(2026, 11, 27, 18, 0, tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(evening, tick=True), django_db_blocker.unblock(), transaction.atomic():
         seed(scale=0.5, seed_value=11, today=TODAY)
         yield
         transaction.set_rollback(True)

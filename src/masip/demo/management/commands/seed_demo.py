@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from masip.demo import generator
 from masip.referrals.models import Referral
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             "--seed", type=int, default=2019, help="Random seed; the same seed gives the same data."
         )
         parser.add_argument(
-            "--today", type=date.fromisoformat, default=None, help="Pretend today is this date (YYYY-MM-DD)."
+            "--today", type=date.fromisoformat, default=None, help="Pretend today is this date (YYYY-MM-DD), today or earlier: nothing is dated after it.",
         )
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if referrals already exist.")
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             raise CommandError("--scale must be greater than 0")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
+        if today is not None and today > timezone.localdate():
+            raise CommandError(f"--today must be today ({timezone.localdate():%Y-%m-%d}) or earlier")
         if if_empty and Referral.objects.exists():
             self.stdout.write(
                 "Demo data already loaded; keeping it (delete data/masip.sqlite3 to start again)."
