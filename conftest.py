@@ -11,7 +11,7 @@ pmo and evaluator (no case work).
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -94,6 +94,8 @@ def as_user(client, staff):
 @pytest.fixture
 def make_referral(staff):
     """Create a referral through the service, as a user of its partnership would."""
+    from django.utils import timezone
+
     from masip.people.services import PersonDetails
     from masip.referrals.services import PartyInput, ReferralInput, referral_create
 
@@ -104,7 +106,7 @@ def make_referral(staff):
         suspect="Ryan Cole",
         suspect_id=None,
         victim="Emma Hart",
-        received_on=date(2026, 11, 20),
+        received_on=None,  # five days before the suite's (pinned) today
         behaviours=("messages",),
         frightened=False,
         crime_reference="",
@@ -112,6 +114,8 @@ def make_referral(staff):
         suspect_dob=None,
         source="police",
     ):
+        if received_on is None:
+            received_on = timezone.localdate() - timedelta(days=5)
         data = ReferralInput(
             source_agency_kind=source,
             channel="police_scan",

@@ -1,8 +1,10 @@
 """A DASH that calls for the S-DASH, the S-DASH, sign-off, and the case's risk level changing."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -10,7 +12,6 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def open_case(demo_partnerships):
-    from datetime import date
 
     from masip.accounts.models import User
     from masip.cases.models import Case
@@ -30,7 +31,7 @@ def open_case(demo_partnerships):
         data=ReferralInput(
             source_agency_kind="police",
             channel="police_scan",
-            received_on=date(2026, 11, 20),
+            received_on=timezone.localdate() - timedelta(days=5),
             recorded_offence="s2a",
             summary="Messages and visits since the separation.",
             behaviours=["messages", "turning_up"],

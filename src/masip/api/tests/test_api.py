@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -9,13 +12,17 @@ from masip.cases.models import Case
 from masip.referrals.models import Referral
 
 
+def days_ago(n: int) -> str:
+    return (timezone.localdate() - timedelta(days=n)).isoformat()
+
+
 def intake(**overrides):
     body = {
-        "source_agency_kind": "police", "channel": "police_scan", "received_on": "2026-11-20",
+        "source_agency_kind": "police", "channel": "police_scan", "received_on": days_ago(5),
         "crime_reference": "4401234/26", "recorded_offence": "s2", "behaviours": ["messages", "threats"],
         "summary": "Messages nightly.", "suspect": {"full_name": "Ryan Cole"},
         "victims": [{"full_name": "Emma Hart", "relationship_to_suspect": "ex_intimate"}],
-        "incidents": [{"occurred_on": "2026-11-18", "description": "Forty messages"}],
+        "incidents": [{"occurred_on": days_ago(7), "description": "Forty messages"}],
     }
     body.update(overrides)
     return body
@@ -47,7 +54,7 @@ def test_intake_creates_a_referral_through_the_service(api, london):
         ({"suspect": {}}, "suspect"),
         ({"victims": [{"full_name": "X"}]}, "victims"),
         ({"recorded_offence": "treason"}, "recorded_offence"),
-        ({"incidents": [{"occurred_on": "2026-11-25", "description": "after"}]}, "incidents"),
+        ({"incidents": [{"occurred_on": days_ago(0), "description": "after"}]}, "incidents"),
     ],
 )
 def test_bad_intake_is_refused_field_by_field_and_saves_nothing(api, london, overrides, field):

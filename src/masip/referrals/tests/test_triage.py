@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from masip.cases.models import Case, ReviewTrigger
 from masip.referrals.models import TriageDecision
+
+
+def days_ago(n: int) -> date:
+    return timezone.localdate() - timedelta(days=n)
 
 
 def decide(client, referral, **overrides):
@@ -24,19 +29,19 @@ def decide(client, referral, **overrides):
 
 class TestQueue:
     def test_orders_by_flags_then_oldest(self, as_user, london, make_referral):
-        plain_old = make_referral(london, received_on=date(2026, 11, 1), suspect="A One", victim="V One")
+        plain_old = make_referral(london, received_on=days_ago(24), suspect="A One", victim="V One")
         threats_new = make_referral(
-            london, received_on=date(2026, 11, 20), behaviours=["threats"], suspect="B Two", victim="V Two"
+            london, received_on=days_ago(5), behaviours=["threats"], suspect="B Two", victim="V Two"
         )
         threats_old = make_referral(
             london,
-            received_on=date(2026, 11, 10),
+            received_on=days_ago(15),
             behaviours=["threats"],
             suspect="C Three",
             victim="V Three",
         )
         violence = make_referral(
-            london, received_on=date(2026, 11, 25), behaviours=["violence"], suspect="D Four", victim="V Four"
+            london, received_on=days_ago(0), behaviours=["violence"], suspect="D Four", victim="V Four"
         )
         response = as_user("london-advocate").get(reverse("referrals:triage_queue", args=[london.slug]))
         html = response.content.decode()
