@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef, Q
 
+from masip.cases.models import CaseStatus
+from masip.justice.models import INVESTIGATION_CONCLUDED, JusticeEvent
 from masip.partnerships.revisiting import (
     LIFE_OF_CASE,
     UNTIL_CONCLUDED,
@@ -28,8 +31,6 @@ __all__ = ["Tracking", "case_tracking", "concluded_on", "tracked_cases_q", "trac
 
 def concluded_on(case) -> date | None:
     """The day of the first outcome that concluded the investigation of the case's suspect, if any."""
-    from masip.justice.models import INVESTIGATION_CONCLUDED, JusticeEvent
-
     return (
         JusticeEvent.objects.filter(case=case, kind__in=INVESTIGATION_CONCLUDED)
         .order_by("occurred_on")
@@ -53,11 +54,6 @@ def tracked_cases_q(partnership, as_of: date, *, prefix: str = "") -> Q:
     """A filter for the partnership's cases still tracked on `as_of`: open ones, and closed ones
     inside their tracking (by the model in force on `as_of`). `prefix` reaches the case from
     another model by one relation, e.g. "case__"."""
-    from dateutil.relativedelta import relativedelta
-
-    from masip.cases.models import CaseStatus
-    from masip.justice.models import INVESTIGATION_CONCLUDED, JusticeEvent
-
     policy = RevisitingPolicy.of(partnership.operating_model_on(as_of))
     mine = Q(**{f"{prefix}partnership_id": partnership.pk})
     condition = Q(**{f"{prefix}status": CaseStatus.OPEN})
