@@ -104,6 +104,12 @@ def incident_record(*, case: Case, acting_user: Any, data: IncidentInput) -> Inc
     refusal = incident_date_refusal(case, data.occurred_on)
     if refusal:
         errors["occurred_on"] = refusal
+    elif (
+        data.occurred_at is not None
+        and data.occurred_on == timezone.localdate()
+        and data.occurred_at > timezone.localtime().time()
+    ):
+        errors["occurred_at"] = "Time of the incident must be now or in the past"
     if data.reported_by not in ReportedBy.values:
         errors["reported_by"] = "Select who reported the incident"
     if data.behaviour not in Behaviour.values:

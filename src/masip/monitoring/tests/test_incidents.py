@@ -194,3 +194,24 @@ def test_duplicate_check_is_a_refusal_of_the_service_too(case, staff):
     with pytest.raises(PossibleDuplicate):
         incident_record(case=case, acting_user=staff["london-advocate"], data=data)
     assert Incident.objects.count() == 1
+
+
+def test_an_incident_today_cannot_be_timed_after_now_whichever_door(case, staff):
+    """At 05:00 an incident "today at 23:00" has not happened: refused by the service, not only the form."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.utils import timezone
+
+    early = datetime.combine(timezone.localdate(), time(5, 0), tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(early, tick=False):
+        data = IncidentInput(
+            occurred_on=timezone.localdate(), occurred_at=time(23, 0), reported_by="victim",
+            behaviour="messages", severity=2, description="Texts.", victim_id=victim_of(case).pk,
+        )
+        with pytest.raises(ValidationError) as refused:
+            incident_record(case=case, acting_user=staff["london-police"], data=data)
+        assert refused.value.message_dict["occurred_at"] == ["Time of the incident must be now or in the past"]
+        data.occurred_at = time(4, 30)
+        assert incident_record(case=case, acting_user=staff["london-police"], data=data).occurred_at == time(4, 30)
