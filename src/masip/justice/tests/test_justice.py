@@ -221,7 +221,9 @@ class TestEvents:
         trigger = ReviewTrigger.objects.get(case=case)
         assert trigger.kind == TriggerKind.NEW_OFFENCE
         assert "Stalking involving fear of violence or serious alarm or distress (s.4A)" in trigger.reason
-        assert Case.objects.get(pk=case.pk).reassessment_due
+        # London's revisiting policy: the trigger goes to the meeting, with no automatic reassessment
+        # (each partnership's policy is tested in monitoring/tests/test_revisiting_policy.py).
+        assert not Case.objects.get(pk=case.pk).reassessment_due
 
     def test_an_arrest_is_recorded_without_a_trigger(self, case, staff):
         justice_event_record(

@@ -378,8 +378,8 @@ def test_the_case_timeline_shows_all_of_it_in_order(as_user, case, staff):
     newest_first = [
         "Re-review trigger: new offence",  # raised just now, when the charge was recorded
         "Case closed",
+        "Bail conditions made",  # on the day of the charge, after it: same-day entries newest first
         "Charge: Stalking involving fear of violence",
-        "Bail conditions made",
         "Incident: following",
         "Arrest: Stalking (s.2A)",
         "Intervention: Tactical advice",

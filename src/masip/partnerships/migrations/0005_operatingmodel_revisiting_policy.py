@@ -26,7 +26,7 @@ def shipped_policies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0003_operatingmodel_assessment_sign_off_roles_and_more'),
+        ('partnerships', '0004_acceptance_requirement_by_source'),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ def area_from_referrals(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_case_reassessment_due_case_reassessment_reason_and_more"),
+        ("cases", "0006_case_team_version"),
         ("referrals", "0001_initial"),
     ]
 
