@@ -209,6 +209,16 @@ HINTS = {
 }
 
 
+def _hints(staff) -> dict[str, dict[str, str]]:
+    """HINTS, plus answers that name records: clinical work is delivered by the unit's health staff,
+    so an intervention names a non-clinical type unless the type is the field under test."""
+    from masip.interventions.models import InterventionType
+
+    other = InterventionType.objects.filter(is_clinical=False).order_by("pk").first()
+    return {**HINTS, "interventions:add": {"intervention_type": str(other.pk),
+                                           "delivered_by": str(staff["london-health"].pk)}}
+
+
 def _filled(form: HtmlForm, today, hints: dict[str, str]) -> dict[str, list[str]]:
     """What a user who fills in every question would send: the page's values, plus a first option
     for each unanswered choice, today for each date and a few words for each empty text box."""
@@ -276,6 +286,7 @@ def test_forged_foreign_ids_are_refused_without_naming_what_they_refer_to(
     today = timezone.localdate()
     posted, unknown, unreachable, leaks, errors = set(), set(), [], [], []
     pages = list(_pages(client, london_extras, staff))
+    hints = _hints(staff)
     personas_of = {}
     for name, persona, _url, _html in pages:
         personas_of.setdefault(name, []).append(persona)
@@ -297,7 +308,7 @@ def test_forged_foreign_ids_are_refused_without_naming_what_they_refer_to(
                 valid, problems = None, []
                 for who in personas_of[name]:
                     _sign_in(client, staff[PERSONAS[who]], london_extras)
-                    candidate = {**_filled(form, today, HINTS.get(name, {})), field.name: [legit]}
+                    candidate = {**_filled(form, today, hints.get(name, {})), field.name: [legit]}
                     calibration = _post(client, target, candidate)
                     if _accepted(calibration):
                         valid = candidate
