@@ -103,6 +103,24 @@ def case_team(w) -> Race:
     )
 
 
+def case_area(w) -> Race:
+    from masip.cases.models import Case
+
+    case = w.make_case(w.cheshire)
+    Case.objects.filter(pk=case.pk).update(area="Cheshire East")
+    return Race(
+        url=reverse("cases:area", args=[case.pk]),
+        field="reason",
+        a="cheshire-police",
+        b="cheshire-police",  # one triage lead with the page open in two tabs
+        case=case,
+        change_b={"area": "Halton", "reason": "PNC shows an address in Halton."},
+        change_a={"area": "Warrington", "reason": "The victim says he moved to Warrington."},
+        snapshot=lambda: Case.objects.values_list("area", "area_version").get(pk=case.pk),
+        expect=("The case's area changed while you were editing it", "Area is now"),
+    )
+
+
 def attendance(w) -> Race:
     from masip.meetings.models import Attendance, Meeting
 
@@ -528,6 +546,7 @@ def agenda_item_remove(w) -> Race:
 EDITS: dict[str, Callable[[Any], Race]] = {
     "masip.people.forms.PersonEditForm": person_edit,
     "masip.cases.forms.CaseDetailsForm": case_team,
+    "masip.cases.forms.CaseAreaForm": case_area,
     "masip.meetings.forms.AttendanceForm": attendance,
     "masip.meetings.forms.PlanForm": risk_management_plan,
     "masip.victims.forms.SafetyPlanForm": safety_plan,
@@ -621,9 +640,10 @@ def _post(client, race: Race, page, change):
 
 @pytest.mark.parametrize("form_name", sorted(EDITS), ids=lambda name: name.rsplit(".", 1)[-1])
 def test_a_stale_save_is_refused_through_its_page_and_changes_nothing(
-    form_name, staff, london, make_case, make_referral, give_reason, daily
+    form_name, staff, london, cheshire, make_case, make_referral, give_reason, daily
 ):
-    world = SimpleNamespace(staff=staff, london=london, make_case=make_case, make_referral=make_referral, daily=daily)
+    world = SimpleNamespace(staff=staff, london=london, cheshire=cheshire, make_case=make_case,
+                            make_referral=make_referral, daily=daily)
     race = EDITS[form_name](world)
     a = _client(race.a, staff, give_reason, race.case)
     b = _client(race.b, staff, give_reason, race.case)

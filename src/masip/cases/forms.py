@@ -49,6 +49,7 @@ class CaseDetailsForm(GovukFormMixin, forms.Form):
 
 
 class CaseAreaForm(GovukFormMixin, forms.Form):
+    version = VersionField()
     area = forms.ChoiceField(
         label="Area where the suspect lives",
         required=False,

@@ -82,6 +82,8 @@ class Case(models.Model):
     # Moves on with every change to who works the case (lead and allocated staff), so
     # a team form opened before a colleague's change cannot silently revert it.
     team_version = models.PositiveIntegerField(default=0, editable=False)
+    # Moves on with every change of the area, so a correction opened before a colleague's is refused.
+    area_version = models.PositiveIntegerField(default=0, editable=False)
     # The instrument the reassessment asks for (Cheshire: a new CAS at each re-review); blank = any.
     reassessment_instrument = models.CharField(max_length=40, blank=True)
 

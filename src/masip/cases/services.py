@@ -206,8 +206,12 @@ def may_set_area(user: Any, partnership: Partnership) -> bool:
 
 
 @transaction.atomic
-def case_set_area(*, case: Case, acting_user: Any, area: str, reason: str) -> Case:
-    """Set or correct the area where the case's suspect lives, with the reason, in the audit log."""
+def case_set_area(*, case: Case, acting_user: Any, area: str, reason: str, expected_version: int) -> Case:
+    """Set or correct the area where the case's suspect lives, with the reason, in the audit log.
+
+    expected_version is the area version the form was opened at: a correction based on an older
+    one is refused with what changed meanwhile."""
+    from masip.audit.history import stale_edit
     from masip.audit.services import log_changes
 
     if not may_set_area(acting_user, case.partnership):
@@ -215,6 +219,11 @@ def case_set_area(*, case: Case, acting_user: Any, area: str, reason: str) -> Ca
             f"In {case.partnership}, the case's area is set by those who triage and the unit manager."
         )
     case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
+    if case.area_version != expected_version:
+        raise stale_edit(
+            case, expected_version=expected_version, current_version=case.area_version,
+            what="the case's area", labels={"area": "Area"}, actions=("case.set_area",),
+        )
     errors = {}
     if area and area not in case.partnership.areas:
         errors["area"] = f"Select an area of {case.partnership}"
@@ -223,13 +232,14 @@ def case_set_area(*, case: Case, acting_user: Any, area: str, reason: str) -> Ca
     if errors:
         raise ValidationError(errors)
     if area == case.area:
-        return case
+        return case  # nothing changed: the version stays, so no open form goes stale for nothing
     before = {"area": case.area}
     case.area = area
-    case.save(update_fields=["area"])
+    case.area_version += 1
+    case.save(update_fields=["area", "area_version"])
     log_changes(
         actor=acting_user, action="case.set_area", record=case, partnership=case.partnership,
-        before=before, after={"area": area}, reason=reason.strip(),
+        before=before, after={"area": area}, reason=reason.strip(), details={"version": case.area_version},
     )
     return case
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -93,22 +95,36 @@ def case_edit(request, pk: int):
     return render(request, "cases/case_edit.html", {"case": case, "form": form})
 
 
+def _sets_areas(view):
+    """Only those who may set a case's area reach its page (before being asked why they open the case)."""
+
+    @wraps(view)
+    def wrapper(request, pk: int, **kwargs):
+        case = selectors.case_get(request.user, pk)
+        if not services.may_set_area(request.user, case.partnership):
+            raise PermissionDenied(
+                f"In {case.partnership}, the case's area is set by those who triage and the unit manager."
+            )
+        return view(request, pk=pk, **kwargs)
+
+    return wrapper
+
+
 @requires(Action.CASE_AREA)
+@_sets_areas
 @case_page(action="case.area_form")
 def case_area(request, pk: int):
     """Set or correct where the suspect lives: the area direct-work rules read."""
     case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
-    if not services.may_set_area(request.user, case.partnership):
-        raise PermissionDenied(
-            f"In {case.partnership}, the case's area is set by those who triage and the unit manager."
-        )
-    form = CaseAreaForm(request.POST or None, initial={"area": case.area}, partnership=case.partnership)
+    form = CaseAreaForm(
+        request.POST or None, initial={"area": case.area, "version": case.area_version}, partnership=case.partnership
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.case_set_area(
                 case=case, acting_user=request.user, area=form.cleaned_data["area"],
-                reason=form.cleaned_data["reason"],
+                reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -44,12 +44,12 @@ def test_a_referral_that_joins_the_case_fills_an_area_not_yet_known(
     assert (change.old_value, change.new_value) == ("", "Halton")
 
 
-def test_the_triage_lead_corrects_the_area_with_a_reason_that_is_audited(as_user, east_case, staff):
-    client = as_user("cheshire-police")
+def test_the_triage_lead_corrects_the_area_with_a_reason_that_is_audited(as_user, east_case, staff, give_reason):
+    client = give_reason(as_user("cheshire-police"), east_case)  # the triage lead need not work the case
     url = reverse("cases:area", args=[east_case.pk])
     form = client.get(url).content.decode()
     assert '<option value="Cheshire East" selected>' in form
-    response = client.post(url, {"area": "Warrington", "reason": "PNC shows his address is in Warrington."})
+    response = client.post(url, {"area": "Warrington", "reason": "PNC shows his address is in Warrington.", "version": 0})
     assert response.status_code == 302
     east_case.refresh_from_db()
     assert east_case.area == "Warrington"
@@ -60,7 +60,7 @@ def test_the_triage_lead_corrects_the_area_with_a_reason_that_is_audited(as_user
     assert (change.field, change.old_value, change.new_value) == ("area", "Cheshire East", "Warrington")
 
     # The rule reads the corrected area: direct work is now offered.
-    response = as_user("cheshire-health").post(
+    response = give_reason(as_user("cheshire-health"), east_case).post(
         reverse("interventions:add", args=[east_case.pk]),
         {
             "intervention_type": shipped_type("brief_therapeutic").pk,
@@ -76,12 +76,12 @@ def test_the_triage_lead_corrects_the_area_with_a_reason_that_is_audited(as_user
 @pytest.mark.parametrize(
     "data, field_error",
     [
-        ({"area": "Atlantis", "reason": "Moved."}, "Select an area of Cheshire"),
-        ({"area": "Halton", "reason": "  "}, "Enter why the area is being set or corrected"),
+        ({"area": "Atlantis", "reason": "Moved.", "version": 0}, "Select an area of Cheshire"),
+        ({"area": "Halton", "reason": "  ", "version": 0}, "Enter why the area is being set or corrected"),
     ],
 )
-def test_bad_input_is_refused_with_a_message_and_nothing_changes(as_user, east_case, data, field_error):
-    response = as_user("cheshire-police").post(reverse("cases:area", args=[east_case.pk]), data)
+def test_bad_input_is_refused_with_a_message_and_nothing_changes(as_user, east_case, data, field_error, give_reason):
+    response = give_reason(as_user("cheshire-police"), east_case).post(reverse("cases:area", args=[east_case.pk]), data)
     assert response.status_code == 200
     assert field_error in response.content.decode()
     east_case.refresh_from_db()

@@ -23,8 +23,10 @@ def test_entries_without_a_time_are_in_the_order_they_happened(as_user, london, 
     advocate = staff["london-advocate"]
     victim = victim_of(case)
     # Offered and accepted on one day: both date-only entries of that day.
-    support_update(case=case, victim=victim, acting_user=advocate, status="offered", on=days_ago(20))
-    support_update(case=case, victim=victim, acting_user=advocate, status="accepted", on=days_ago(20), advocate=advocate)
+    support_update(case=case, victim=victim, acting_user=advocate, status="offered", on=days_ago(20),
+                   expected_version=0)
+    support_update(case=case, victim=victim, acting_user=advocate, status="accepted", on=days_ago(20), advocate=advocate,
+                   expected_version=1)
     # An incident without a time, recorded (with its trigger) today.
     incident_record(
         case=case,

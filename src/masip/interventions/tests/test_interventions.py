@@ -76,11 +76,11 @@ class TestOperatingModel:
         assert not Intervention.objects.exists()
 
     def test_picking_another_area_on_the_form_does_not_sidestep_the_rule(
-        self, as_user, cheshire, make_referral, accept, staff
+        self, as_user, cheshire, make_referral, accept, staff, give_reason
     ):
         """The defect: the form's Area dropdown, set to Warrington, saved direct work on a Cheshire East case."""
         case = cheshire_case(cheshire, make_referral, accept, "Cheshire East")
-        client = as_user("cheshire-health")
+        client = give_reason(as_user("cheshire-health"), case)  # not on the case team
         page = client.get(reverse("interventions:add", args=[case.pk])).content.decode()
         assert 'name="area"' not in page  # the area is the case's, shown but not picked here
         assert "Cheshire East" in page
@@ -99,10 +99,10 @@ class TestOperatingModel:
         assert not Intervention.objects.exists()
 
     def test_nor_does_calling_therapy_by_the_units_own_staff_indirect(
-        self, as_user, cheshire, make_referral, accept, staff
+        self, as_user, cheshire, make_referral, accept, staff, give_reason
     ):
         case = cheshire_case(cheshire, make_referral, accept, "Cheshire East")
-        response = as_user("cheshire-health").post(
+        response = give_reason(as_user("cheshire-health"), case).post(
             reverse("interventions:add", args=[case.pk]),
             {
                 "intervention_type": kind("brief_therapeutic").pk,

@@ -47,7 +47,7 @@ def _queue(user, partnership):
 
 
 def _case_page(client, case) -> str:
-    client.post(reverse("cases:detail", args=[case.pk]), {"reason": "meeting"})
+    client.post(reverse("cases:detail", args=[case.pk]), {"why-origin": "get", "why-reason": "meeting"})
     return client.get(reverse("cases:detail", args=[case.pk])).content.decode()
 
 
@@ -69,8 +69,10 @@ class TestLondon:
     def case(self, london, make_referral, accept):
         return open_case(make_referral, accept, london, by="london-police", opened_on=days_ago(40))
 
-    def test_a_trigger_goes_to_the_meeting_and_asks_for_no_reassessment(self, as_user, case, staff, london):
-        client = as_user("london-advocate")
+    def test_a_trigger_goes_to_the_meeting_and_asks_for_no_reassessment(
+        self, as_user, case, staff, london, give_reason
+    ):
+        client = give_reason(as_user("london-advocate"), case)  # the advocate is not on the case team
         response = client.post(
             reverse("monitoring:review_request", args=[case.pk]), {"reason": "Victim says he is back in the area."}
         )
