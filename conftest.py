@@ -248,15 +248,22 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def axe():
-    """Run axe-core on the current page; fail on any serious or critical violation.
+    """Check the current page: fail on any serious or critical axe-core violation, and on
+    anything that makes it scroll sideways at a phone's width (390 px).
 
     Every rule axe-core ships runs - WCAG 2.0 to 2.2 A and AA, best practice and the rules
     tagged experimental - except the deprecated ones and the AAA ones (see tests/browser/crawl.py).
     """
-    from tests.browser.crawl import axe_violations, describe
+    from tests.browser.crawl import PHONE, axe_violations, describe, layout_problems
 
     def check(page, *, context: str = ""):
         bad = [describe(v) for v in axe_violations(page)]
+        viewport = page.viewport_size
+        page.set_viewport_size(PHONE)
+        try:
+            bad += [f"390px: {problem}" for problem in layout_problems(page)]
+        finally:
+            page.set_viewport_size(viewport)
         assert not bad, f"Accessibility violations on {context or page.url}:\n" + "\n".join(bad)
 
     return check

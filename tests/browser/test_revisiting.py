@@ -103,8 +103,8 @@ def test_a_new_incident_brings_the_case_back_to_the_next_meeting(
 
     page.get_by_role("link", name="Monitoring").click()
     expect(page.get_by_role("heading", name="What needs attention today")).to_be_visible()
-    expect(page.locator("#queue-triggers + table")).to_contain_text(case.reference)
-    expect(page.locator("#queue-reassessments + table")).to_contain_text(case.reference)
+    expect(page.get_by_role("region", name="Re-review triggers")).to_contain_text(case.reference)
+    expect(page.get_by_role("region", name="Reassessments due")).to_contain_text(case.reference)
     axe(page, context="monitoring queue")
 
     # The next daily meeting was scheduled before the incident: its agenda has the case without anyone asking.
