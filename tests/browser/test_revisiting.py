@@ -103,7 +103,7 @@ def test_a_new_incident_brings_the_case_back_to_the_next_meeting(
 
     page.get_by_role("link", name="Monitoring").click()
     expect(page.get_by_role("heading", name="What needs attention today")).to_be_visible()
-    expect(page.locator("#queue-triggers + table")).to_contain_text(case.reference)
+    expect(page.get_by_role("region", name="Re-review triggers")).to_contain_text(case.reference)
     # London's revisiting policy: the trigger goes to the meeting, with no automatic reassessment.
     expect(page.locator("#queue-reassessments + p")).to_contain_text("No reassessment is due")
     axe(page, context="monitoring queue")

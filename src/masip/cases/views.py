@@ -145,6 +145,8 @@ def retention_queue(request, slug: str):
         RetentionProposal.objects.filter(partnership=partnership, status=RetentionProposal.Status.PENDING)
         .select_related("proposed_by", "case")
     )
+    for proposal in pending:  # the proposer waits for a second person: no "Decide" link for them
+        proposal.may_decide = retention.may_approve(request.user, proposal)
     request.audit_not_personal = True  # references, dates and proposals only: no names
     return render(
         request, "cases/retention_queue.html",

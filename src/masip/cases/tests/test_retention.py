@@ -105,3 +105,15 @@ def test_keep_for_longer_moves_the_review_date(as_user, closed_case):
     as_user("cheshire-police").post(reverse("cases:retention_decide", args=[proposal.pk]), {"decision": "approve"})
     closed_case.refresh_from_db()
     assert closed_case.retention_review_on > timezone.localdate() + timedelta(days=700)
+
+
+def test_the_queue_offers_decide_only_to_a_second_person(as_user, closed_case):
+    as_user("cheshire-manager").post(
+        reverse("cases:retention_propose", args=[closed_case.pk]), {"action": "anonymise", "reason": "Period over"}
+    )
+    decide = reverse("cases:retention_decide", args=[RetentionProposal.objects.get().pk])
+    queue = reverse("cases:retention_queue", args=["cheshire"])
+    # The proposer is told who decides instead of being sent to a page that refuses them.
+    html = as_user("cheshire-manager").get(queue).content.decode()
+    assert decide not in html and "Another unit manager or triage lead decides." in html
+    assert as_user("cheshire-manager").get(decide).status_code == 403
