@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import subprocess
 from dataclasses import asdict
 from pathlib import Path
@@ -247,6 +248,17 @@ def result_compute(*, plan: AnalysisPlan, tables: dict) -> analyses.Outcome:
     return analyses.run_plan(effective_plan(plan), tables)
 
 
+def _json_safe(value: Any) -> Any:
+    """NaN and infinity are not JSON: stored as null (an undefined estimate is shown as missing)."""
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def analysis_run(*, evaluation: Evaluation, extract: Extract, acting_user: Any) -> AnalysisRun:
     """Run every locked plan of the evaluation over the extract; Holm-adjust the family's p-values."""
     if extract.evaluation_id != evaluation.pk:
@@ -265,7 +277,7 @@ def analysis_run(*, evaluation: Evaluation, extract: Extract, acting_user: Any) 
         run = AnalysisRun.objects.create(evaluation=evaluation, extract=extract, run_by=acting_user,
                                          code_version=version)
         for plan, outcome in outcomes:
-            fields = asdict(outcome)
+            fields = _json_safe(asdict(outcome))
             AnalysisResult.objects.create(
                 run=run, plan=plan, plan_sha256=plan.locked_sha256,
                 deviation_ids=[d.pk for d in plan.deviations.all()],
