@@ -58,15 +58,15 @@ def test_an_extract_is_a_logged_disclosure_and_holds_no_identifier_or_free_text(
     url = reverse("evaluation:extract_request", kwargs={"pk": evaluation.pk})
     response = evaluator.post(url, {"purpose": "H3 and H5 interim analysis", "file_format": "csv", "coarsen": "on"})
     assert response.status_code == 302, response.content.decode()[:2000]
-    extract = Extract.objects.get()
-    events = AuditEvent.objects.filter(action="evaluation.extract", operation="disclosure")
+    extract = Extract.objects.get(evaluation=evaluation)
+    events = AuditEvent.objects.filter(action="evaluation.extract", operation="disclosure", details__extract=extract.pk)
     assert events.count() == 3  # one per partnership the evaluator works with
     assert {e.reason for e in events} == {"H3 and H5 interim analysis"}
     assert all(e.details["content_sha256"] == extract.content_sha256 for e in events)
 
     download = evaluator.get(reverse("evaluation:extract_download", kwargs={"extract_id": extract.pk}))
     assert download.status_code == 200
-    assert AuditEvent.objects.filter(action="evaluation.extract_download").count() == 3
+    assert AuditEvent.objects.filter(action="evaluation.extract_download", details__extract=extract.pk).count() == 3
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content) if download.streaming else download.content))
     names = set(archive.namelist())
     assert {"persons.csv", "referrals.csv", "cases.csv", "incidents.csv", "episodes.csv", "outcomes.csv",
@@ -119,8 +119,8 @@ def test_the_extract_is_refused_with_a_reason_when_coarsening_is_declined(evalua
     response = evaluator.post(url, {"purpose": "strict", "file_format": "csv"})  # coarsen unticked
     assert response.status_code == 200
     assert "fewer than 5 people" in response.content.decode()
-    assert not Extract.objects.exists()
-    assert not AuditEvent.objects.filter(action="evaluation.extract").exists()
+    assert not Extract.objects.filter(evaluation=evaluation).exists()
+    assert not AuditEvent.objects.filter(action="evaluation.extract", reason="strict").exists()
 
 
 def test_a_locked_plan_cannot_change_and_a_deviation_is_recorded(evaluator, staff, db):
@@ -198,7 +198,7 @@ def test_a_run_over_an_extract_records_plan_and_data_hashes_and_the_report_trace
                                       acting_user=staff["evaluator"])
     response = evaluator.post(reverse("evaluation:run_create", kwargs={"pk": evaluation.pk}), {"extract": extract.pk})
     assert response.status_code == 302
-    results = AnalysisResult.objects.select_related("plan").order_by("plan__hypothesis")
+    results = AnalysisResult.objects.filter(run__evaluation=evaluation).select_related("plan")
     assert {r.plan_id for r in results} == {locked.pk, its.pk}  # the draft is not run
     assert draft.pk not in {r.plan_id for r in results}
     for result in results:
@@ -254,3 +254,16 @@ def test_evaluation_name_must_be_unique(evaluator, staff, db):
     Evaluation.objects.create(name="Taken", created_by=staff["evaluator"])
     response = evaluator.post(reverse("evaluation:home"), {"name": "Taken"})
     assert response.status_code == 200 and "already exists" in response.content.decode()
+
+
+def test_the_demo_gives_the_evaluator_locked_plans_with_results(evaluator, seeded):
+    from masip.evaluation.demo import DEMO_EVALUATION
+
+    evaluation = Evaluation.objects.get(name=DEMO_EVALUATION)
+    assert evaluation.plans.filter(locked_at__isnull=False).count() == 3
+    run = evaluation.runs.get()
+    results = {r.plan.hypothesis: r for r in run.results.select_related("plan")}
+    assert set(results) == {"H1", "H3", "H5"}
+    assert results["H1"].status == "computed", results["H1"].message
+    page = evaluator.get(reverse("evaluation:run_detail", kwargs={"run_id": run.pk})).content.decode()
+    assert results["H1"].plan_sha256 in page
