@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from masip.assessments.models import Assessment, AssessmentStatus
 from masip.cases.models import Case
+from masip.core.spreadsheets import csv_text
 from masip.interventions.models import Intervention
 from masip.justice.models import JusticeEvent, ProtectiveOrder, SentenceKind
 from masip.meetings.models import AgendaItem, CaseAction, Meeting
@@ -682,14 +683,20 @@ def serialise(extract: ReleasedExtract, *, fmt: str) -> bytes:
         for name in sorted(extract.tables):
             table = extract.tables[name]
             if fmt == "csv":
-                payload = table.to_csv(index=False, lineterminator="\n").encode()
+                payload = table_csv(table).encode()
             else:
                 payload = _parquet(table)
             _write(archive, f"{name}.{fmt}", payload)
         dictionary = pd.DataFrame(data_dictionary())
-        _write(archive, "data_dictionary.csv", dictionary.to_csv(index=False, lineterminator="\n").encode())
+        _write(archive, "data_dictionary.csv", table_csv(dictionary).encode())
         _write(archive, "manifest.json", json.dumps(extract.manifest, indent=2, sort_keys=True, default=str).encode())
     return buffer.getvalue()
+
+
+def table_csv(table: pd.DataFrame) -> str:
+    """CSV through the project's one spreadsheet helper (no cell can start a formula); missing values empty."""
+    rows = table.astype(object).where(table.notna(), None).to_dict("records")
+    return csv_text(rows, list(table.columns))
 
 
 def _write(archive: zipfile.ZipFile, name: str, payload: bytes) -> None:
@@ -712,7 +719,7 @@ def content_hash(extract: ReleasedExtract) -> str:
     digest = hashlib.sha256()
     for name in sorted(extract.tables):
         digest.update(name.encode() + b"\n")
-        digest.update(extract.tables[name].to_csv(index=False, lineterminator="\n").encode())
+        digest.update(table_csv(extract.tables[name]).encode())
     return digest.hexdigest()
 
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from masip.access.policy import Action, requires
 from masip.core.forms import add_service_errors
+from masip.core.spreadsheets import csv_text
 
 from . import report, selectors, services
 from .extract import data_dictionary
@@ -156,11 +154,7 @@ def dictionary(request):
     _nav(request)
     rows = data_dictionary()
     if request.GET.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-        response = HttpResponse(out.getvalue(), content_type="text/csv")
+        response = HttpResponse(csv_text(rows, list(rows[0])), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="masip-data-dictionary.csv"'
         return response
     return render(request, "evaluation/dictionary.html", {"rows": rows})
