@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "masip.monitoring",
     "masip.meetings",
     "masip.assessments",
+    "masip.evaluation",
     "masip.api",
     "masip.demo",
 ]
@@ -246,6 +247,12 @@ LOGGING = {
 # The programme's definition of a stalking episode ends after six months with
 # no contact; research varies, so it is a setting (DOMAIN.md, "Episode gap").
 MASIP_EPISODE_GAP_DAYS = env_int("MASIP_EPISODE_GAP_DAYS", 182)
+
+# The evaluation's pseudonymisation key (HMAC-SHA-256, masip.evaluation.pseudonymise), held
+# outside the database by the deployment. Without it no extract is produced; the deploy
+# check masip.evaluation.E001 refuses production without one. The demo key suits synthetic data only.
+INSECURE_DEMO_EVALUATION_KEY = "insecure-demo-evaluation-key-for-synthetic-data-only-7c2e"
+MASIP_EVALUATION_KEY = os.environ.get("MASIP_EVALUATION_KEY") or (INSECURE_DEMO_EVALUATION_KEY if DEMO_MODE else "")
 
 # Audit trail. MASIP_AUDIT_ENABLED exists only so a benchmark can measure the
 # cost of logging; it must stay on wherever personal data is processed.

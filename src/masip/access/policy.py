@@ -70,6 +70,9 @@ class Action(StrEnum):
     VICTIM_SUPPORT_VIEW = "victim_support.view"
     VICTIM_SUPPORT_RECORD = "victim_support.record"
     JUSTICE_RECORD = "justice.record"
+    # The evaluation workbench (masip.evaluation): the evaluation team only.
+    EVALUATION_WORKBENCH = "evaluation.workbench"
+    EVALUATION_EXTRACT = "evaluation.extract"
 
 
 _CACHE_ATTR = "_masip_memberships"
@@ -160,6 +163,10 @@ def _manager(user: Any) -> bool:
     return bool(managed_partnership_ids(user))
 
 
+def _evaluator(user: Any) -> bool:
+    return any(m.role == Role.EVALUATOR for m in memberships(user).values())
+
+
 # Role checks for actions that are not about one record. Record-level access
 # is the selectors' job (a record out of reach is simply not found).
 _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
@@ -209,6 +216,9 @@ _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
     Action.VICTIM_SUPPORT_RECORD: lambda user: _casework(user)
     and user.agency_kind in (AgencyKind.VICTIM_ADVOCACY, AgencyKind.IDVA),
     Action.JUSTICE_RECORD: _casework,
+    Action.EVALUATION_WORKBENCH: _evaluator,
+    # Pseudonymised extracts: the evaluation team only; unit staff and the programme office get none.
+    Action.EVALUATION_EXTRACT: _evaluator,
 }
 
 

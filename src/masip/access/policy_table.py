@@ -48,6 +48,8 @@ CASEWORK_IN_LONDON = _row("ok", "ok", "ok", "ok", "not_found", "forbidden", "for
 MANAGER_ONLY = _row("forbidden", "forbidden", "forbidden", "ok", "forbidden", "forbidden", "forbidden")
 POST_ONLY = _row(*["post_only"] * 7, anonymous="post_only")
 HEALTH_DETAIL_ONLY = _row("not_found", "ok", "not_found", "not_found", "not_found", "forbidden", "forbidden")
+EVALUATOR_ONLY = _row("forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "ok")
+EVALUATOR_POST_ONLY = _row("forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "post_only")
 ADVOCACY_ONLY = _row("forbidden", "forbidden", "ok", "forbidden", "forbidden", "forbidden", "forbidden")
 
 POLICY: dict[str, dict[str, str]] = {
@@ -147,6 +149,13 @@ POLICY: dict[str, dict[str, str]] = {
     # caseload of the test's case: the Met has an open action on it.
     "api:case": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "api:schema": _row("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    # The evaluation workbench (issue 13): the evaluation team only; unit staff and the programme
+    # office get no extract. An extract file is its requester's alone.
+    **{f"evaluation:{name}": EVALUATOR_ONLY for name in (
+        "home", "dictionary", "detail", "plan_add", "extract_request", "plan_detail", "plan_edit",
+        "plan_deviate", "extract_download", "run_detail")},
+    "evaluation:plan_lock": EVALUATOR_POST_ONLY,
+    "evaluation:run_create": EVALUATOR_POST_ONLY,
     # The Django admin (reference data): staff accounts only - unit managers.
     "admin": _row("sign_in", "sign_in", "sign_in", "ok", "sign_in", "sign_in", "sign_in"),
 }

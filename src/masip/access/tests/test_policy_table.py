@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from masip.access.policy_table import PERSONAS, POLICY
+from masip.evaluation.tests.policy_world import ARGS as EVALUATION_ARGS
 from masip.meetings.tests.policy_world import ARGS as MEETINGS_ARGS
 from masip.monitoring.tests.casework_world import ARGS as CASEWORK_ARGS
 
@@ -57,6 +58,7 @@ def world(london, make_referral, accept, staff):
     old.save()
     proposal = retention_propose(case=old, acting_user=staff["london-manager"], action="keep", reason="x", keep_months=6)
     from masip.assessments.services import assessment_start
+    from masip.evaluation.tests.policy_world import evaluation_world
     from masip.meetings.tests.policy_world import meetings_world
     from masip.monitoring.tests.casework_world import casework_world
 
@@ -73,6 +75,7 @@ def world(london, make_referral, accept, staff):
         "assessment": {"pk": assessment.pk},
         **casework_world(case=case, closed_case=old, staff=staff),
         **meetings_world(case=case, partnership=london, staff=staff),
+        **evaluation_world(staff=staff),
     }
 
 
@@ -88,6 +91,7 @@ ARGS = {
     "assessments:pdf": "assessment",
     **CASEWORK_ARGS,
     **MEETINGS_ARGS,
+    **EVALUATION_ARGS,
     "api:referrals": "slug", "api:referral": "referral", "api:case": "case",
 }
 

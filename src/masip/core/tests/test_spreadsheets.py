@@ -53,7 +53,11 @@ def test_every_spreadsheet_writer_goes_through_the_one_helper():
 
 
 # Every module that writes a spreadsheet, and the test below that exercises its door.
-EXPORT_DOORS = {"audit/services.py": "test_the_audit_export_carries_no_formula"}
+EXPORT_DOORS = {
+    "audit/services.py": "test_the_audit_export_carries_no_formula",
+    "evaluation/extract.py": "test_the_evaluation_extract_carries_no_formula",
+    "evaluation/views.py": "test_the_evaluation_extract_carries_no_formula",
+}
 
 
 def test_every_export_door_is_exercised():
@@ -90,3 +94,28 @@ def test_the_audit_export_carries_no_formula(kind, as_user, london, make_referra
     assert not live, f"Live formulas in the {kind} audit export: {live}"
     for payload in PAYLOADS:
         assert "'" + payload.strip() in cells  # kept, as text (forms strip surrounding whitespace)
+
+
+def test_the_evaluation_extract_carries_no_formula(as_user, london, make_referral, staff):
+    """A referral's typed area reaches the extract (as a quasi-identifier); no cell may start a formula."""
+    import zipfile
+
+    from masip.evaluation import services
+    from masip.referrals.models import Referral
+
+    for number in range(3):
+        make_referral(london, suspect=f"Suspect Number{number}", victim=f"Victim Number{number}")
+    Referral.objects.update(area=PAYLOADS[0])
+    evaluator = as_user("evaluator")
+    evaluation = services.evaluation_create(name="Formula check", acting_user=staff["evaluator"])
+    services.extract_create(evaluation=evaluation, purpose="check", file_format="csv", coarsen=True,
+                            acting_user=staff["evaluator"])
+    extract = evaluation.extracts.get()
+    response = evaluator.get(reverse("evaluation:extract_download", args=[extract.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    cells = [c for name in archive.namelist() if name.endswith(".csv") for c in _cells(archive.read(name).decode())]
+    dictionary = evaluator.get(reverse("evaluation:dictionary") + "?format=csv").content.decode()
+    cells += _cells(dictionary)
+    assert len(cells) > 100
+    live = [c for c in cells if c.startswith(FORMULA_TRIGGERS)]
+    assert not live, f"Live formulas in the evaluation extract: {live}"
