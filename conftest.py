@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -162,7 +161,6 @@ def accept(staff):
 
 def filled_answers(definition, overrides=None):
     """Answers to every required question: "no" where there is one, else the first option."""
-    from datetime import date
 
     from masip.assessments.engine import ItemType, applicable_item_ids
 
