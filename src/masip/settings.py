@@ -243,7 +243,7 @@ LOGGING = {
 }
 
 # The programme's definition of a stalking episode ends after six months with
-# no contact; research varies, so it is a setting (DOMAIN.md, "Episode gap").
+# no contact; research varies, so it is a setting (docs/domain.md, "Episode gap").
 MASIP_EPISODE_GAP_DAYS = env_int("MASIP_EPISODE_GAP_DAYS", 182)
 
 # Audit trail. MASIP_AUDIT_ENABLED exists only so a benchmark can measure the
