@@ -17,7 +17,7 @@ help:
 	@echo "make demo   - install, load synthetic demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - install (including Debian's chromium) and run the whole suite"
 	@echo "make bench  - run the scale and speed benchmarks in benchmarks/"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff, and import-linter (the floors in docs/architecture.md)"
 
 install: $(BIN)/.installed
 
@@ -46,8 +46,8 @@ system-deps:
 
 demo: install assets
 	$(BIN)/masip migrate --no-input -v0
-	$(BIN)/masip seed_demo --scale $(SCALE) --seed $(SEED) --if-empty
-	@$(BIN)/masip demo_banner --port $(PORT)
+	MASIP_DEMO=1 $(BIN)/masip seed_demo --scale $(SCALE) --seed $(SEED) --if-empty
+	@MASIP_DEMO=1 $(BIN)/masip demo_banner --port $(PORT)
 	MASIP_DEMO=1 $(BIN)/masip runserver 127.0.0.1:$(PORT) --noreload
 
 reset-demo: install assets
@@ -60,8 +60,10 @@ test: install assets system-deps
 bench: install
 	$(BIN)/python -m benchmarks
 
+# PYTHONPATH=src so import-linter reads this checkout's code (.importlinter holds the contracts).
 lint: install
 	$(BIN)/ruff check src benchmarks tests conftest.py
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) data/*.sqlite3*

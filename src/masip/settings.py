@@ -141,7 +141,7 @@ TEMPLATES = [
     },
 ]
 
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The folder is created when Django starts (masip.core.apps), not when settings are read.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'masip.sqlite3'}",
@@ -186,7 +186,6 @@ STORAGES = {
 }
 # Serve straight from the app folders when collectstatic has not run (demo).
 WHITENOISE_USE_FINDERS = True
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every start when it is missing
 if not (STATIC_ROOT / "staticfiles.json").exists():
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
@@ -245,7 +244,7 @@ LOGGING = {
 }
 
 # The programme's definition of a stalking episode ends after six months with
-# no contact; research varies, so it is a setting (DOMAIN.md, "Episode gap").
+# no contact; research varies, so it is a setting (docs/domain.md, "Episode gap").
 MASIP_EPISODE_GAP_DAYS = env_int("MASIP_EPISODE_GAP_DAYS", 182)
 
 # The evaluation's pseudonymisation key (HMAC-SHA-256, masip.evaluation.pseudonymise), held

@@ -29,3 +29,17 @@ def audit_chain_key_is_set(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def audit_is_enabled(app_configs, **kwargs):
+    # MASIP_AUDIT_ENABLED=false exists only for the audit benchmark; nowhere else.
+    if not settings.MASIP_AUDIT_ENABLED:
+        return [
+            Error(
+                "MASIP_AUDIT_ENABLED is false: nothing anyone reads or changes would be recorded in the audit trail.",
+                hint="Unset MASIP_AUDIT_ENABLED (it defaults to true). Turning it off is only for `make bench`.",
+                id="masip.E002",
+            )
+        ]
+    return []

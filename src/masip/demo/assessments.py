@@ -1,4 +1,4 @@
-"""Demo assessments, done the way each partnership works (DOMAIN.md, "Instruments"):
+"""Demo assessments, done the way each partnership works (docs/domain.md, "Instruments"):
 S-DASH with Hampshire's police referrals and at triage; SASH at London's
 screening; Cheshire's screening questionnaire and Case Analysis Summaries;
 SRPs on accepted cases, with stalker types following the relationship (so

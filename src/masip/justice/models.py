@@ -2,7 +2,7 @@
 orders that protect a victim (bail conditions, restraining orders, Stalking
 Protection Orders).
 
-The evaluation measures these (DOMAIN.md, "Criminal justice outcomes";
+The evaluation measures these (docs/domain.md, "Criminal justice outcomes";
 hypotheses 2-4 and 6): arrest, charge, prosecution, conviction, restraining
 order, and the offence level charged - s.4A rather than s.2A. So each event
 carries its date and the offence concerned.

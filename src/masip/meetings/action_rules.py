@@ -4,7 +4,7 @@ owner is reminded, and whether it was completed on time.
 An action is open until it is done (with the date it was done and a note) or
 cancelled (with a reason). Done and cancelled are final: a decision to do more
 is a new action, so the record of who did what by when stays true - the
-evaluation reports actions completed on time per agency (DOMAIN.md, "What the
+evaluation reports actions completed on time per agency (docs/domain.md, "What the
 programme reports").
 """
 

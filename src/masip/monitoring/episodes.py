@@ -1,8 +1,7 @@
 """Stalking episodes, re-offending, frequency and severity, computed from incidents.
 
-The definitions come from section 4 of the MASIP interim evaluation report
-(kept beside DOMAIN.md as domain/000_e38f6ac8936547f9.txt) and DOMAIN.md,
-"Definitions the evaluation depends on". Where the report is silent, the choice
+The definitions come from section 4 of the MASIP interim evaluation report,
+summarised in docs/domain.md, "Definitions the evaluation depends on". Where the report is silent, the choice
 made here is written beside the code that makes it, and summarised below.
 Nothing here reads Django settings: callers pass
 ``gap_days=settings.MASIP_EPISODE_GAP_DAYS``.

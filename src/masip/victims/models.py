@@ -1,7 +1,7 @@
 """Support for each victim: an advocate, contacts, a versioned safety plan,
 referrals to other services, support through court, and the victim
 perception survey (report section 7, "Victim focused interventions";
-DOMAIN.md, "Victim satisfaction").
+docs/domain.md, "Victim satisfaction").
 
 Access: that a victim is supported by an advocate (who, since when, the
 state of their support) and that a safety plan is in place (its version

@@ -1,7 +1,7 @@
 """What changed between two assessments of the same case with the same instrument.
 
 Reassessment after an intervention is how the programme shows behaviour change
-(DOMAIN.md, stage 6; hypothesis 5 compares SRP before and after), so the
+(docs/domain.md, stage 6; hypothesis 5 compares SRP before and after), so the
 comparison lists changed answers, scores, the level (as a cross-instrument
 rank too) and the SRP stalker type.
 """

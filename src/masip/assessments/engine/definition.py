@@ -238,7 +238,7 @@ class Section:
     description: str = ""
     # Agency kinds that may see and answer this section; empty = every agency.
     # Health detail is the health partners' unless shared for a purpose
-    # (DOMAIN.md, "Information sharing").
+    # (docs/domain.md, "Information sharing").
     restricted_to: frozenset[str] = frozenset()
     ask_if: Condition | None = None  # the whole section is asked only when this holds
 

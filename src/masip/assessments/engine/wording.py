@@ -1,7 +1,7 @@
 """Licensed wording: item labels loaded from a LAP's own data file.
 
 The item texts of SASH and the SRP are licensed, so the shipped definitions
-carry structure and placeholder labels only (DOMAIN.md, "Instruments"). A LAP
+carry structure and placeholder labels only (docs/domain.md, "Instruments"). A LAP
 holding a licence keeps the wording in a separate YAML file (never committed
 to this repository) and loads it without code changes:
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -26,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if referrals already exist.")
 
     def handle(self, *args, scale, seed, today, batch_size, if_empty, **options):
+        if not settings.DEMO_MODE:
+            # Every demo account's password is published in the README.
+            raise CommandError(
+                "seed_demo runs only with the demo settings: it creates accounts whose password is published. "
+                "Set MASIP_DEMO=1 on a machine holding synthetic data only (`make demo` does)."
+            )
         if scale <= 0:
             raise CommandError("--scale must be greater than 0")
         if batch_size < 1:
