@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "masip.meetings",
     "masip.assessments",
     "masip.api",
+    "masip.reporting",
     "masip.demo",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("masip.meetings.urls")),
     path("", include("masip.assessments.urls")),
     path("", include("masip.audit.urls")),
+    path("", include("masip.reporting.urls")),
     path("api/", include("masip.api.urls")),
     path("admin/", admin.site.urls),
 ]

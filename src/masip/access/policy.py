@@ -69,6 +69,11 @@ class Action(StrEnum):
     VICTIM_SUPPORT_VIEW = "victim_support.view"
     VICTIM_SUPPORT_RECORD = "victim_support.record"
     JUSTICE_RECORD = "justice.record"
+    # Programme reporting: registers, staffing, the quarterly return and dashboards.
+    REPORTING_RECORD = "reporting.record"
+    REPORTING_MANAGE = "reporting.manage"
+    RETURN_VIEW = "return.view"
+    PROGRAMME_VIEW = "programme.view"
 
 
 _CACHE_ATTR = "_masip_memberships"
@@ -159,6 +164,10 @@ def _manager(user: Any) -> bool:
     return bool(managed_partnership_ids(user))
 
 
+def _programme_office(user: Any) -> bool:
+    return any(m.role == Role.PMO for m in memberships(user).values())
+
+
 # Role checks for actions that are not about one record. Record-level access
 # is the selectors' job (a record out of reach is simply not found).
 _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
@@ -206,6 +215,12 @@ _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
     Action.VICTIM_SUPPORT_RECORD: lambda user: _casework(user)
     and user.agency_kind in (AgencyKind.VICTIM_ADVOCACY, AgencyKind.IDVA),
     Action.JUSTICE_RECORD: _casework,
+    Action.REPORTING_RECORD: _casework,
+    Action.REPORTING_MANAGE: _manager,
+    # A partnership's return: its unit staff (with the records behind each figure) or the
+    # programme office (counts only, small numbers suppressed).
+    Action.RETURN_VIEW: lambda user: _casework(user) or _programme_office(user),
+    Action.PROGRAMME_VIEW: lambda user: _programme_office(user),
 }
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from masip.access.policy_table import PERSONAS, POLICY
 from masip.meetings.tests.policy_world import ARGS as MEETINGS_ARGS
 from masip.monitoring.tests.casework_world import ARGS as CASEWORK_ARGS
+from masip.reporting.tests.policy_world import ARGS as REPORTING_ARGS
 
 
 def url_names(resolver=None, namespace=""):
@@ -59,6 +60,7 @@ def world(london, make_referral, accept, staff):
     from masip.assessments.services import assessment_start
     from masip.meetings.tests.policy_world import meetings_world
     from masip.monitoring.tests.casework_world import casework_world
+    from masip.reporting.tests.policy_world import reporting_world
 
     assessment = assessment_start(acting_user=staff["london-police"], instrument_code="dash", case=case)
     return {
@@ -73,6 +75,7 @@ def world(london, make_referral, accept, staff):
         "assessment": {"pk": assessment.pk},
         **casework_world(case=case, closed_case=old, staff=staff),
         **meetings_world(case=case, partnership=london, staff=staff),
+        **reporting_world(partnership=london, staff=staff),
     }
 
 
@@ -88,6 +91,7 @@ ARGS = {
     "assessments:pdf": "assessment",
     **CASEWORK_ARGS,
     **MEETINGS_ARGS,
+    **REPORTING_ARGS,
     "api:referrals": "slug", "api:referral": "referral", "api:case": "case",
 }
 

@@ -1,0 +1,388 @@
+"""Pages of programme reporting: thin views over reporting.services and reporting.selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from masip.access import policy
+from masip.access.policy import Action, requires
+from masip.cases.selectors import casework_staff
+from masip.core.forms import add_service_errors
+from masip.reporting import exports, selectors, services
+from masip.reporting import figures as fig
+from masip.reporting.forms import (
+    CaseloadDayForm,
+    ConsultancyCorrectForm,
+    ConsultancyForm,
+    FileReturnForm,
+    HoldingEditForm,
+    HoldingForm,
+    PostEditForm,
+    PostForm,
+    TrainingCorrectForm,
+    TrainingForm,
+)
+from masip.reporting.periods import Quarter, past_quarters
+from masip.reporting.suppression import protect_figure
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _form_page(request, *, form, heading, partnership, cancel, save, success, done, intro=""):
+    """Validate, save through a service, redirect; a service's refusal goes on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(done)
+    request.partnership = partnership
+    return render(
+        request, "reporting/form.html",
+        {"form": form, "heading": heading, "partnership": partnership, "cancel": cancel, "intro": intro},
+    )
+
+
+# -- training and consultancy ----------------------------------------------------------------
+
+
+@requires(Action.REPORTING_RECORD)
+def training_list(request, slug: str):
+    partnership = selectors.unit_partnership(request.user, slug)
+    request.partnership, request.nav = partnership, "reporting"
+    return render(request, "reporting/training_list.html", {
+        "partnership": partnership, "page": _page(request, selectors.training_events(partnership)),
+        "manages": policy.manages(request.user, partnership),
+    })
+
+
+@requires(Action.REPORTING_RECORD)
+def training_add(request, slug: str):
+    partnership = selectors.unit_partnership(request.user, slug)
+    form = TrainingForm(request.POST or None, initial={"held_on": timezone.localdate(), "direction": "outward"})
+
+    def save(form):
+        services.training_record(
+            partnership=partnership, data=services.TrainingInput(**form.training_data()), acting_user=request.user
+        )
+
+    url = reverse("reporting:training_list", args=[slug])
+    return _form_page(request, form=form, heading="Record training", partnership=partnership, cancel=url,
+                      save=save, success="Training recorded", done=url)
+
+
+def _training_initial(event) -> dict:
+    return {
+        "direction": event.direction, "held_on": event.held_on, "topic": event.topic, "trainer": event.trainer,
+        "place": event.place, "audience_kinds": event.audience_kinds, "number_trained": event.number_trained,
+        "number_is_lower_bound": event.number_is_lower_bound, "notes": event.notes, "version": event.version,
+    }
+
+
+@requires(Action.REPORTING_MANAGE)
+def training_correct(request, pk: int):
+    event = selectors.training_for_correction(request.user, pk)
+    form = TrainingCorrectForm(request.POST or None, initial=_training_initial(event))
+
+    def save(form):
+        services.training_correct(
+            event=event, data=services.TrainingInput(**form.training_data()), reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"], acting_user=request.user,
+        )
+
+    url = reverse("reporting:training_list", args=[event.partnership.slug])
+    return _form_page(request, form=form, heading="Correct a training record", partnership=event.partnership,
+                      cancel=url, save=save, success="Training record corrected", done=url)
+
+
+@requires(Action.REPORTING_RECORD)
+def consultancy_list(request, slug: str):
+    partnership = selectors.unit_partnership(request.user, slug)
+    request.partnership, request.nav = partnership, "reporting"
+    return render(request, "reporting/consultancy_list.html", {
+        "partnership": partnership, "page": _page(request, selectors.consultancy(partnership)),
+        "manages": policy.manages(request.user, partnership),
+    })
+
+
+@requires(Action.REPORTING_RECORD)
+def consultancy_add(request, slug: str):
+    partnership = selectors.unit_partnership(request.user, slug)
+    form = ConsultancyForm(request.POST or None, initial={"given_on": timezone.localdate()})
+
+    def save(form):
+        services.consultancy_record(
+            partnership=partnership, data=services.ConsultancyInput(**form.consultancy_data()),
+            acting_user=request.user,
+        )
+
+    url = reverse("reporting:consultancy_list", args=[slug])
+    return _form_page(request, form=form, heading="Record consultancy outside a case", partnership=partnership,
+                      cancel=url, save=save, success="Consultancy recorded", done=url)
+
+
+@requires(Action.REPORTING_MANAGE)
+def consultancy_correct(request, pk: int):
+    item = selectors.consultancy_for_correction(request.user, pk)
+    initial = {"kind": item.kind, "agency_kind": item.agency_kind, "agency_name": item.agency_name,
+               "given_on": item.given_on, "notes": item.notes, "version": item.version}
+    form = ConsultancyCorrectForm(request.POST or None, initial=initial)
+
+    def save(form):
+        services.consultancy_correct(
+            item=item, data=services.ConsultancyInput(**form.consultancy_data()), reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"], acting_user=request.user,
+        )
+
+    url = reverse("reporting:consultancy_list", args=[item.partnership.slug])
+    return _form_page(request, form=form, heading="Correct a consultancy record", partnership=item.partnership,
+                      cancel=url, save=save, success="Consultancy record corrected", done=url)
+
+
+# -- staffing ------------------------------------------------------------------------------
+
+
+@requires(Action.REPORTING_RECORD)
+def staffing(request, slug: str):
+    partnership = selectors.unit_partnership(request.user, slug)
+    request.partnership, request.nav = partnership, "reporting"
+    day_form = CaseloadDayForm(request.GET or None)
+    day = day_form.cleaned_data["on"] if request.GET and day_form.is_valid() else timezone.localdate()
+    if not request.GET:
+        day_form = CaseloadDayForm(initial={"on": day})
+    return render(request, "reporting/staffing.html", {
+        "partnership": partnership, "posts": selectors.posts(partnership), "day": day, "day_form": day_form,
+        "caseload": selectors.caseload(partnership, day), "manages": policy.manages(request.user, partnership),
+    })
+
+
+def _agencies(partnership):
+    from masip.partnerships.models import Agency
+
+    return Agency.objects.filter(partner_roles__partnership=partnership).order_by("name")
+
+
+@requires(Action.REPORTING_MANAGE)
+def post_add(request, slug: str):
+    partnership = selectors.managed_partnership(request.user, slug)
+    form = PostForm(request.POST or None, agencies=_agencies(partnership),
+                    initial={"starts_on": timezone.localdate(), "fte": "1"})
+
+    def save(form):
+        services.post_create(partnership=partnership, data=services.PostInput(**form.post_data()),
+                             acting_user=request.user)
+
+    url = reverse("reporting:staffing", args=[slug])
+    return _form_page(request, form=form, heading="Add a post", partnership=partnership, cancel=url, save=save,
+                      success="Post added", done=url)
+
+
+@requires(Action.REPORTING_MANAGE)
+def post_edit(request, pk: int):
+    post = selectors.post_for_manager(request.user, pk)
+    initial = {"agency": post.agency_id, "role": post.role, "programme_funded": post.programme_funded,
+               "fte": post.fte, "starts_on": post.starts_on, "ends_on": post.ends_on, "version": post.version}
+    form = PostEditForm(request.POST or None, agencies=_agencies(post.partnership), initial=initial)
+
+    def save(form):
+        services.post_update(post=post, data=services.PostInput(**form.post_data()),
+                             expected_version=form.cleaned_data["version"], acting_user=request.user)
+
+    url = reverse("reporting:staffing", args=[post.partnership.slug])
+    return _form_page(request, form=form, heading=f"Change the post: {post.role}", partnership=post.partnership,
+                      cancel=url, save=save, success="Post changed", done=url)
+
+
+@requires(Action.REPORTING_MANAGE)
+def holding_add(request, pk: int):
+    post = selectors.post_for_manager(request.user, pk)
+    form = HoldingForm(request.POST or None, staff=casework_staff(post.partnership),
+                       initial={"starts_on": timezone.localdate()})
+
+    def save(form):
+        services.holding_add(post=post, data=services.HoldingInput(**form.holding_data()), acting_user=request.user)
+
+    url = reverse("reporting:staffing", args=[post.partnership.slug])
+    return _form_page(request, form=form, heading=f"Someone in the post: {post.role}", partnership=post.partnership,
+                      cancel=url, save=save, success="Post holder recorded", done=url)
+
+
+@requires(Action.REPORTING_MANAGE)
+def holding_edit(request, pk: int):
+    holding = selectors.holding_for_manager(request.user, pk)
+    post = holding.post
+    initial = {"user": holding.user_id, "holder_name": holding.holder_name, "starts_on": holding.starts_on,
+               "ends_on": holding.ends_on, "version": holding.version}
+    form = HoldingEditForm(request.POST or None, staff=casework_staff(post.partnership), initial=initial)
+
+    def save(form):
+        services.holding_update(holding=holding, data=services.HoldingInput(**form.holding_data()),
+                                expected_version=form.cleaned_data["version"], acting_user=request.user)
+
+    url = reverse("reporting:staffing", args=[post.partnership.slug])
+    return _form_page(request, form=form, heading=f"Change who holds the post: {post.role}",
+                      partnership=post.partnership, cancel=url, save=save, success="Post holder changed", done=url)
+
+
+# -- the quarterly return --------------------------------------------------------------------
+
+
+def _past_quarter(code: str) -> Quarter:
+    try:
+        quarter = Quarter.parse(code)
+    except ValueError as exc:
+        raise Http404("No such quarter") from exc
+    if not quarter.is_past(timezone.localdate()) or quarter.year < 2000:
+        raise Http404("The quarter has not ended")
+    return quarter
+
+
+def _figure_rows(figures: dict, *, suppressed: bool) -> list[dict]:
+    rows = []
+    for code in fig.FIGURES:
+        f = figures[code] if isinstance(figures[code], dict) else figures[code].as_json()
+        shown = fig.display(f)
+        if suppressed and f.get("reported", True) and f.get("value") is not None and not f.get("lower_bound"):
+            shown = protect_figure(f["value"])
+        rows.append({"code": code, "label": fig.LABELS[code], "definition": fig.DEFINITIONS[code], "shown": shown,
+                     "note": f.get("note", "")})
+    return rows
+
+
+@requires(Action.RETURN_VIEW)
+def returns(request, slug: str):
+    partnership = selectors.reporting_partnership(request.user, slug)
+    request.partnership, request.nav = partnership, "reporting"
+    filed = {(r.year, r.quarter): r for r in selectors.filed_returns(partnership).order_by("revision")}
+    quarters = [{"quarter": q, "filed": filed.get((q.year, q.number))} for q in past_quarters(timezone.localdate(), 8)]
+    return render(request, "reporting/returns.html", {
+        "partnership": partnership, "quarters": quarters,
+        "unit_staff": policy.does_casework_in(request.user, partnership),
+    })
+
+
+@requires(Action.RETURN_VIEW)
+def return_detail(request, slug: str, quarter: str):
+    partnership = selectors.reporting_partnership(request.user, slug)
+    quarter = _past_quarter(quarter)
+    request.partnership, request.nav = partnership, "reporting"
+    unit_staff = policy.does_casework_in(request.user, partnership)
+    computed = fig.as_json(selectors.compute_return(partnership, quarter))
+    filed = selectors.latest_filed(partnership, quarter)
+    return render(request, "reporting/return_detail.html", {
+        "partnership": partnership, "quarter": quarter, "unit_staff": unit_staff,
+        "rows": _figure_rows(computed, suppressed=not unit_staff),
+        "filed": filed, "filed_rows": _figure_rows(filed.figures, suppressed=not unit_staff) if filed else None,
+        "differences": fig.differences(filed.figures, computed) if filed and unit_staff else [],
+        "may_file": policy.manages(request.user, partnership), "file_form": FileReturnForm(),
+    })
+
+
+@requires(Action.REPORTING_MANAGE)
+@require_POST
+def return_file(request, slug: str, quarter: str):
+    partnership = selectors.managed_partnership(request.user, slug)
+    quarter = _past_quarter(quarter)
+    form = FileReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            filed = services.return_file(
+                partnership=partnership, quarter=quarter,
+                figures=fig.as_json(selectors.compute_return(partnership, quarter)), acting_user=request.user,
+                for_publication=form.cleaned_data["for_publication"], note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Return for {quarter} filed (revision {filed.revision})")
+    return redirect("reporting:return_detail", slug, quarter.code)
+
+
+@requires(Action.REPORTING_RECORD)
+def return_records(request, slug: str, quarter: str, figure: str):
+    partnership = selectors.unit_partnership(request.user, slug)
+    quarter = _past_quarter(quarter)
+    if figure not in fig.FIGURES:
+        raise Http404("No such figure")
+    request.partnership, request.nav = partnership, "reporting"
+    result, records = selectors.figure_records(partnership, quarter, figure)
+    return render(request, "reporting/return_records.html", {
+        "partnership": partnership, "quarter": quarter, "label": fig.LABELS[figure],
+        "definition": fig.DEFINITIONS[figure], "shown": fig.display(result.as_json()), "records": records,
+        "reported": result.reported,
+    })
+
+
+@requires(Action.RETURN_VIEW)
+def return_export(request, slug: str, quarter: str, fmt: str):
+    partnership = selectors.reporting_partnership(request.user, slug)
+    quarter = _past_quarter(quarter)
+    unit_staff = policy.does_casework_in(request.user, partnership)
+    computed = fig.as_json(selectors.compute_return(partnership, quarter))
+    filed = selectors.latest_filed(partnership, quarter)
+    figures = filed.figures if filed else computed
+    # Anything leaving the unit - the programme office's copy, or a return marked for publication - is suppressed.
+    suppressed = not unit_staff or bool(filed and filed.for_publication)
+    rows = _figure_rows(figures, suppressed=suppressed)
+    title = f"{partnership.name} quarterly return, {quarter}"
+    status = f"Filed (revision {filed.revision}) by {filed.filed_by} on {timezone.localtime(filed.filed_at):%-d %B %Y}" \
+        if filed else "Not filed: figures as computed now from the records as they stood at the end of the quarter"
+    return exports.respond(
+        request, fmt=fmt, title=title, status=status, rows=rows, partnership=partnership,
+        filename=f"return-{partnership.slug}-{quarter.code}", subjects=(filed,) if filed else (),
+        suppressed=suppressed,
+    )
+
+
+def _programme_figures(user, quarter: Quarter) -> tuple[list, dict]:
+    by_partnership = {}
+    for partnership in selectors.programme_partnerships(user):
+        filed = selectors.latest_filed(partnership, quarter)
+        by_partnership[partnership.name] = filed.figures if filed else fig.as_json(
+            selectors.compute_return(partnership, quarter)
+        )
+    return sorted(by_partnership.items()), fig.as_json(fig.programme_return(by_partnership))
+
+
+@requires(Action.PROGRAMME_VIEW)
+def programme_returns(request):
+    request.nav = "programme"
+    return render(request, "reporting/programme_returns.html", {
+        "quarters": past_quarters(timezone.localdate(), 8),
+        "partnerships": selectors.programme_partnerships(request.user),
+    })
+
+
+@requires(Action.PROGRAMME_VIEW)
+def programme_return(request, quarter: str):
+    quarter = _past_quarter(quarter)
+    request.nav = "programme"
+    parts, total = _programme_figures(request.user, quarter)
+    table = exports.programme_table(parts, total)
+    return render(request, "reporting/programme_return.html", {
+        "quarter": quarter, "table": table, "definitions": [(fig.LABELS[c], fig.DEFINITIONS[c]) for c in fig.FIGURES],
+    })
+
+
+@requires(Action.PROGRAMME_VIEW)
+def programme_export(request, quarter: str, fmt: str):
+    quarter = _past_quarter(quarter)
+    parts, total = _programme_figures(request.user, quarter)
+    table = exports.programme_table(parts, total)
+    return exports.respond_table(
+        request, fmt=fmt, title=f"MASIP programme quarterly return, {quarter}", table=table,
+        filename=f"programme-return-{quarter.code}",
+    )
