@@ -128,6 +128,17 @@ def value_ranges(
 def _pinned(
     full: np.ndarray, status: dict[tuple[int, int], str], threshold: int, row_totals: bool
 ) -> list[tuple[int, int]]:
+    # Quick and certain: a withheld cell alone in its row or column is that line's total less the rest.
+    n_rows, n_cols = full.shape
+    lines = [[(r, c) for c in range(n_cols)] for r in range(n_rows)] if row_totals else []
+    lines += [[(r, c) for r in range(n_rows)] for c in range(n_cols)]
+    alone = set()
+    for line in lines:
+        hidden_here = [cell for cell in line if status[cell] != SHOWN]
+        if len(hidden_here) == 1:
+            alone.add(hidden_here[0])
+    if alone:
+        return sorted(alone)
     shown = {cell: int(full[cell]) for cell, s in status.items() if s == SHOWN}
     hidden = {
         cell: ((0, threshold - 1) if s == PRIMARY else (threshold, None)) for cell, s in status.items() if s != SHOWN
@@ -172,8 +183,8 @@ def protect(
             status[cell] = SHOWN
             if best is None or len(still) < len(best[1]):
                 best = (cell, still)
-            if not still:
-                break
+            if len(still) < len(pinned):
+                break  # the cheapest cell that helps: take it (cheaper to compute than the best one)
         status[best[0]] = SECONDARY
         pinned = best[1]
     return ProtectedTable(
