@@ -7,6 +7,7 @@ figures.py and staffing.py; nothing here counts by hand.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -173,9 +174,13 @@ def _training_rows(partnership: Partnership, quarter: Quarter):
     ]
 
 
-def compute_return(partnership: Partnership, quarter: Quarter) -> dict[str, fig.Figure]:
-    """The four figures as the records stood at the end of the quarter."""
-    cutoff = quarter.cutoff(timezone.get_current_timezone())
+# Re-running a return counts every record held now, including those recorded after the quarter.
+RECORDS_NOW = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def compute_return(partnership: Partnership, quarter: Quarter, *, as_at: datetime | None = None) -> dict[str, fig.Figure]:
+    """The four figures as the records stood at the end of the quarter (or at as_at: RECORDS_NOW for a re-run)."""
+    cutoff = as_at or quarter.cutoff(timezone.get_current_timezone())
     return fig.partnership_return(
         quarter=quarter,
         cutoff=cutoff,

@@ -286,22 +286,30 @@ def return_detail(request, slug: str, quarter: str):
         "partnership": partnership, "quarter": quarter, "unit_staff": unit_staff,
         "rows": _figure_rows(computed, suppressed=not unit_staff),
         "filed": filed, "filed_rows": _figure_rows(filed.figures, suppressed=not unit_staff) if filed else None,
-        "differences": fig.differences(filed.figures, computed) if filed and unit_staff else [],
+        "differences": fig.differences(filed.figures, _rerun(partnership, quarter)) if filed and unit_staff else [],
         "may_file": policy.manages(request.user, partnership), "file_form": FileReturnForm(),
     })
+
+
+def _rerun(partnership, quarter: Quarter) -> dict:
+    return fig.as_json(selectors.compute_return(partnership, quarter, as_at=selectors.RECORDS_NOW))
 
 
 @requires(Action.REPORTING_MANAGE)
 @require_POST
 def return_file(request, slug: str, quarter: str):
+    """The first filing stores the figures as they stood at the quarter's end; a revision, the records as now."""
     partnership = selectors.managed_partnership(request.user, slug)
     quarter = _past_quarter(quarter)
     form = FileReturnForm(request.POST)
     if form.is_valid():
+        if selectors.latest_filed(partnership, quarter) is None:
+            figures = fig.as_json(selectors.compute_return(partnership, quarter))
+        else:
+            figures = _rerun(partnership, quarter)
         try:
             filed = services.return_file(
-                partnership=partnership, quarter=quarter,
-                figures=fig.as_json(selectors.compute_return(partnership, quarter)), acting_user=request.user,
+                partnership=partnership, quarter=quarter, figures=figures, acting_user=request.user,
                 for_publication=form.cleaned_data["for_publication"], note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
