@@ -38,7 +38,10 @@ def healthz(request):
 @requires(Action.HOME)
 def home(request):
     request.nav = "home"
-    return render(request, "core/home.html", {"summaries": selectors.home_summaries(request.user)})
+    return render(request, "core/home.html", {
+        "summaries": selectors.home_summaries(request.user),
+        "programme_office": policy.allows(request.user, Action.PROGRAMME_VIEW),
+    })
 
 
 @requires(Action.SEARCH)
