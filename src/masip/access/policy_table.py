@@ -214,4 +214,6 @@ POLICY.update({
     "reporting:programme_returns": PROGRAMME_OFFICE_ONLY,
     "reporting:programme_return": PROGRAMME_OFFICE_ONLY,
     "reporting:programme_export": PROGRAMME_OFFICE_ONLY,
+    "reporting:dashboard": MANAGER_ONLY,
+    "reporting:programme_dashboard": PROGRAMME_OFFICE_ONLY,
 })

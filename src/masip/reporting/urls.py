@@ -28,3 +28,8 @@ urlpatterns = [
     path("programme/returns/<str:quarter>/", views.programme_return, name="programme_return"),
     path("programme/returns/<str:quarter>/export.<str:fmt>", views.programme_export, name="programme_export"),
 ]
+
+urlpatterns += [
+    path(_lap + "dashboard/", views.dashboard, name="dashboard"),
+    path("programme/dashboard/", views.programme_dashboard, name="programme_dashboard"),
+]

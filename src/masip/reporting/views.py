@@ -394,3 +394,76 @@ def programme_export(request, quarter: str, fmt: str):
         request, fmt=fmt, title=f"MASIP programme quarterly return, {quarter}", table=table,
         filename=f"programme-return-{quarter.code}",
     )
+
+
+# -- dashboards -----------------------------------------------------------------------------
+
+PERIODS = {"1": "This quarter so far", "2": "The last two quarters", "4": "The last four quarters",
+           "8": "The last eight quarters"}
+
+
+def _period(request) -> tuple[str, object, object]:
+    chosen = request.GET.get("quarters", "4")
+    if chosen not in PERIODS:
+        chosen = "4"
+    today = timezone.localdate()
+    quarter = Quarter.containing(today)
+    for _ in range(int(chosen) - 1):
+        quarter = quarter.previous()
+    return chosen, quarter.start, today
+
+
+def _labels():
+    from masip.cases.models import RiskRank
+    from masip.partnerships.models import AgencyKind
+    from masip.referrals.choices import ReferralStatus
+
+    return dict(AgencyKind.choices), dict(ReferralStatus.choices), dict(RiskRank.choices)
+
+
+@requires(Action.REPORTING_MANAGE)
+def dashboard(request, slug: str):
+    from masip.reporting import dashboard as measures
+
+    partnership = selectors.managed_partnership(request.user, slug)
+    request.partnership, request.nav = partnership, "reporting"
+    chosen, start, end = _period(request)
+    rows = selectors.dashboard_rows([partnership.pk], start, end)
+    sources, outcomes, risks = _labels()
+    tables = [
+        measures.referrals_by_source(rows["referrals"], start=start, end=end, source_labels=sources),
+        measures.triage_outcomes(rows["referrals"], start=start, end=end, outcome_labels=outcomes),
+        measures.time_to_triage(rows["referrals"], start=start, end=end),
+        measures.open_cases_by_risk(rows["cases"], risk_labels=risks),
+    ]
+    return render(request, "reporting/dashboard.html", {
+        "partnership": partnership, "tables": [t.as_display() for t in tables], "periods": PERIODS.items(),
+        "chosen": chosen, "start": start, "end": end, "caseload": selectors.caseload(partnership, end),
+    })
+
+
+@requires(Action.PROGRAMME_VIEW)
+def programme_dashboard(request):
+    from masip.reporting import dashboard as measures
+
+    request.nav = "programme"
+    chosen, start, end = _period(request)
+    partnerships = selectors.programme_partnerships(request.user)
+    names = sorted(p.name for p in partnerships)
+    rows = selectors.dashboard_rows([p.pk for p in partnerships], start, end)
+    _, outcomes, risks = _labels()
+    quarters = measures.quarters_between(start, end)
+    referral_rows = [{**r, "quarter": Quarter.containing(r["received_on"]).code} for r in rows["referrals"]]
+    case_rows = [{**c, "risk": risks.get(c["risk_rank"], "")} for c in rows["cases"]]
+    tables = [
+        measures.by_partnership(referral_rows, column="quarter", columns=[q.code for q in quarters], partnerships=names,
+                                title="Referrals by quarter received", labels={q.code: q.label for q in quarters}),
+        measures.by_partnership(referral_rows, column="status", columns=list(outcomes), partnerships=names,
+                                title="Triage outcomes of referrals received in the period", labels=outcomes),
+        measures.by_partnership(case_rows, column="risk", columns=[risks[k] for k in sorted(risks, reverse=True)],
+                                partnerships=names, title="Open cases by current risk"),
+    ]
+    return render(request, "reporting/programme_dashboard.html", {
+        "tables": [t.as_display(suppressed=True) for t in tables], "periods": PERIODS.items(), "chosen": chosen,
+        "start": start, "end": end,
+    })

@@ -27,6 +27,7 @@ ARGS = {
     "reporting:return_export": "return_export",
     "reporting:programme_return": "quarter",
     "reporting:programme_export": "quarter_export",
+    "reporting:dashboard": "slug",
 }
 
 

@@ -1,0 +1,73 @@
+"""The unit manager's dashboard and the programme office's, through their pages."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from masip.reporting import dashboard as measures
+from masip.reporting.periods import Quarter
+
+
+def text(response) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def test_measures_on_hand_counted_rows():
+    start, end = date(2026, 1, 1), date(2026, 6, 30)
+    rows = [
+        {"source": "police", "received_on": date(2026, 1, 2), "status": "accept", "first_decided_on": date(2026, 1, 2)},
+        {"source": "police", "received_on": date(2026, 4, 2), "status": "advice", "first_decided_on": date(2026, 4, 4)},
+        {"source": "health", "received_on": date(2026, 4, 3), "status": "untriaged", "first_decided_on": None},
+        {"source": "health", "received_on": date(2025, 12, 31), "status": "accept", "first_decided_on": None},
+    ]
+    sources = measures.referrals_by_source(rows, start=start, end=end, source_labels={"police": "Police", "health": "Health"})
+    assert sources.columns == ["January to March 2026", "April to June 2026"]
+    assert sources.rows == [("Police", [1, 1]), ("Health", [0, 1])]
+    triage = measures.time_to_triage(rows, start=start, end=end)
+    assert triage.rows == [("same day", [1, 0]), ("1 to 2 days", [0, 1])]
+    assert triage.notes == ["Median 1 days over 2 referrals triaged."]
+    shown = sources.as_display()
+    assert shown["total"] == ["Total", "1", "2", "3"]
+
+
+def test_the_unit_dashboard_for_the_manager_only(london, as_user, make_referral, accept):
+    today = timezone.localdate()
+    accept(make_referral(london, received_on=today - timedelta(days=1)))
+    make_referral(london, suspect="Other Suspect", victim="Other Victim", received_on=today)
+    client = as_user("london-manager")
+    page = client.get(reverse("reporting:dashboard", args=["london"]))
+    assert page.status_code == 200
+    shown = text(page)
+    this_quarter = Quarter.containing(today).label
+    assert "Referrals by source and quarter received" in shown
+    assert f"{this_quarter} Total Police" in shown and re.search(r"Police (0 )*2 2 Total", shown)
+    assert "Accepted into the unit" in shown and "Awaiting triage" in shown
+    assert "Open cases by current risk and lead agency" in shown
+    assert "Not assessed 1 1" in shown
+    one_quarter = text(client.get(reverse("reporting:dashboard", args=["london"]), {"quarters": "1"}))
+    assert f"From {Quarter.containing(today).start:%-d %B %Y}" in one_quarter
+    assert as_user("london-police").get(reverse("reporting:dashboard", args=["london"])).status_code == 403
+    assert as_user("cheshire-manager").get(reverse("reporting:dashboard", args=["london"])).status_code == 404
+
+
+def test_the_programme_dashboard_suppresses_small_numbers_and_shows_no_names(london, as_user, make_referral):
+    today = timezone.localdate()
+    for n in range(6):
+        make_referral(london, suspect=f"Suspect{n} Programme", victim=f"Victim{n} Programme", received_on=today)
+    page = as_user("pmo").get(reverse("reporting:programme_dashboard"), {"quarters": "1"})
+    assert page.status_code == 200
+    shown = text(page)
+    # The other partnerships' nil counts are fewer than 5; London's six could then be read off the
+    # total of six, so they are withheld too (secondary suppression).
+    assert "Cheshire fewer than 5 fewer than 5 Hampshire fewer than 5 fewer than 5 London withheld withheld Total 6 6" in shown
+    body = page.content.decode()
+    assert "Suspect0" not in body and "LON-R" not in body
+    for cell in re.findall(r'govuk-table__cell--numeric">(?:<strong>)?([^<]*)<', body):
+        cell = cell.strip()
+        assert not cell.replace(",", "").isdigit() or int(cell.replace(",", "")) >= 5, cell
+    assert as_user("london-manager").get(reverse("reporting:programme_dashboard")).status_code == 403
