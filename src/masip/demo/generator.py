@@ -815,6 +815,9 @@ def seed(
 
     report.rows += seed_casework(partnerships, rng=random.Random(f"{seed_value}:casework"), today=today)
     report.rows += seed_meetings(partnerships, rng=random.Random(f"{seed_value}:meetings"), today=today)
+    from masip.demo.reporting import seed_reporting
+
+    report.rows += seed_reporting(partnerships, rng=random.Random(f"{seed_value}:reporting"), today=today)
     report.seconds = time.perf_counter() - started
     return report
 
