@@ -106,7 +106,9 @@ def time_to_triage(rows: Iterable[dict], *, start: date, end: date) -> Table:
                       "Time from receipt to first triage decision", "Time to triage",
                       {q.code: q.label for q in quarters})
     if days:
-        table.notes.append(f"Median {pd.Series(days).median():g} days over {len(days)} referrals triaged.")
+        median = pd.Series(days).median()
+        table.notes.append(f"Median time to triage: {median:g} day{'' if median == 1 else 's'} "
+                           f"({len(days):,} referrals triaged).")
     return table
 
 

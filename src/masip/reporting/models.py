@@ -125,6 +125,12 @@ class Post(models.Model):
     def exists_on(self, day) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
 
+    @property
+    def vacant_today(self) -> bool:
+        """Open today with nobody in it (reads prefetched holdings)."""
+        today = timezone.localdate()
+        return self.exists_on(today) and not any(h.holds_on(today) for h in self.holdings.all())
+
 
 class PostHolding(models.Model):
     """Someone in a post from one date to another; a post with nobody in it on a day is vacant."""

@@ -30,7 +30,7 @@ def test_measures_on_hand_counted_rows():
     assert sources.rows == [("Police", [1, 1]), ("Health", [0, 1])]
     triage = measures.time_to_triage(rows, start=start, end=end)
     assert triage.rows == [("same day", [1, 0]), ("1 to 2 days", [0, 1])]
-    assert triage.notes == ["Median 1 days over 2 referrals triaged."]
+    assert triage.notes == ["Median time to triage: 1 day (2 referrals triaged)."]
     shown = sources.as_display()
     assert shown["total"] == ["Total", "1", "2", "3"]
 

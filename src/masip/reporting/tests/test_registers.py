@@ -173,7 +173,9 @@ def test_the_manager_keeps_posts_and_holders_and_caseload_per_fte_follows(
         "version": str(holding.version),
     })
     assert response.status_code == 302
-    assert "Vacant posts Detective sergeant (Met Police) (0.50 FTE)" in text(client.get(reverse("reporting:staffing", args=["london"])))
+    page = text(client.get(reverse("reporting:staffing", args=["london"])))
+    assert "Vacant posts Detective sergeant (Met Police) (0.50 FTE)" in page
+    assert "Vacant" in page.split("Posts and who held them")[1]
     assert AuditEvent.objects.filter(action="post.holding_update").exists()
 
 
