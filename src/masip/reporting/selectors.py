@@ -208,6 +208,11 @@ def programme_partnerships(user: Any) -> list[Partnership]:
     return [m.partnership for m in policy.memberships(user).values() if m.role == Role.PMO]
 
 
+def all_partnerships() -> list[Partnership]:
+    """Every partnership in the programme: a return marked for publication is suppressed among them all."""
+    return list(Partnership.objects.order_by("name"))
+
+
 def figure_records(partnership: Partnership, quarter: Quarter, code: str) -> tuple[fig.Figure, list[dict]]:
     """The records behind one figure, for unit staff: references and dates, never a name."""
     figure = compute_return(partnership, quarter)[code]

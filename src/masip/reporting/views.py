@@ -30,7 +30,6 @@ from masip.reporting.forms import (
     TrainingForm,
 )
 from masip.reporting.periods import Quarter, past_quarters
-from masip.reporting.suppression import protect_figure
 
 PAGE_SIZE = 25
 
@@ -250,16 +249,25 @@ def _past_quarter(code: str) -> Quarter:
     return quarter
 
 
-def _figure_rows(figures: dict, *, suppressed: bool) -> list[dict]:
+def _figure_rows(figures: dict, *, published: list[str] | None = None) -> list[dict]:
+    """The return's rows; `published` replaces the values with the programme table's (suppressed) texts."""
     rows = []
-    for code in fig.FIGURES:
+    for index, code in enumerate(fig.FIGURES):
         f = figures[code] if isinstance(figures[code], dict) else figures[code].as_json()
-        shown = fig.display(f)
-        if suppressed and f.get("reported", True) and f.get("value") is not None and not f.get("lower_bound"):
-            shown = protect_figure(f["value"])
-        rows.append({"code": code, "label": fig.LABELS[code], "definition": fig.DEFINITIONS[code], "shown": shown,
-                     "note": f.get("note", "")})
+        rows.append({"code": code, "label": fig.LABELS[code], "definition": fig.DEFINITIONS[code],
+                     "shown": published[index] if published else fig.display(f), "note": f.get("note", "")})
     return rows
+
+
+def _published_row(partnerships, partnership, quarter: Quarter) -> list[str]:
+    """A partnership's figures as the programme table publishes them.
+
+    Suppressed together with the other partnerships' figures and the programme's totals, so
+    that no one copy of the figures can be combined with another to work out a small number.
+    """
+    parts, total = _programme_figures(partnerships, quarter)
+    table = exports.programme_table(parts, total)
+    return next(row[1:] for row in table["rows"] if row[0] == partnership.name)
 
 
 @requires(Action.RETURN_VIEW)
@@ -282,10 +290,12 @@ def return_detail(request, slug: str, quarter: str):
     unit_staff = policy.does_casework_in(request.user, partnership)
     computed = fig.as_json(selectors.compute_return(partnership, quarter))
     filed = selectors.latest_filed(partnership, quarter)
+    published = None if unit_staff else _published_row(selectors.programme_partnerships(request.user), partnership,
+                                                       quarter)
     return render(request, "reporting/return_detail.html", {
         "partnership": partnership, "quarter": quarter, "unit_staff": unit_staff,
-        "rows": _figure_rows(computed, suppressed=not unit_staff),
-        "filed": filed, "filed_rows": _figure_rows(filed.figures, suppressed=not unit_staff) if filed else None,
+        "rows": _figure_rows(computed, published=published),
+        "filed": filed, "filed_rows": _figure_rows(filed.figures, published=published) if filed else None,
         "differences": fig.differences(filed.figures, _rerun(partnership, quarter)) if filed and unit_staff else [],
         "may_file": policy.manages(request.user, partnership), "file_form": FileReturnForm(),
     })
@@ -344,7 +354,11 @@ def return_export(request, slug: str, quarter: str, fmt: str):
     figures = filed.figures if filed else computed
     # Anything leaving the unit - the programme office's copy, or a return marked for publication - is suppressed.
     suppressed = not unit_staff or bool(filed and filed.for_publication)
-    rows = _figure_rows(figures, suppressed=suppressed)
+    published = None
+    if suppressed:
+        readers = selectors.programme_partnerships(request.user) if not unit_staff else selectors.all_partnerships()
+        published = _published_row(readers, partnership, quarter)
+    rows = _figure_rows(figures, published=published)
     title = f"{partnership.name} quarterly return, {quarter}"
     status = f"Filed (revision {filed.revision}) by {filed.filed_by} on {timezone.localtime(filed.filed_at):%-d %B %Y}" \
         if filed else "Not filed: figures as computed now from the records as they stood at the end of the quarter"
@@ -355,9 +369,9 @@ def return_export(request, slug: str, quarter: str, fmt: str):
     )
 
 
-def _programme_figures(user, quarter: Quarter) -> tuple[list, dict]:
+def _programme_figures(partnerships, quarter: Quarter) -> tuple[list, dict]:
     by_partnership = {}
-    for partnership in selectors.programme_partnerships(user):
+    for partnership in partnerships:
         filed = selectors.latest_filed(partnership, quarter)
         by_partnership[partnership.name] = filed.figures if filed else fig.as_json(
             selectors.compute_return(partnership, quarter)
@@ -378,7 +392,7 @@ def programme_returns(request):
 def programme_return(request, quarter: str):
     quarter = _past_quarter(quarter)
     request.nav = "programme"
-    parts, total = _programme_figures(request.user, quarter)
+    parts, total = _programme_figures(selectors.programme_partnerships(request.user), quarter)
     table = exports.programme_table(parts, total)
     return render(request, "reporting/programme_return.html", {
         "quarter": quarter, "table": table, "definitions": [(fig.LABELS[c], fig.DEFINITIONS[c]) for c in fig.FIGURES],
@@ -388,7 +402,7 @@ def programme_return(request, quarter: str):
 @requires(Action.PROGRAMME_VIEW)
 def programme_export(request, quarter: str, fmt: str):
     quarter = _past_quarter(quarter)
-    parts, total = _programme_figures(request.user, quarter)
+    parts, total = _programme_figures(selectors.programme_partnerships(request.user), quarter)
     table = exports.programme_table(parts, total)
     return exports.respond_table(
         request, fmt=fmt, title=f"MASIP programme quarterly return, {quarter}", table=table,
@@ -418,7 +432,8 @@ def _labels():
     from masip.partnerships.models import AgencyKind
     from masip.referrals.choices import ReferralStatus
 
-    return dict(AgencyKind.choices), dict(ReferralStatus.choices), dict(RiskRank.choices)
+    sources = {k: v for k, v in AgencyKind.choices if k not in (AgencyKind.PMO, AgencyKind.EVALUATION)}
+    return sources, dict(ReferralStatus.choices), dict(RiskRank.choices)
 
 
 @requires(Action.REPORTING_MANAGE)
@@ -444,26 +459,31 @@ def dashboard(request, slug: str):
 
 @requires(Action.PROGRAMME_VIEW)
 def programme_dashboard(request):
+    """The partnerships side by side for one quarter at a time.
+
+    One quarter, not a span of them: tables over overlapping periods could be subtracted from
+    one another to reveal a suppressed cell.
+    """
     from masip.reporting import dashboard as measures
 
     request.nav = "programme"
-    chosen, start, end = _period(request)
+    today = timezone.localdate()
+    choices = [Quarter.containing(today), *past_quarters(today, 7)]
+    quarter = next((q for q in choices if q.code == request.GET.get("quarter")), choices[1])
+    start, end = quarter.start, min(quarter.end, today)
     partnerships = selectors.programme_partnerships(request.user)
     names = sorted(p.name for p in partnerships)
     rows = selectors.dashboard_rows([p.pk for p in partnerships], start, end)
-    _, outcomes, risks = _labels()
-    quarters = measures.quarters_between(start, end)
-    referral_rows = [{**r, "quarter": Quarter.containing(r["received_on"]).code} for r in rows["referrals"]]
+    sources, outcomes, risks = _labels()
     case_rows = [{**c, "risk": risks.get(c["risk_rank"], "")} for c in rows["cases"]]
     tables = [
-        measures.by_partnership(referral_rows, column="quarter", columns=[q.code for q in quarters], partnerships=names,
-                                title="Referrals by quarter received", labels={q.code: q.label for q in quarters}),
-        measures.by_partnership(referral_rows, column="status", columns=list(outcomes), partnerships=names,
-                                title="Triage outcomes of referrals received in the period", labels=outcomes),
+        measures.by_partnership(rows["referrals"], column="source", columns=list(sources), partnerships=names,
+                                title=f"Referrals by source, {quarter.label}", labels=sources),
+        measures.by_partnership(rows["referrals"], column="status", columns=list(outcomes), partnerships=names,
+                                title=f"Triage outcomes of referrals received, {quarter.label}", labels=outcomes),
         measures.by_partnership(case_rows, column="risk", columns=[risks[k] for k in sorted(risks, reverse=True)],
-                                partnerships=names, title="Open cases by current risk"),
+                                partnerships=names, title="Open cases by current risk, today"),
     ]
     return render(request, "reporting/programme_dashboard.html", {
-        "tables": [t.as_display(suppressed=True) for t in tables], "periods": PERIODS.items(), "chosen": chosen,
-        "start": start, "end": end,
+        "tables": [t.as_display(suppressed=True) for t in tables], "choices": choices, "quarter": quarter,
     })
