@@ -457,6 +457,12 @@ def dashboard(request, slug: str):
     })
 
 
+SOURCE_GROUPS = {
+    "police": "Police", "health": "Health", "probation": "Probation and CRC", "crc": "Probation and CRC",
+    "victim_advocacy": "Victim services", "idva": "Victim services", "helpline": "Victim services",
+}
+
+
 @requires(Action.PROGRAMME_VIEW)
 def programme_dashboard(request):
     """The partnerships side by side for one quarter at a time.
@@ -474,11 +480,14 @@ def programme_dashboard(request):
     partnerships = selectors.programme_partnerships(request.user)
     names = sorted(p.name for p in partnerships)
     rows = selectors.dashboard_rows([p.pk for p in partnerships], start, end)
-    sources, outcomes, risks = _labels()
+    _, outcomes, risks = _labels()
     case_rows = [{**c, "risk": risks.get(c["risk_rank"], "")} for c in rows["cases"]]
+    # Sources in a few groups: the fewer the columns, the fewer cells suppression must withhold.
+    referral_rows = [{**r, "source_group": SOURCE_GROUPS.get(r["source"], "Other")} for r in rows["referrals"]]
+    groups = list(dict.fromkeys([*SOURCE_GROUPS.values(), "Other"]))
     tables = [
-        measures.by_partnership(rows["referrals"], column="source", columns=list(sources), partnerships=names,
-                                title=f"Referrals by source, {quarter.label}", labels=sources),
+        measures.by_partnership(referral_rows, column="source_group", columns=groups, partnerships=names,
+                                title=f"Referrals by source, {quarter.label}"),
         measures.by_partnership(rows["referrals"], column="status", columns=list(outcomes), partnerships=names,
                                 title=f"Triage outcomes of referrals received, {quarter.label}", labels=outcomes),
         measures.by_partnership(case_rows, column="risk", columns=[risks[k] for k in sorted(risks, reverse=True)],
