@@ -94,13 +94,13 @@ def _render(fmt: str, *, title, headers, rows, preamble, notes, filename) -> Htt
 
 
 def respond(request, *, fmt: str, title: str, status: str, rows: list[dict], partnership, filename: str,
-            subjects=(), suppressed: bool) -> HttpResponse:
+            subjects=(), suppressed: bool, recipient: str) -> HttpResponse:
     """One partnership's return as a file; the disclosure is logged before the file is handed over."""
     if fmt not in FORMATS:
         raise Http404("No such format")
     services.export_logged(
         acting_user=request.user, partnership=partnership, what="return", fmt=fmt,
-        recipient="programme office" if suppressed else "unit", details={"title": title, "suppressed": suppressed},
+        recipient=recipient, details={"title": title, "suppressed": suppressed},
         subjects=subjects,
     )
     preamble = [status]

@@ -366,6 +366,7 @@ def return_export(request, slug: str, quarter: str, fmt: str):
         request, fmt=fmt, title=title, status=status, rows=rows, partnership=partnership,
         filename=f"return-{partnership.slug}-{quarter.code}", subjects=(filed,) if filed else (),
         suppressed=suppressed,
+        recipient="programme office" if not unit_staff else ("publication" if suppressed else "the unit"),
     )
 
 

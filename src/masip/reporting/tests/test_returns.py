@@ -212,3 +212,15 @@ def test_the_programme_return_is_suppressed_and_its_export_logged(london_quarter
     assert AuditEvent.objects.filter(operation=Operation.DISCLOSURE, action="reporting.export.programme_return",
                                      username="pmo").exists()
     assert as_user("london-manager").get(reverse("reporting:programme_return", args=[quarter.code])).status_code == 403
+
+
+def test_a_return_marked_for_publication_is_exported_suppressed(london, london_quarter, quarter, as_user):
+    client = as_user("london-manager")
+    client.post(reverse("reporting:return_file", args=["london", quarter.code]), {"for_publication": "on"})
+    response = client.get(reverse("reporting:return_export", args=["london", quarter.code, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    figures = {row[0]: row[1] for row in rows if len(row) > 1}
+    assert figures["Referrals"] == "fewer than 5"
+    assert figures["People trained"] == "withheld"  # as the programme table publishes it
+    event = AuditEvent.objects.get(action="reporting.export.return")
+    assert event.details["suppressed"] is True and event.recipient == "publication"
