@@ -159,3 +159,40 @@ def respond_table(request, *, fmt: str, title: str, table: dict, filename: str) 
     rows = [*table["rows"], table["total"]]
     return _render(fmt, title=title, headers=table["headers"], rows=rows, preamble=preamble, notes=table["notes"],
                    filename=filename)
+
+
+def respond_tables(request, *, fmt: str, title: str, tables: list[dict], partnership, suppressed: bool,
+                   filename: str, recipient: str) -> HttpResponse:
+    """A dashboard's tables as one file (CSV: one after another; XLSX: a sheet each), logged as a disclosure."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("No such format")
+    services.export_logged(
+        acting_user=request.user, partnership=partnership, what="dashboard", fmt=fmt, recipient=recipient,
+        details={"title": title, "suppressed": suppressed, "tables": len(tables)},
+    )
+    def lines(table):
+        return [table["headers"], *table["rows"], *([table["total"]] if table["total"] else [])]
+
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([neutralise(title)])
+        for table in tables:
+            writer.writerow([])
+            writer.writerow([neutralise(table["title"])])
+            for row in lines(table):
+                writer.writerow([neutralise(v) for v in row])
+        return _response(fmt, buffer.getvalue().encode("utf-8-sig"), filename)
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for index, table in enumerate(tables, start=1):
+        sheet = book.create_sheet(f"Table {index}")
+        sheet.append([neutralise(table["title"])])
+        for row in lines(table):
+            sheet.append([neutralise(v) for v in row])
+    book.properties.title = title
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _response(fmt, buffer.getvalue(), filename)

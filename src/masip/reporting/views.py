@@ -452,8 +452,15 @@ def dashboard(request, slug: str):
         measures.time_to_triage(rows["referrals"], start=start, end=end),
         measures.open_cases_by_risk(rows["cases"], risk_labels=risks),
     ]
+    shown = [t.as_display() for t in tables]
+    if request.GET.get("export"):
+        return exports.respond_tables(
+            request, fmt=request.GET["export"], title=f"{partnership.name} unit dashboard, {start:%-d %b %Y} to "
+            f"{end:%-d %b %Y}", tables=shown, partnership=partnership, suppressed=False,
+            filename=f"dashboard-{partnership.slug}-{end:%Y-%m-%d}", recipient="the unit",
+        )
     return render(request, "reporting/dashboard.html", {
-        "partnership": partnership, "tables": [t.as_display() for t in tables], "periods": PERIODS.items(),
+        "partnership": partnership, "tables": shown, "periods": PERIODS.items(),
         "chosen": chosen, "start": start, "end": end, "caseload": selectors.caseload(partnership, end),
     })
 
@@ -494,6 +501,13 @@ def programme_dashboard(request):
         measures.by_partnership(case_rows, column="risk", columns=[risks[k] for k in sorted(risks, reverse=True)],
                                 partnerships=names, title="Open cases by current risk, today"),
     ]
+    shown = [t.as_display(suppressed=True) for t in tables]
+    if request.GET.get("export"):
+        return exports.respond_tables(
+            request, fmt=request.GET["export"], title=f"MASIP programme dashboard, {quarter.label}", tables=shown,
+            partnership=None, suppressed=True, filename=f"programme-dashboard-{quarter.code}",
+            recipient="programme office",
+        )
     return render(request, "reporting/programme_dashboard.html", {
-        "tables": [t.as_display(suppressed=True) for t in tables], "choices": choices, "quarter": quarter,
+        "tables": shown, "choices": choices, "quarter": quarter,
     })

@@ -93,3 +93,34 @@ def test_dashboard_queries_do_not_grow_with_the_data(london, as_user, make_refer
     add(4)
     assert count_queries(pages) == before
 
+
+
+def test_dashboard_tables_export_logged_and_suppressed_for_the_programme_office(
+    london, as_user, make_referral, accept
+):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from masip.audit.models import AuditEvent, Operation
+
+    today = timezone.localdate()
+    for n in range(3):
+        accept(make_referral(london, suspect=f"Suspect{n} Export", victim=f"Victim{n} Export", received_on=today))
+    unit = as_user("london-manager").get(reverse("reporting:dashboard", args=["london"]), {"export": "xlsx"})
+    book = load_workbook(io.BytesIO(unit.content))
+    assert book.sheetnames[:2] == ["Table 1", "Table 2"]
+    values = [[c.value for c in row if c.value is not None] for row in book["Table 1"].iter_rows()]
+    assert values[0] == ["Referrals by source and quarter received"]
+    assert ["Police", "3"] == [values[2][0], values[2][-1]]  # three police referrals, in the total column
+    programme = as_user("pmo").get(reverse("reporting:programme_dashboard"),
+                                   {"quarter": Quarter.containing(today).code, "export": "csv"})
+    rows = list(csv.reader(io.StringIO(programme.content.decode("utf-8-sig"))))
+    numbers = [c.replace(",", "") for row in rows for c in row[1:] if c.replace(",", "").isdigit()]
+    assert all(int(n) >= 5 for n in numbers), rows
+    assert "fewer than 5" in {c for row in rows for c in row}
+    events = AuditEvent.objects.filter(operation=Operation.DISCLOSURE, action="reporting.export.dashboard")
+    assert sorted((e.username, e.details["format"]) for e in events) == [("london-manager", "xlsx"), ("pmo", "csv")]
+    bad = as_user("pmo").get(reverse("reporting:programme_dashboard"), {"export": "pdf"})
+    assert bad.status_code == 404
