@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_manager_files_a_return_and_the_programme_office_reads_it(
-    signed_in_page, demo_partnerships, axe, live_server, browser
+    signed_in_page, demo_partnerships, axe, live_server, browser, make_referral
 ):
     from django.utils import timezone
 
@@ -54,11 +54,15 @@ def test_the_manager_files_a_return_and_the_programme_office_reads_it(
     axe(page, context="filed return")
     assert QuarterlyReturn.objects.filter(partnership__slug="london", year=quarter.year, quarter=quarter.number).exists()
 
+    make_referral(demo_partnerships["london"], received_on=timezone.localdate())
     page.goto(f"{live_server.url}/partnerships/london/dashboard/")
     expect(page.get_by_role("heading", name="Unit dashboard")).to_be_visible()
+    expect(page.locator(".masip-chart .main-svg").first).to_be_visible()  # plotly drew the chart
+    page.wait_for_load_state("networkidle")
     axe(page, context="unit dashboard")
 
-    pmo = browser.new_context(bypass_csp=True).new_page()  # as the fixture's context: axe is injected inline
+    pmo_context = browser.new_context(bypass_csp=True)  # as the fixture's context: axe is injected inline
+    pmo = pmo_context.new_page()
     pmo.goto(f"{live_server.url}/accounts/sign-in/")
     pmo.get_by_label("Username").fill("pmo")
     pmo.get_by_label("Password").fill("demo-password")
@@ -71,3 +75,5 @@ def test_the_manager_files_a_return_and_the_programme_office_reads_it(
     pmo.goto(f"{live_server.url}/programme/dashboard/")
     expect(pmo.get_by_role("heading", name="Programme dashboard")).to_be_visible()
     axe(pmo, context="programme dashboard")
+    pmo_context.close()
+    page.close()  # no request left running when the live server stops

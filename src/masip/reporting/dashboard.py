@@ -132,3 +132,30 @@ def by_partnership(rows: Iterable[dict], *, column: str, columns: Sequence[str],
     table.rows += [(p, [0] * len(columns)) for p in partnerships if p not in present]
     table.rows.sort(key=lambda row: row[0])
     return table
+
+
+GOVUK_COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#28a197", "#b58840", "#505a5f"]
+
+
+def chart(table: Table) -> dict:
+    """A stacked bar chart of a table (plotly's JSON): one bar per column, one colour per row."""
+    data = [
+        {"type": "bar", "name": label, "x": table.columns, "y": values,
+         "marker": {"color": GOVUK_COLOURS[i % len(GOVUK_COLOURS)]}}
+        for i, (label, values) in enumerate(table.rows)
+    ]
+    layout = {
+        "barmode": "stack", "height": 360, "margin": {"l": 50, "r": 10, "t": 70, "b": 40},
+        "font": {"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
+    }
+    return {"data": data, "layout": layout}
+
+
+def chart_description(table: Table) -> str:
+    """The chart's text alternative: what it shows, and where the numbers are."""
+    total = sum(sum(values) for _, values in table.rows)
+    biggest = max(table.rows, key=lambda row: sum(row[1]))[0] if table.rows else ""
+    return (f"Bar chart: {table.title.lower()}, {total:,} in all"
+            f"{f'; the largest group is {biggest.lower()}' if biggest else ''}. The figures are in the table that follows.")

@@ -459,8 +459,12 @@ def dashboard(request, slug: str):
             f"{end:%-d %b %Y}", tables=shown, partnership=partnership, suppressed=False,
             filename=f"dashboard-{partnership.slug}-{end:%Y-%m-%d}", recipient="the unit",
         )
+    charts = [
+        {"id": f"chart-data-{i}", "spec": measures.chart(t), "description": measures.chart_description(t)}
+        for i, t in enumerate(tables, start=1)
+    ]
     return render(request, "reporting/dashboard.html", {
-        "partnership": partnership, "tables": shown, "periods": PERIODS.items(),
+        "partnership": partnership, "tables": list(zip(shown, charts, strict=True)), "periods": PERIODS.items(),
         "chosen": chosen, "start": start, "end": end, "caseload": selectors.caseload(partnership, end),
     })
 

@@ -49,6 +49,9 @@ def test_the_unit_dashboard_for_the_manager_only(london, as_user, make_referral,
     assert "Accepted into the unit" in shown and "Awaiting triage" in shown
     assert "Open cases by current risk and lead agency" in shown
     assert "Not assessed 1 1" in shown
+    body = page.content.decode()
+    assert 'data-chart="chart-data-1"' in body and 'id="chart-data-1" type="application/json"' in body
+    assert "Bar chart: referrals by source and quarter received, 2 in all; the largest group is police." in shown
     one_quarter = text(client.get(reverse("reporting:dashboard", args=["london"]), {"quarters": "1"}))
     assert f"From {Quarter.containing(today).start:%-d %B %Y}" in one_quarter
     assert as_user("london-police").get(reverse("reporting:dashboard", args=["london"])).status_code == 403
@@ -124,3 +127,11 @@ def test_dashboard_tables_export_logged_and_suppressed_for_the_programme_office(
     assert sorted((e.username, e.details["format"]) for e in events) == [("london-manager", "xlsx"), ("pmo", "csv")]
     bad = as_user("pmo").get(reverse("reporting:programme_dashboard"), {"export": "pdf"})
     assert bad.status_code == 404
+
+
+def test_plotly_is_served_by_the_app_not_a_cdn():
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("reporting/vendor/plotly.min.js")
+    assert found and found.endswith("plotly/package_data/plotly.min.js")
+    assert finders.find("reporting/vendor/datasets/iris.csv.gz") is None
