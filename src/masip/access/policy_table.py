@@ -206,6 +206,7 @@ POLICY.update({
     "reporting:holding_add": MANAGER_ONLY,
     "reporting:holding_edit": MANAGER_ONLY,
     "reporting:returns": RETURN_READERS,
+    "reporting:collection": MANAGER_ONLY,
     "reporting:return_detail": RETURN_READERS,
     "reporting:return_file": _row("forbidden", "forbidden", "forbidden", "post_only", "forbidden", "forbidden",
                                   "forbidden"),

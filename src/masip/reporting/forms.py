@@ -139,3 +139,23 @@ class FileReturnForm(GovukFormMixin, forms.Form):
     )
     note = forms.CharField(label="Note for the Home Office (optional)", max_length=2000, required=False,
                            widget=forms.Textarea)
+
+
+class CollectionForm(GovukFormMixin, forms.Form):
+    """Per return figure: whether the partnership collects it, and a note on how."""
+
+    version = VersionField()
+
+    def __init__(self, *args, labels: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in labels.items():
+            self.fields[f"collected_{code}"] = forms.BooleanField(label=f"{label}: collected", required=False)
+            self.fields[f"note_{code}"] = forms.CharField(
+                label=f"{label}: how it is collected (optional)", max_length=300, required=False,
+                help_text="For example, 'Approximate counts' or 'Probation only'.",
+            )
+        self.codes = list(labels)
+
+    def bases(self) -> dict[str, tuple[bool, str]]:
+        d = self.cleaned_data
+        return {code: (d[f"collected_{code}"], d[f"note_{code}"]) for code in self.codes}

@@ -177,7 +177,8 @@ class ReturnFigure(models.TextChoices):
 class CollectionBasis(models.Model):
     """How a partnership collects a return figure, or that it does not.
 
-    The report's first return shows the figures were compiled differently:
+    Kept by the unit manager (reporting:collection). The report's first return shows the
+    figures were compiled differently:
     Cheshire precise, Hampshire approximate (">930") with no victims-supported
     figure, London from probation only. A figure not collected is "not
     reported", never zero; a basis note travels with the figure.
@@ -187,6 +188,7 @@ class CollectionBasis(models.Model):
     figure = models.CharField(max_length=32, choices=ReturnFigure.choices)
     collected = models.BooleanField(default=True)
     note = models.CharField(max_length=300, blank=True, help_text="e.g. 'Approximate counts', 'Probation only'.")
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["partnership", "figure"], name="uniq_collection_basis")]

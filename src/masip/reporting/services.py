@@ -374,3 +374,54 @@ def export_logged(*, acting_user: Any, partnership: Partnership | None, what: st
         actor=acting_user, operation=Operation.DISCLOSURE, action=f"reporting.export.{what}", partnership=partnership,
         subjects=subjects, recipient=recipient, details={"format": fmt, **(details or {})},
     )
+
+
+# -- how the partnership collects each figure ---------------------------------------------------
+
+COLLECTION_FIELDS = ("collected", "note")
+
+
+def collection_version(partnership: Partnership) -> int:
+    """The version of the partnership's collection bases as a whole: moves on with any change to one."""
+    from django.db.models import Sum
+
+    from masip.reporting.models import CollectionBasis
+
+    return CollectionBasis.objects.filter(partnership=partnership).aggregate(v=Sum("version"))["v"] or 0
+
+
+@transaction.atomic
+def collection_update(
+    *, partnership: Partnership, bases: dict[str, tuple[bool, str]], expected_version: int, acting_user: Any
+) -> None:
+    """Record which return figures the partnership collects, and how (the note travels with the figure)."""
+    from masip.reporting.models import CollectionBasis
+
+    _manager(acting_user, partnership)
+    rows = {b.figure: b for b in CollectionBasis.objects.select_for_update().filter(partnership=partnership)}
+    current = sum(b.version for b in rows.values())
+    if current != expected_version:
+        raise stale_edit(None, expected_version=expected_version, current_version=current,
+                         what="how this partnership collects its return")
+    unknown = set(bases) - set(fig.FIGURES)
+    if unknown:
+        raise ValidationError("Unknown figure.")
+    for code, (collected, note) in bases.items():
+        basis = rows.get(code)
+        if basis is None:
+            if collected and not note.strip():
+                continue  # the default: collected, no note
+            basis = CollectionBasis(partnership=partnership, figure=code, version=0)
+            before = {"collected": "True", "note": ""}
+        else:
+            before = {"collected": str(basis.collected), "note": basis.note}
+        after = {"collected": str(bool(collected)), "note": note.strip()}
+        if after == before:
+            continue
+        basis.collected, basis.note = bool(collected), note.strip()
+        basis.version += 1
+        basis.save()
+        log_changes(
+            actor=acting_user, action="return.collection", record=basis, partnership=partnership,
+            before=before, after=after, reason=fig.LABELS[code], details={"version": basis.version},
+        )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("staffing/posts/<int:pk>/holders/new/", views.holding_add, name="holding_add"),
     path("staffing/holders/<int:pk>/", views.holding_edit, name="holding_edit"),
     path(_lap + "returns/", views.returns, name="returns"),
+    path(_lap + "returns/collection/", views.collection, name="collection"),
     path(_return, views.return_detail, name="return_detail"),
     path(_return + "file/", views.return_file, name="return_file"),
     path(_return + "figures/<str:figure>/", views.return_records, name="return_records"),

@@ -19,6 +19,7 @@ from masip.reporting import exports, selectors, services
 from masip.reporting import figures as fig
 from masip.reporting.forms import (
     CaseloadDayForm,
+    CollectionForm,
     ConsultancyCorrectForm,
     ConsultancyForm,
     FileReturnForm,
@@ -270,6 +271,31 @@ def _published_row(partnerships, partnership, quarter: Quarter) -> list[str]:
     return next(row[1:] for row in table["rows"] if row[0] == partnership.name)
 
 
+@requires(Action.REPORTING_MANAGE)
+def collection(request, slug: str):
+    """Which return figures the partnership collects, and how: a figure not collected is 'not reported'."""
+    from masip.reporting.models import CollectionBasis
+
+    partnership = selectors.managed_partnership(request.user, slug)
+    existing = {b.figure: b for b in CollectionBasis.objects.filter(partnership=partnership)}
+    initial = {"version": services.collection_version(partnership)}
+    for code in fig.FIGURES:
+        basis = existing.get(code)
+        initial[f"collected_{code}"] = basis.collected if basis else True
+        initial[f"note_{code}"] = basis.note if basis else ""
+    form = CollectionForm(request.POST or None, labels=fig.LABELS, initial=initial)
+
+    def save(form):
+        services.collection_update(partnership=partnership, bases=form.bases(),
+                                   expected_version=form.cleaned_data["version"], acting_user=request.user)
+
+    url = reverse("reporting:returns", args=[slug])
+    return _form_page(request, form=form, heading="How the return is collected", partnership=partnership,
+                      cancel=url, save=save, success="Saved how the return is collected", done=url,
+                      intro="A figure the partnership does not collect is shown as 'not reported', never as zero. "
+                            "A note says how a figure is counted, for example approximately.")
+
+
 @requires(Action.RETURN_VIEW)
 def returns(request, slug: str):
     partnership = selectors.reporting_partnership(request.user, slug)
@@ -279,6 +305,7 @@ def returns(request, slug: str):
     return render(request, "reporting/returns.html", {
         "partnership": partnership, "quarters": quarters,
         "unit_staff": policy.does_casework_in(request.user, partnership),
+        "manages": policy.manages(request.user, partnership),
     })
 
 

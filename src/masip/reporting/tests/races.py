@@ -96,7 +96,22 @@ def holding_edit(w) -> dict:
     )
 
 
+def collection(w) -> dict:
+    from masip.reporting.models import CollectionBasis
+
+    return dict(
+        url=reverse("reporting:collection", args=["london"]), field="note_people_trained",
+        a="london-manager", b="london-manager",
+        change_b={"note_people_trained": "Probation only"},
+        change_a={"collected_victims_supported": ""},
+        snapshot=lambda: sorted(CollectionBasis.objects.filter(partnership=w.london).values_list(
+            "figure", "collected", "note")),
+        expect=("Someone else saved how this partnership collects its return while you were editing it",),
+    )
+
+
 EDITS = {
+    "masip.reporting.forms.CollectionForm": collection,
     "masip.reporting.forms.TrainingCorrectForm": training_correct,
     "masip.reporting.forms.ConsultancyCorrectForm": consultancy_correct,
     "masip.reporting.forms.PostEditForm": post_edit,

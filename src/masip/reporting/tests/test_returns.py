@@ -224,3 +224,22 @@ def test_a_return_marked_for_publication_is_exported_suppressed(london, london_q
     assert figures["People trained"] == "withheld"  # as the programme table publishes it
     event = AuditEvent.objects.get(action="reporting.export.return")
     assert event.details["suppressed"] is True and event.recipient == "publication"
+
+
+def test_the_manager_records_a_figure_not_collected_through_the_page(london, london_quarter, quarter, as_user):
+    client = as_user("london-manager")
+    url = reverse("reporting:collection", args=["london"])
+    assert as_user("london-police").get(url).status_code == 403
+    client = as_user("london-manager")
+    form = client.get(url)
+    assert form.status_code == 200
+    response = client.post(url, {
+        "version": "0", "collected_referrals": "on", "collected_direct_interventions": "on",
+        "collected_people_trained": "on", "note_people_trained": "Probation only",
+    })
+    assert response.status_code == 302
+    page = client.get(reverse("reporting:return_detail", args=["london", quarter.code]))
+    assert figure_cell(page, "victims_supported") == "not reported"
+    assert figure_cell(page, "referrals") == "3"
+    assert "Probation only" in text(page)
+    assert AuditEvent.objects.filter(action="return.collection").count() == 2
