@@ -71,3 +71,36 @@ def reporting_world(*, partnership, staff) -> dict[str, dict]:
         "quarter": {"quarter": quarter},
         "quarter_export": {"quarter": quarter, "fmt": "csv"},
     }
+
+
+# For tests/test_personal_data_logged.py's walk over the demo data: the record each reporting URL
+# parameter names (by the route segment before it), and London's records of each kind.
+WALK_SEGMENTS = {
+    ("training", "pk"): "training",
+    ("consultancy", "pk"): "consultancy",
+    ("posts", "pk"): "post",
+    ("holders", "pk"): "holding",
+    ("returns", "quarter"): "quarter",
+    ("figures", "figure"): "figure",
+    ("export.", "fmt"): "fmt",
+}
+
+
+def walk_records() -> dict[str, object]:
+    from types import SimpleNamespace
+
+    from masip.reporting.models import Consultancy, PostHolding, TrainingEvent
+    from masip.reporting.periods import Quarter
+
+    london = {"partnership__slug": "london"}
+    holding = PostHolding.objects.filter(post__partnership__slug="london").select_related("post").first()
+    return {
+        "training": TrainingEvent.objects.filter(**london).first(),
+        "consultancy": Consultancy.objects.filter(**london).first(),
+        "post": holding.post,
+        "holding": holding,
+        # Not records: the values a URL takes (the walk reads .pk).
+        "quarter": SimpleNamespace(pk=Quarter.containing(timezone.localdate()).previous().code),
+        "figure": SimpleNamespace(pk="referrals"),
+        "fmt": SimpleNamespace(pk="csv"),
+    }
