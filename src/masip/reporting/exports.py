@@ -1,14 +1,11 @@
-"""Exports of the return: CSV, XLSX and PDF, each a disclosure in the audit trail.
+"""Exports of the return and the dashboards: CSV, XLSX and PDF, each a disclosure in the audit trail.
 
-Text cells that a spreadsheet would read as a formula (starting with =, +, -,
-@, tab or carriage return) are neutralised with a leading apostrophe (OWASP
-"CSV injection"), in CSV and XLSX alike.
+Spreadsheets are written through masip.core.spreadsheets, which makes text that a spreadsheet
+would read as a formula inert (CSV injection).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from masip.core.spreadsheets import csv_rows, xlsx_bytes
 from masip.reporting import figures as fig
 from masip.reporting import services
 from masip.reporting.suppression import protect
@@ -25,47 +23,16 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _csv(headers: Sequence[str], rows: Sequence[Sequence[Any]], preamble: Sequence[str]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for line in preamble:
-        writer.writerow([neutralise(line)])
-    writer.writerow([neutralise(h) for h in headers])
-    for row in rows:
-        writer.writerow([neutralise(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM lets Excel read it as UTF-8
+    text = csv_rows([*[[line] for line in preamble], headers, *rows])
+    return text.encode("utf-8-sig")  # the BOM lets Excel read it as UTF-8
 
 
 def _xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], preamble: Sequence[str]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Return"
-    for line in preamble:
-        sheet.append([neutralise(line)])
-    sheet.append([neutralise(h) for h in headers])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-    sheet.column_dimensions["A"].width = 42
-    for letter in "BCDEFG":
-        sheet.column_dimensions[letter].width = 22
-    book.properties.title = title
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    lines = [*[[line] for line in preamble], headers, *rows]
+    return xlsx_bytes([("Return", lines)], title=title, bold_rows=[len(preamble)])
 
 
 def _pdf(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], preamble: Sequence[str],
@@ -174,25 +141,9 @@ def respond_tables(request, *, fmt: str, title: str, tables: list[dict], partner
         return [table["headers"], *table["rows"], *([table["total"]] if table["total"] else [])]
 
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([neutralise(title)])
+        rows = [[title]]
         for table in tables:
-            writer.writerow([])
-            writer.writerow([neutralise(table["title"])])
-            for row in lines(table):
-                writer.writerow([neutralise(v) for v in row])
-        return _response(fmt, buffer.getvalue().encode("utf-8-sig"), filename)
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for index, table in enumerate(tables, start=1):
-        sheet = book.create_sheet(f"Table {index}")
-        sheet.append([neutralise(table["title"])])
-        for row in lines(table):
-            sheet.append([neutralise(v) for v in row])
-    book.properties.title = title
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _response(fmt, buffer.getvalue(), filename)
+            rows += [[], [table["title"]], *lines(table)]
+        return _response(fmt, csv_rows(rows).encode("utf-8-sig"), filename)
+    sheets = [(f"Table {i}", [[table["title"]], *lines(table)]) for i, table in enumerate(tables, start=1)]
+    return _response(fmt, xlsx_bytes(sheets, title=title, bold_rows=[1]), filename)
