@@ -126,3 +126,51 @@ NOT_EDITS = {
     "masip.reporting.forms.CaseloadDayForm": "picks the day the caseload is shown for",
     "masip.reporting.forms.FileReturnForm": "files a new revision of a return (earlier ones are kept)",
 }
+
+
+# -- multiple-choice round trips (tests/forms/test_multiple_choice_fields.py) ------------------
+
+
+def training_audience(w, *, correct: bool) -> None:
+    """Training's audience: several agency kinds ticked are all kept, and shown ticked again."""
+    from tests.forms import test_multiple_choice_fields as h
+    from tests.forms.html_forms import form_with
+
+    from masip.reporting import services
+    from masip.reporting.forms import TrainingCorrectForm, TrainingForm
+    from masip.reporting.models import TrainingEvent
+
+    today = timezone.localdate()
+    if correct:
+        event = services.training_record(
+            partnership=w.london, acting_user=w.staff["london-police"],
+            data=services.TrainingInput(direction="outward", held_on=today, topic="Stalking awareness",
+                                        trainer="DS Okafor", place="", audience_kinds=["police"], number_trained=24),
+        )
+        client, url, cls = w.as_user("london-manager"), reverse("reporting:training_correct", args=[event.pk]), \
+            TrainingCorrectForm
+    else:
+        client, url, cls = w.as_user("london-police"), reverse("reporting:training_add", args=["london"]), TrainingForm
+    response = client.get(url)
+    page = form_with(response.content.decode(), "audience_kinds")
+    values = h.choice_values(h.form_object(response, cls), "audience_kinds")
+    h.assert_checkboxes(page, "audience_kinds", values)
+    chosen = h.several(values)
+    data = {"audience_kinds": chosen, "topic": ["Recognising stalking"], "trainer": ["DS Okafor"],
+            "number_trained": ["12"], "direction": ["outward"],
+            **{k: [v] for k, v in _parts("held_on", today).items()}}
+    if correct:
+        data["reason"] = ["Audience from the sign-in sheet"]
+    h.assert_saved(h.post_page(client, url, page, data), "the training")
+    event = TrainingEvent.objects.filter(partnership=w.london).order_by("-version", "-pk").first()
+    assert sorted(event.audience_kinds) == sorted(chosen)
+    after = form_with(client.get(reverse("reporting:training_correct", args=[event.pk])
+                                 if correct else url).content.decode(), "audience_kinds")
+    if correct:
+        assert h.checked(after, "audience_kinds") == set(chosen)
+
+
+ROUND_TRIPS = {
+    ("masip.reporting.forms.TrainingForm", "audience_kinds"): lambda w: training_audience(w, correct=False),
+    ("masip.reporting.forms.TrainingCorrectForm", "audience_kinds"): lambda w: training_audience(w, correct=True),
+}
