@@ -131,7 +131,7 @@ def respond_table(request, *, fmt: str, title: str, table: dict, filename: str) 
 def respond_tables(request, *, fmt: str, title: str, tables: list[dict], partnership, suppressed: bool,
                    filename: str, recipient: str) -> HttpResponse:
     """A dashboard's tables as one file (CSV: one after another; XLSX: a sheet each), logged as a disclosure."""
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in FORMATS:
         raise Http404("No such format")
     services.export_logged(
         acting_user=request.user, partnership=partnership, what="dashboard", fmt=fmt, recipient=recipient,
@@ -140,6 +140,15 @@ def respond_tables(request, *, fmt: str, title: str, tables: list[dict], partner
     def lines(table):
         return [table["headers"], *table["rows"], *([table["total"]] if table["total"] else [])]
 
+    if fmt == "pdf":
+        from weasyprint import HTML
+
+        html = render_to_string("reporting/export_pdf.html", {
+            "title": title, "tables": tables, "generated": timezone.localtime(),
+            "preamble": ["Small numbers suppressed: counts below 5 are shown as 'fewer than 5', and cells from "
+                         "which one could be worked out as 'withheld'."] if suppressed else [],
+        })
+        return _response(fmt, HTML(string=html).write_pdf(), filename)
     if fmt == "csv":
         rows = [[title]]
         for table in tables:

@@ -123,10 +123,13 @@ def test_dashboard_tables_export_logged_and_suppressed_for_the_programme_office(
     numbers = [c.replace(",", "") for row in rows for c in row[1:] if c.replace(",", "").isdigit()]
     assert all(int(n) >= 5 for n in numbers), rows
     assert "fewer than 5" in {c for row in rows for c in row}
-    events = AuditEvent.objects.filter(operation=Operation.DISCLOSURE, action="reporting.export.dashboard")
-    assert sorted((e.username, e.details["format"]) for e in events) == [("london-manager", "xlsx"), ("pmo", "csv")]
-    bad = as_user("pmo").get(reverse("reporting:programme_dashboard"), {"export": "pdf"})
+    pdf = as_user("pmo").get(reverse("reporting:programme_dashboard"), {"export": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    bad = as_user("pmo").get(reverse("reporting:programme_dashboard"), {"export": "docx"})
     assert bad.status_code == 404
+    events = AuditEvent.objects.filter(operation=Operation.DISCLOSURE, action="reporting.export.dashboard")
+    assert sorted((e.username, e.details["format"]) for e in events) == [
+        ("london-manager", "xlsx"), ("pmo", "csv"), ("pmo", "pdf")]
 
 
 def test_plotly_is_served_by_the_app_not_a_cdn():
