@@ -24,9 +24,16 @@ class Table:
     columns: list[str]
     rows: list[tuple[str, list[int]]]
     notes: list[str] = field(default_factory=list)
+    totals: bool = True  # False where rows overlap (one is part of another) and a total means nothing
 
     def as_display(self, *, suppressed: bool = False) -> dict:
         """Headers, rows and the totals row as text; suppressed for anything leaving the unit."""
+        if not self.totals:
+            if suppressed:
+                raise ValueError("A table without totals is not published outside the unit")
+            return {"title": self.title, "headers": [self.row_label, *self.columns],
+                    "rows": [[label, *[f"{n:,}" for n in values]] for label, values in self.rows], "total": None,
+                    "notes": self.notes}
         headers = [self.row_label, *self.columns, "Total"]
         if not self.rows:
             return {"title": self.title, "headers": headers, "rows": [], "total": None, "notes": self.notes}
@@ -145,7 +152,7 @@ def chart(table: Table) -> dict:
         for i, (label, values) in enumerate(table.rows)
     ]
     layout = {
-        "barmode": "stack", "height": 360, "margin": {"l": 50, "r": 10, "t": 70, "b": 40},
+        "barmode": "stack" if table.totals else "group", "height": 360, "margin": {"l": 50, "r": 10, "t": 70, "b": 40},
         "font": {"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
@@ -155,7 +162,53 @@ def chart(table: Table) -> dict:
 
 def chart_description(table: Table) -> str:
     """The chart's text alternative: what it shows, and where the numbers are."""
+    if not table.totals:
+        return (f"Bar chart: {table.title.lower()}, side by side for each period. "
+                "The figures are in the table that follows.")
     total = sum(sum(values) for _, values in table.rows)
     biggest = max(table.rows, key=lambda row: sum(row[1]))[0] if table.rows else ""
     return (f"Bar chart: {table.title.lower()}, {total:,} in all"
             f"{f'; the largest group is {biggest.lower()}' if biggest else ''}. The figures are in the table that follows.")
+
+
+HARASSMENT = ("s2", "s4")
+STALKING = ("s2a", "s4a")
+
+
+def classification_corrections(rows: Iterable[dict], *, start: date, end: date) -> Table:
+    """Referrals recorded as harassment (s.2, s.4), and how many triage found to be stalking (s.2A, s.4A).
+
+    The report found about a third of London's harassment records were stalking; the comparison
+    areas' data are weak for the same reason (DOMAIN.md, "The evaluation").
+    """
+    quarters = quarters_between(start, end)
+    recorded = {q.code: 0 for q in quarters}
+    corrected = {q.code: 0 for q in quarters}
+    for r in rows:
+        if not (start <= r["received_on"] <= end) or r.get("recorded_offence") not in HARASSMENT:
+            continue
+        code = Quarter.containing(r["received_on"]).code
+        recorded[code] += 1
+        if r.get("current_offence") in STALKING:
+            corrected[code] += 1
+    table = Table(
+        title="Harassment recorded, stalking found at triage", row_label="Referrals",
+        columns=[q.label for q in quarters],
+        rows=[("Recorded as harassment", list(recorded.values())),
+              ("of which triage found stalking", list(corrected.values()))],
+        totals=False,
+    )
+    total_recorded, total_corrected = sum(recorded.values()), sum(corrected.values())
+    if total_recorded:
+        table.notes.append(f"{total_corrected / total_recorded:.0%} of referrals recorded as harassment were "
+                           "found to be stalking.")
+    return table
+
+
+def open_cases_by_stalker_type(rows: Iterable[dict], *, type_labels: dict[str, str]) -> Table:
+    """Open cases by the SRP stalker type (Mullen, Pathé and Purcell), 'not yet typed' where none is recorded."""
+    frame = pd.DataFrame(list(rows), columns=["stalker_type"])
+    frame = frame.assign(kind=[t or "" for t in frame.stalker_type], all="Open cases")
+    labels = {**type_labels, "": "Not yet typed"}
+    return _crosstab(frame, "kind", "all", ["Open cases"], [*type_labels, ""], "Open cases by stalker type",
+                     "Stalker type", labels)

@@ -260,18 +260,21 @@ def dashboard_rows(partnership_ids: list[int], start, end) -> dict[str, list[dic
     for r in (
         Referral.objects.filter(partnership_id__in=partnership_ids, received_on__range=(start, end))
         .annotate(first_decided_at=Min("triage_decisions__decided_at"))
-        .values("partnership__name", "source_agency_kind", "received_on", "status", "first_decided_at")
+        .values("partnership__name", "source_agency_kind", "received_on", "status", "first_decided_at",
+                "recorded_offence", "current_offence")
     ):
         decided = r["first_decided_at"]
         referrals.append({
             "partnership": r["partnership__name"], "source": r["source_agency_kind"], "received_on": r["received_on"],
             "status": r["status"], "first_decided_on": timezone.localtime(decided).date() if decided else None,
+            "recorded_offence": r["recorded_offence"], "current_offence": r["current_offence"],
         })
     cases = [
-        {"partnership": c["partnership__name"], "risk_rank": c["risk_rank"],
+        {"partnership": c["partnership__name"], "risk_rank": c["risk_rank"], "stalker_type": c["stalker_type"],
          "lead_agency": c["lead_officer__agency__short_name"] or c["lead_officer__agency__name"]}
         for c in Case.objects.filter(partnership_id__in=partnership_ids, status=CaseStatus.OPEN).values(
-            "partnership__name", "risk_rank", "lead_officer__agency__short_name", "lead_officer__agency__name"
+            "partnership__name", "risk_rank", "stalker_type", "lead_officer__agency__short_name",
+            "lead_officer__agency__name",
         )
     ]
     return {"referrals": referrals, "cases": cases}

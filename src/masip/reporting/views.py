@@ -466,6 +466,7 @@ def _labels():
 
 @requires(Action.REPORTING_MANAGE)
 def dashboard(request, slug: str):
+    from masip.cases.models import StalkerType
     from masip.reporting import dashboard as measures
 
     partnership = selectors.managed_partnership(request.user, slug)
@@ -477,7 +478,9 @@ def dashboard(request, slug: str):
         measures.referrals_by_source(rows["referrals"], start=start, end=end, source_labels=sources),
         measures.triage_outcomes(rows["referrals"], start=start, end=end, outcome_labels=outcomes),
         measures.time_to_triage(rows["referrals"], start=start, end=end),
+        measures.classification_corrections(rows["referrals"], start=start, end=end),
         measures.open_cases_by_risk(rows["cases"], risk_labels=risks),
+        measures.open_cases_by_stalker_type(rows["cases"], type_labels=dict(StalkerType.choices)),
     ]
     shown = [t.as_display() for t in tables]
     if request.GET.get("export"):

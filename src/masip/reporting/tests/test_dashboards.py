@@ -138,3 +138,22 @@ def test_plotly_is_served_by_the_app_not_a_cdn():
     found = finders.find("reporting/vendor/plotly.min.js")
     assert found and found.endswith("plotly/package_data/plotly.min.js")
     assert finders.find("reporting/vendor/datasets/iris.csv.gz") is None
+
+
+def test_classification_corrections_and_stalker_types_on_hand_counted_rows():
+    start, end = date(2026, 4, 1), date(2026, 6, 30)
+    rows = [
+        {"received_on": date(2026, 4, 2), "recorded_offence": "s2", "current_offence": "s2a"},
+        {"received_on": date(2026, 4, 3), "recorded_offence": "s4", "current_offence": "s4"},
+        {"received_on": date(2026, 5, 3), "recorded_offence": "s2", "current_offence": "s2"},
+        {"received_on": date(2026, 5, 4), "recorded_offence": "s2a", "current_offence": "s2a"},  # stalking already
+        {"received_on": date(2026, 3, 31), "recorded_offence": "s2", "current_offence": "s4a"},  # before the period
+    ]
+    table = measures.classification_corrections(rows, start=start, end=end)
+    assert table.rows == [("Recorded as harassment", [3]), ("of which triage found stalking", [1])]
+    assert table.notes[0].startswith("33% of referrals recorded as harassment")
+    cases = [{"stalker_type": "rejected"}, {"stalker_type": "rejected"}, {"stalker_type": ""},
+             {"stalker_type": "predatory"}]
+    types = measures.open_cases_by_stalker_type(cases, type_labels={"rejected": "Rejected", "predatory": "Predatory",
+                                                                      "resentful": "Resentful"})
+    assert types.rows == [("Rejected", [2]), ("Predatory", [1]), ("Not yet typed", [1])]
