@@ -21,6 +21,7 @@ from django.utils import timezone
 from masip.access.policy_table import PERSONAS
 from masip.audit.models import AuditEvent
 from masip.people.checks import personal_data_in, response_text
+from masip.reporting.tests.policy_world import WALK_SEGMENTS, walk_records
 from tests.urlwalk import routes
 
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -68,6 +69,7 @@ def _records() -> dict[str, object]:
         "action": CaseAction.objects.filter(**london).first(),
         "proposal": RetentionProposal.objects.filter(**london).first(),
         "staff": User.objects.get(username="london-police"),
+        **walk_records(),
     }
 
 
@@ -91,6 +93,7 @@ def _value(records, segment: str, name: str, route: str):
         ("proposals", "proposal_id"): "proposal",
         ("staff", "user_id"): "staff",
         ("<str:kind>", "pk"): "case",  # audit/export/case/<pk>/
+        **WALK_SEGMENTS,
     }.get((segment, name))
     if chosen is None:
         raise AssertionError(f"Say which record {route} names with <{name}> (tests/test_personal_data_logged.py)")

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "masip.assessments",
     "masip.evaluation",
     "masip.api",
+    "masip.reporting",
     "masip.demo",
 ]
 
@@ -184,6 +185,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "masip.reporting.staticfinders.PlotlyFinder",  # plotly.js from the installed package (no CDN)
+]
 # Serve straight from the app folders when collectstatic has not run (demo).
 WHITENOISE_USE_FINDERS = True
 if not (STATIC_ROOT / "staticfiles.json").exists():

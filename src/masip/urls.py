@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("masip.assessments.urls")),
     path("", include("masip.audit.urls")),
     path("", include("masip.evaluation.urls")),
+    path("", include("masip.reporting.urls")),
     path("api/", include("masip.api.urls")),
     path("admin/", admin.site.urls),
 ]

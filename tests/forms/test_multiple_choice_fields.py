@@ -23,6 +23,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from masip.reporting.tests import races as reporting_races
 from tests.forms.discovery import (
     builds_multiple_choice_fields,
     declared_multiple_choice_fields,
@@ -352,6 +353,7 @@ ROUND_TRIPS: dict[tuple[str, str], Callable] = {
     ("masip.meetings.forms.AttendanceForm", "remove_guests"): attendance_remove_guests,
     ("masip.access.admin.AgreementForm", "parties"): agreement_admin("parties"),
     ("masip.access.admin.AgreementForm", "categories"): agreement_admin("categories"),
+    **reporting_races.ROUND_TRIPS,
 }
 
 # Forms whose fields are built at run time from data rather than declared.

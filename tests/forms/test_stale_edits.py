@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from masip.reporting.tests import races as reporting_races
 from tests.forms.discovery import project_form_classes, qualified_name
 from tests.forms.html_forms import form_with
 
@@ -564,6 +565,7 @@ EDITS: dict[str, Callable[[Any], Race]] = {
     "masip.monitoring.forms.ReopenForm": case_reopen,
     "masip.cases.forms.RetentionDecisionForm": retention_decision,
     "masip.meetings.forms.ReasonForm": agenda_item_remove,
+    **{name: (lambda w, race=race: Race(**race(w))) for name, race in reporting_races.EDITS.items()},
 }
 
 # Every other form, and why it edits no existing record.
@@ -603,6 +605,7 @@ NOT_EDITS: dict[str, str] = {
     "masip.victims.forms.VictimReferralForm": "records a new referral for the victim",
     "masip.victims.forms.CourtSupportForm": "records new court support",
     "masip.victims.forms.SurveyForm": "records a new survey",
+    **reporting_races.NOT_EDITS,
 }
 
 # Edit forms this test does not race, and why. Each is a known gap, reported to the lead.

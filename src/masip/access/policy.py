@@ -73,6 +73,11 @@ class Action(StrEnum):
     # The evaluation workbench (masip.evaluation): the evaluation team only.
     EVALUATION_WORKBENCH = "evaluation.workbench"
     EVALUATION_EXTRACT = "evaluation.extract"
+    # Programme reporting: registers, staffing, the quarterly return and dashboards.
+    REPORTING_RECORD = "reporting.record"
+    REPORTING_MANAGE = "reporting.manage"
+    RETURN_VIEW = "return.view"
+    PROGRAMME_VIEW = "programme.view"
 
 
 _CACHE_ATTR = "_masip_memberships"
@@ -167,6 +172,10 @@ def _evaluator(user: Any) -> bool:
     return any(m.role == Role.EVALUATOR for m in memberships(user).values())
 
 
+def _programme_office(user: Any) -> bool:
+    return any(m.role == Role.PMO for m in memberships(user).values())
+
+
 # Role checks for actions that are not about one record. Record-level access
 # is the selectors' job (a record out of reach is simply not found).
 _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
@@ -219,6 +228,12 @@ _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
     Action.EVALUATION_WORKBENCH: _evaluator,
     # Pseudonymised extracts: the evaluation team only; unit staff and the programme office get none.
     Action.EVALUATION_EXTRACT: _evaluator,
+    Action.REPORTING_RECORD: _casework,
+    Action.REPORTING_MANAGE: _manager,
+    # A partnership's return: its unit staff (with the records behind each figure) or the
+    # programme office (counts only, small numbers suppressed).
+    Action.RETURN_VIEW: lambda user: _casework(user) or _programme_office(user),
+    Action.PROGRAMME_VIEW: lambda user: _programme_office(user),
 }
 
 

@@ -198,3 +198,34 @@ ADMIN_POLICY: dict[str, dict[str, dict[str, str]]] = {
     "axes.accesslog": _SUPERUSERS,
     "axes.accessfailurelog": _SUPERUSERS,
 }
+
+# Programme reporting (issue 12). Unit staff record training and consultancy; the unit manager
+# corrects them, keeps the staffing register and files the return. The programme office sees a
+# partnership's return and the programme's as counts only (small numbers suppressed).
+RETURN_READERS = _row("ok", "ok", "ok", "ok", "not_found", "ok", "forbidden")
+PROGRAMME_OFFICE_ONLY = _row("forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "ok", "forbidden")
+POLICY.update({
+    "reporting:training_list": CASEWORK_IN_LONDON,
+    "reporting:training_add": CASEWORK_IN_LONDON,
+    "reporting:training_correct": MANAGER_ONLY,
+    "reporting:consultancy_list": CASEWORK_IN_LONDON,
+    "reporting:consultancy_add": CASEWORK_IN_LONDON,
+    "reporting:consultancy_correct": MANAGER_ONLY,
+    "reporting:staffing": CASEWORK_IN_LONDON,
+    "reporting:post_add": MANAGER_ONLY,
+    "reporting:post_edit": MANAGER_ONLY,
+    "reporting:holding_add": MANAGER_ONLY,
+    "reporting:holding_edit": MANAGER_ONLY,
+    "reporting:returns": RETURN_READERS,
+    "reporting:collection": MANAGER_ONLY,
+    "reporting:return_detail": RETURN_READERS,
+    "reporting:return_file": _row("forbidden", "forbidden", "forbidden", "post_only", "forbidden", "forbidden",
+                                  "forbidden"),
+    "reporting:return_records": CASEWORK_IN_LONDON,
+    "reporting:return_export": RETURN_READERS,
+    "reporting:programme_returns": PROGRAMME_OFFICE_ONLY,
+    "reporting:programme_return": PROGRAMME_OFFICE_ONLY,
+    "reporting:programme_export": PROGRAMME_OFFICE_ONLY,
+    "reporting:dashboard": MANAGER_ONLY,
+    "reporting:programme_dashboard": PROGRAMME_OFFICE_ONLY,
+})

@@ -34,8 +34,11 @@ def service(request):
             ("Meetings", reverse("meetings:list", args=[slug]), "meetings"),
             ("Actions", reverse("meetings:actions", args=[slug]), "actions"),
             ("Monitoring", reverse("monitoring:queue", args=[slug]), "monitoring"),
+            ("Returns and training", reverse("reporting:returns", args=[slug]), "reporting"),
             ("Search", reverse("core:search"), "search"),
         ]
+    if policy.allows(user, policy.Action.PROGRAMME_VIEW):
+        items.append(("Programme returns", reverse("reporting:programme_returns"), "programme"))
     if user.is_staff:
         items.append(("Admin", reverse("admin:index"), "admin"))
     active = getattr(request, "nav", "")

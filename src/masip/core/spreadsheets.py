@@ -42,3 +42,36 @@ def csv_text(rows: Iterable[Mapping[str, Any]], fieldnames: Sequence[str]) -> st
     for row in rows:
         writer.writerow(safe_row(row.get(name, "") for name in fieldnames))
     return buffer.getvalue()
+
+
+def csv_rows(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows (lists, the first perhaps a title or headers) as CSV text; every cell made safe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(safe_row(row))
+    return buffer.getvalue()
+
+
+def xlsx_bytes(
+    sheets: Sequence[tuple[str, Iterable[Sequence[Any]]]], *, title: str = "", bold_rows: Sequence[int] = ()
+) -> bytes:
+    """An XLSX workbook, one (name, rows) per sheet; every cell made safe; bold_rows (0-based) in bold."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets:
+        sheet = book.create_sheet(name[:31])
+        for index, row in enumerate(rows):
+            sheet.append(safe_row(row))
+            if index in bold_rows:
+                for cell in sheet[sheet.max_row]:
+                    cell.font = Font(bold=True)
+        sheet.column_dimensions["A"].width = 42
+    if title:
+        book.properties.title = title
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -41,6 +41,7 @@ def home(request):
     return render(request, "core/home.html", {
         "summaries": selectors.home_summaries(request.user),
         "perms_evaluation": policy.allows(request.user, Action.EVALUATION_WORKBENCH),
+        "programme_office": policy.allows(request.user, Action.PROGRAMME_VIEW),
     })
 
 

@@ -825,6 +825,10 @@ def seed(
 
     report.rows += seed_casework(partnerships, rng=random.Random(f"{seed_value}:casework"), today=today)
     report.rows += seed_meetings(partnerships, rng=random.Random(f"{seed_value}:meetings"), today=today)
+    from masip.demo.reporting import seed_reporting
+
+    report.rows += seed_reporting(partnerships, rng=random.Random(f"{seed_value}:reporting"), today=today)
+
     from masip.evaluation.demo import seed_evaluation
 
     report.rows += seed_evaluation(today)

@@ -26,6 +26,7 @@ FIELD_KINDS = {
     "owner_agency": "agency", "new_owner_agency": "agency", "new_owner_user": "user", "source_agency": "agency", "guest_agency": "agency", "recipient": "agency",
     "owner_user": "user", "chair": "user", "lead_officer": "user", "allocated_staff": "user", "advocate": "user",
     "delivered_by": "user",
+    "user": "user", "agency": "agency",  # reporting: who holds a post, a post's agency
     "victim": "person", "protected_person": "person", "match": "person",
     "replaces": "order", "breach_of": "order",
     "series": "series", "refer_to": "series",

@@ -10,6 +10,7 @@ from masip.access.policy_table import PERSONAS, POLICY
 from masip.evaluation.tests.policy_world import ARGS as EVALUATION_ARGS
 from masip.meetings.tests.policy_world import ARGS as MEETINGS_ARGS
 from masip.monitoring.tests.casework_world import ARGS as CASEWORK_ARGS
+from masip.reporting.tests.policy_world import ARGS as REPORTING_ARGS
 
 
 def url_names(resolver=None, namespace=""):
@@ -61,6 +62,7 @@ def world(london, make_referral, accept, staff):
     from masip.evaluation.tests.policy_world import evaluation_world
     from masip.meetings.tests.policy_world import meetings_world
     from masip.monitoring.tests.casework_world import casework_world
+    from masip.reporting.tests.policy_world import reporting_world
 
     assessment = assessment_start(acting_user=staff["london-police"], instrument_code="dash", case=case)
     return {
@@ -76,6 +78,7 @@ def world(london, make_referral, accept, staff):
         **casework_world(case=case, closed_case=old, staff=staff),
         **meetings_world(case=case, partnership=london, staff=staff),
         **evaluation_world(staff=staff),
+        **reporting_world(partnership=london, staff=staff),
     }
 
 
@@ -92,6 +95,7 @@ ARGS = {
     **CASEWORK_ARGS,
     **MEETINGS_ARGS,
     **EVALUATION_ARGS,
+    **REPORTING_ARGS,
     "api:referrals": "slug", "api:referral": "referral", "api:case": "case",
 }
 

@@ -57,6 +57,7 @@ EXPORT_DOORS = {
     "audit/services.py": "test_the_audit_export_carries_no_formula",
     "evaluation/extract.py": "test_the_evaluation_extract_carries_no_formula",
     "evaluation/views.py": "test_the_evaluation_extract_carries_no_formula",
+    "reporting/exports.py": "test_the_reporting_exports_carry_no_formula",
 }
 
 
@@ -119,3 +120,34 @@ def test_the_evaluation_extract_carries_no_formula(as_user, london, make_referra
     assert len(cells) > 100
     live = [c for c in cells if c.startswith(FORMULA_TRIGGERS)]
     assert not live, f"Live formulas in the evaluation extract: {live}"
+
+
+def test_the_reporting_exports_carry_no_formula(as_user, london):
+    """What a manager types (how a return figure is collected) reaches the return's CSV and XLSX."""
+    from openpyxl import load_workbook
+
+    from masip.reporting.periods import Quarter
+
+    manager = as_user("london-manager")
+    notes = {f"note_{code}": PAYLOADS[i] for i, code in enumerate(
+        ["referrals", "victims_supported", "direct_interventions", "people_trained"])}
+    collected = {f"collected_{code}": "on" for code in
+                 ["referrals", "victims_supported", "direct_interventions", "people_trained"]}
+    assert manager.post(reverse("reporting:collection", args=["london"]), {"version": "0", **notes, **collected}
+                        ).status_code == 302
+    quarter = Quarter.containing(timezone_today()).previous().code
+    response = manager.get(reverse("reporting:return_export", args=["london", quarter, "csv"]))
+    cells = _cells(response.content.decode("utf-8-sig"))
+    assert not [c for c in cells if c.startswith(FORMULA_TRIGGERS)]
+    assert "'" + PAYLOADS[0] in cells
+    workbook = load_workbook(io.BytesIO(
+        manager.get(reverse("reporting:return_export", args=["london", quarter, "xlsx"])).content))
+    values = [c.value for row in workbook.active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [v for v in values if v.startswith(FORMULA_TRIGGERS)]
+    assert "'" + PAYLOADS[0] in values
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -1,0 +1,280 @@
+"""Reads for programme reporting, filtered by the access policy.
+
+The registers are read by the unit's staff (not found elsewhere). The return
+reads each casework context's records as plain rows for the pure functions in
+figures.py and staffing.py; nothing here counts by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from masip.access import policy
+from masip.cases.models import Case, CaseAllocation, CaseStatus
+from masip.interventions.models import Intervention, InterventionMode
+from masip.partnerships.models import Partnership, Role
+from masip.referrals.models import Referral
+from masip.reporting import figures as fig
+from masip.reporting import staffing
+from masip.reporting.models import (
+    CollectionBasis,
+    Consultancy,
+    Post,
+    PostHolding,
+    QuarterlyReturn,
+    TrainingEvent,
+)
+from masip.reporting.periods import Quarter
+from masip.victims.models import VictimSupport
+
+
+def unit_partnership(user: Any, slug: str) -> Partnership:
+    """A partnership whose records the user works on (others: not found; no casework role: forbidden)."""
+    return policy.partnership_for(user, slug, casework=True)
+
+
+def reporting_partnership(user: Any, slug: str) -> Partnership:
+    """A partnership whose return the user may see: its unit staff, or the programme office (counts only)."""
+    partnership = policy.partnership_for(user, slug, casework=False)
+    if not (policy.does_casework_in(user, partnership) or policy.role_in(user, partnership) == Role.PMO):
+        raise PermissionDenied("Your role does not include the partnership's returns.")
+    return partnership
+
+
+def managed_partnership(user: Any, slug: str) -> Partnership:
+    partnership = unit_partnership(user, slug)
+    if not policy.manages(user, partnership):
+        raise PermissionDenied("Only the unit manager may do this.")
+    return partnership
+
+
+def training_events(partnership: Partnership):
+    return TrainingEvent.objects.filter(partnership=partnership).select_related("recorded_by")
+
+
+def consultancy(partnership: Partnership):
+    return Consultancy.objects.filter(partnership=partnership).select_related("recorded_by")
+
+
+def _record_in_managed(user: Any, queryset, pk: int):
+    record = queryset.filter(pk=pk, partnership_id__in=policy.casework_partnership_ids(user)).first()
+    if record is None:
+        raise Http404("Not found")
+    if not policy.manages(user, record.partnership_id):
+        raise PermissionDenied("Only the unit manager corrects these records.")
+    return record
+
+
+def training_for_correction(user: Any, pk: int) -> TrainingEvent:
+    return _record_in_managed(user, TrainingEvent.objects.select_related("partnership"), pk)
+
+
+def consultancy_for_correction(user: Any, pk: int) -> Consultancy:
+    return _record_in_managed(user, Consultancy.objects.select_related("partnership"), pk)
+
+
+def post_for_manager(user: Any, pk: int) -> Post:
+    return _record_in_managed(user, Post.objects.select_related("partnership", "agency"), pk)
+
+
+def holding_for_manager(user: Any, pk: int) -> PostHolding:
+    holding = (
+        PostHolding.objects.select_related("post__partnership", "user")
+        .filter(pk=pk, post__partnership_id__in=policy.casework_partnership_ids(user))
+        .first()
+    )
+    if holding is None:
+        raise Http404("Not found")
+    if not policy.manages(user, holding.post.partnership_id):
+        raise PermissionDenied("Only the unit manager keeps the staffing register.")
+    return holding
+
+
+def posts(partnership: Partnership):
+    return (
+        Post.objects.filter(partnership=partnership)
+        .select_related("agency")
+        .prefetch_related(Prefetch("holdings", queryset=PostHolding.objects.select_related("user")))
+    )
+
+
+def caseload(partnership: Partnership, day) -> staffing.Caseload:
+    post_list = list(posts(partnership))
+    post_rows = [staffing.PostRow(p.id, str(p), p.fte, p.starts_on, p.ends_on) for p in post_list]
+    holding_rows = [
+        staffing.HoldingRow(
+            post_id=p.id, post_label=str(p), fte=p.fte, post_starts_on=p.starts_on, post_ends_on=p.ends_on,
+            user_id=h.user_id, holder=h.holder, starts_on=h.starts_on, ends_on=h.ends_on,
+        )
+        for p in post_list
+        for h in p.holdings.all()
+    ]
+    cases = Case.objects.filter(partnership=partnership, opened_on__lte=day).exclude(closed_on__lte=day)
+    allocations: dict[int, list[tuple[int, Any]]] = {}
+    for case_id, user_id, on in CaseAllocation.objects.filter(case__in=cases).values_list(
+        "case_id", "user_id", "allocated_on"
+    ):
+        allocations.setdefault(case_id, []).append((user_id, on))
+    case_rows = [
+        staffing.CaseRow(c["id"], c["opened_on"], c["closed_on"], c["lead_officer_id"], tuple(allocations.get(c["id"], ())))
+        for c in cases.values("id", "opened_on", "closed_on", "lead_officer_id")
+    ]
+    return staffing.caseload_on(day, posts=post_rows, holdings=holding_rows, cases=case_rows)
+
+
+# -- the quarterly return ---------------------------------------------------------------
+
+
+def _bases(partnership: Partnership) -> dict[str, fig.Basis]:
+    return {
+        b.figure: fig.Basis(collected=b.collected, note=b.note)
+        for b in CollectionBasis.objects.filter(partnership=partnership)
+    }
+
+
+def _referral_rows(partnership: Partnership, quarter: Quarter):
+    qs = Referral.objects.filter(partnership=partnership, received_on__range=(quarter.start, quarter.end))
+    return [fig.ReferralRow(**r) for r in qs.values("id", "reference", "received_on", recorded_at=F("created_at"))]
+
+
+def _support_rows(partnership: Partnership, quarter: Quarter):
+    qs = VictimSupport.objects.filter(partnership=partnership, accepted_on__lte=quarter.end).exclude(
+        ended_on__lt=quarter.start
+    )
+    return [
+        fig.SupportRow(r["id"], r["victim_id"], r["accepted_on"], r["ended_on"], r["recorded_at"])
+        for r in qs.values("id", "victim_id", "accepted_on", "ended_on", "recorded_at")
+    ]
+
+
+def _intervention_rows(partnership: Partnership, quarter: Quarter):
+    qs = Intervention.objects.filter(
+        partnership=partnership, mode=InterventionMode.DIRECT, start_on__lte=quarter.end
+    ).exclude(end_on__lt=quarter.start)
+    rows = []
+    for r in qs.values("id", "subject_id", "case__suspect_id", "case_id", "start_on", "end_on", "recorded_at"):
+        person = r["subject_id"] or r["case__suspect_id"]
+        key = f"person:{person}" if person else f"case:{r['case_id']}"
+        rows.append(fig.InterventionRow(r["id"], key, True, r["start_on"], r["end_on"], r["recorded_at"]))
+    return rows
+
+
+def _training_rows(partnership: Partnership, quarter: Quarter):
+    qs = TrainingEvent.objects.filter(partnership=partnership, held_on__range=(quarter.start, quarter.end))
+    return [
+        fig.TrainingRow(r["id"], r["direction"] == "outward", r["held_on"], r["number_trained"],
+                        r["number_is_lower_bound"], r["recorded_at"])
+        for r in qs.values("id", "direction", "held_on", "number_trained", "number_is_lower_bound", "recorded_at")
+    ]
+
+
+# Re-running a return counts every record held now, including those recorded after the quarter.
+RECORDS_NOW = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def compute_return(partnership: Partnership, quarter: Quarter, *, as_at: datetime | None = None) -> dict[str, fig.Figure]:
+    """The four figures as the records stood at the end of the quarter (or at as_at: RECORDS_NOW for a re-run)."""
+    cutoff = as_at or quarter.cutoff(timezone.get_current_timezone())
+    return fig.partnership_return(
+        quarter=quarter,
+        cutoff=cutoff,
+        referral_rows=_referral_rows(partnership, quarter),
+        support_rows=_support_rows(partnership, quarter),
+        intervention_rows=_intervention_rows(partnership, quarter),
+        training_rows=_training_rows(partnership, quarter),
+        bases=_bases(partnership),
+    )
+
+
+def filed_returns(partnership: Partnership | None, quarter: Quarter | None = None):
+    qs = QuarterlyReturn.objects.filter(partnership=partnership).select_related("filed_by")
+    if quarter is not None:
+        qs = qs.filter(year=quarter.year, quarter=quarter.number)
+    return qs
+
+
+def latest_filed(partnership: Partnership, quarter: Quarter) -> QuarterlyReturn | None:
+    return filed_returns(partnership, quarter).order_by("-revision").first()
+
+
+def programme_partnerships(user: Any) -> list[Partnership]:
+    """The partnerships in the programme office's view."""
+    return [m.partnership for m in policy.memberships(user).values() if m.role == Role.PMO]
+
+
+def all_partnerships() -> list[Partnership]:
+    """Every partnership in the programme: a return marked for publication is suppressed among them all."""
+    return list(Partnership.objects.order_by("name"))
+
+
+def figure_records(partnership: Partnership, quarter: Quarter, code: str) -> tuple[fig.Figure, list[dict]]:
+    """The records behind one figure, for unit staff: references and dates, never a name."""
+    figure = compute_return(partnership, quarter)[code]
+    ids = figure.record_ids
+    if code == fig.REFERRALS:
+        rows = [
+            {"reference": r.reference, "date": r.received_on, "detail": r.get_status_display(),
+             "link": ("referrals:detail", r.pk)}
+            for r in Referral.objects.filter(pk__in=ids).order_by("received_on", "id")
+        ]
+    elif code == fig.VICTIMS_SUPPORTED:
+        rows = [
+            {"reference": f"{s.case.reference}, support {s.pk}", "date": s.accepted_on,
+             "detail": f"{s.get_status_display()}{f', ended {s.ended_on:%-d %b %Y}' if s.ended_on else ''}",
+             "link": ("cases:detail", s.case_id)}
+            for s in VictimSupport.objects.filter(pk__in=ids).select_related("case").order_by("accepted_on", "id")
+        ]
+    elif code == fig.DIRECT_INTERVENTIONS:
+        rows = [
+            {"reference": f"{i.case.reference}, intervention {i.pk}", "date": i.start_on,
+             "detail": i.get_engagement_display() or "Direct intervention",
+             "link": ("cases:detail", i.case_id)}
+            for i in Intervention.objects.filter(pk__in=ids).select_related("case").order_by("start_on", "id")
+        ]
+    else:
+        rows = [
+            {"reference": e.topic, "date": e.held_on, "detail": f"{e.number_display} trained", "link": None}
+            for e in TrainingEvent.objects.filter(pk__in=ids).order_by("held_on", "id")
+        ]
+    return figure, rows
+
+
+def open_cases(partnership: Partnership):
+    return Case.objects.filter(partnership=partnership, status=CaseStatus.OPEN)
+
+
+# -- dashboards ---------------------------------------------------------------------------
+
+
+def dashboard_rows(partnership_ids: list[int], start, end) -> dict[str, list[dict]]:
+    """The rows the dashboards' measures read: three queries, whatever the number of records."""
+    from django.db.models import Min
+
+    referrals = []
+    for r in (
+        Referral.objects.filter(partnership_id__in=partnership_ids, received_on__range=(start, end))
+        .annotate(first_decided_at=Min("triage_decisions__decided_at"))
+        .values("partnership__name", "source_agency_kind", "received_on", "status", "first_decided_at",
+                "recorded_offence", "current_offence")
+    ):
+        decided = r["first_decided_at"]
+        referrals.append({
+            "partnership": r["partnership__name"], "source": r["source_agency_kind"], "received_on": r["received_on"],
+            "status": r["status"], "first_decided_on": timezone.localtime(decided).date() if decided else None,
+            "recorded_offence": r["recorded_offence"], "current_offence": r["current_offence"],
+        })
+    cases = [
+        {"partnership": c["partnership__name"], "risk_rank": c["risk_rank"], "stalker_type": c["stalker_type"],
+         "lead_agency": c["lead_officer__agency__short_name"] or c["lead_officer__agency__name"]}
+        for c in Case.objects.filter(partnership_id__in=partnership_ids, status=CaseStatus.OPEN).values(
+            "partnership__name", "risk_rank", "stalker_type", "lead_officer__agency__short_name",
+            "lead_officer__agency__name",
+        )
+    ]
+    return {"referrals": referrals, "cases": cases}
