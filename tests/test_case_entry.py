@@ -31,8 +31,11 @@ from tests.urlwalk import routes
 
 QUESTION = "Why are you opening this case?"
 # A route segment naming a case, or a record that belongs to exactly one case.
+# A URL naming a record under a case (the evaluation's analysis plans name no case: they are not
+# the risk management plans of cases/<pk>/plans/).
 CASE_ROUTE = re.compile(
-    r"(^|/)(cases|assessments|interventions|orders|incidents|victims|actions|items|plans)/<(int|str|slug):"
+    r"^(?!evaluation/)(?:.*/)?(cases|assessments|interventions|orders|incidents|victims|actions|items|plans)/"
+    r"<(int|str|slug):"
 )
 OUTSIDERS = ("london-health", "london-advocate", "london-manager")
 # Item URLs that only ever name a referral awaiting triage (a case item is not found there):

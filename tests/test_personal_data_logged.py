@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from masip.access.policy_table import PERSONAS
 from masip.audit.models import AuditEvent
+from masip.evaluation.tests.policy_world import WALK_SEGMENTS as EVALUATION_SEGMENTS
+from masip.evaluation.tests.policy_world import walk_records as evaluation_records
 from masip.people.checks import personal_data_in, response_text
 from masip.reporting.tests.policy_world import WALK_SEGMENTS, walk_records
 from tests.urlwalk import routes
@@ -70,6 +72,7 @@ def _records() -> dict[str, object]:
         "proposal": RetentionProposal.objects.filter(**london).first(),
         "staff": User.objects.get(username="london-police"),
         **walk_records(),
+        **evaluation_records(),
     }
 
 
@@ -94,6 +97,7 @@ def _value(records, segment: str, name: str, route: str):
         ("staff", "user_id"): "staff",
         ("<str:kind>", "pk"): "case",  # audit/export/case/<pk>/
         **WALK_SEGMENTS,
+        **EVALUATION_SEGMENTS,
     }.get((segment, name))
     if chosen is None:
         raise AssertionError(f"Say which record {route} names with <{name}> (tests/test_personal_data_logged.py)")

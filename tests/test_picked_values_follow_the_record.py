@@ -125,7 +125,7 @@ def test_an_assessment_of_another_case_cannot_be_linked(two_cases, staff, comple
         message = _refused(
             lambda field=field: intervention_record_outcome(
                 intervention=intervention, acting_user=health, end_on=days_ago(0), outcome="completed",
-                **{field: elsewhere},
+                expected_version=intervention.version, **{field: elsewhere},
             ),
             field,
         )
@@ -137,7 +137,7 @@ def test_an_advocate_of_another_partnership_is_refused(two_cases, staff):
     message = _refused(
         lambda: support_update(
             case=case, victim=victim_of(case), acting_user=staff["cheshire-advocate"], status="accepted",
-            on=days_ago(1), advocate=staff["london-advocate"],
+            on=days_ago(1), advocate=staff["london-advocate"], expected_version=0,
         ),
         "advocate",
     )

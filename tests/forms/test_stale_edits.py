@@ -122,6 +122,31 @@ def case_area(w) -> Race:
     )
 
 
+def analysis_plan(w) -> Race:
+    """Two evaluators (here one, in two tabs) drafting the same plan before it is locked."""
+    from masip.evaluation import services
+    from masip.evaluation.models import AnalysisPlan
+
+    evaluation = services.evaluation_create(name="Race evaluation", acting_user=w.staff["evaluator"])
+    plan = services.plan_create(evaluation=evaluation, acting_user=w.staff["evaluator"], data={
+        "hypothesis": "H5", "title": "Direct interventions and re-offending", "outcome": "Time to re-offence",
+        "outcome_definition": "Days at risk to the first new episode.", "population": "Perpetrators.",
+        "comparison": "Direct intervention or not.", "method": "cox", "covariates": ["risk_rank"], "alpha": 0.05,
+        "minimum_sample": 20, "below_minimum": "Counts only.", "subgroups": [],
+        "parameters": {"exposure": "direct_intervention"},
+    })
+    return Race(
+        url=reverse("evaluation:plan_edit", kwargs={"plan_id": plan.pk}),
+        field="outcome_definition",
+        a="evaluator",
+        b="evaluator",
+        change_b={"title": "Direct work with the perpetrator and re-offending"},
+        change_a={"alpha": "0.01"},
+        snapshot=lambda: AnalysisPlan.objects.values_list("title", "alpha", "version").get(pk=plan.pk),
+        expect=("Someone changed this plan after you opened it",),
+    )
+
+
 def attendance(w) -> Race:
     from masip.meetings.models import Attendance, Meeting
 
@@ -547,6 +572,7 @@ def agenda_item_remove(w) -> Race:
 EDITS: dict[str, Callable[[Any], Race]] = {
     "masip.people.forms.PersonEditForm": person_edit,
     "masip.cases.forms.CaseDetailsForm": case_team,
+    "masip.evaluation.forms.PlanForm": analysis_plan,
     "masip.cases.forms.CaseAreaForm": case_area,
     "masip.meetings.forms.AttendanceForm": attendance,
     "masip.meetings.forms.PlanForm": risk_management_plan,
@@ -580,6 +606,9 @@ NOT_EDITS: dict[str, str] = {
     "masip.cases.forms.AccessReasonForm": "gives a reason for opening a case (kept in the session)",
     "masip.cases.forms.RetentionProposalForm": "records a new proposal (a second pending one is refused)",
     "masip.interventions.forms.InterventionForm": "records a new intervention",
+    "masip.evaluation.forms.EvaluationForm": "starts a new evaluation (a second of the same name is refused)",
+    "masip.evaluation.forms.ExtractForm": "takes a new extract",
+    "masip.evaluation.forms.DeviationForm": "records a new deviation from a locked plan (the plan itself never changes)",
     "masip.meetings.forms.MeetingTriageForm": (
         "records the meeting's triage decision: a decision made meanwhile is refused "
         "(meetings/tests/test_referral_triage.py::test_a_decision_made_meanwhile_is_not_overwritten)"

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from lifelines.exceptions import ConvergenceError
 
 from . import stats
 
@@ -229,3 +230,7 @@ def run_plan(spec: dict, tables: dict[str, pd.DataFrame]) -> Outcome:
         return METHODS[spec["method"]](spec, tables)
     except (PlanDataError, KeyError) as error:
         return Outcome(status="failed", message=f"The extract does not give what the plan needs: {error}")
+    except (np.linalg.LinAlgError, ConvergenceError, ValueError, ZeroDivisionError) as error:
+        # A model that cannot be fitted to these data (e.g. a covariate constant among the few events
+        # of a small extract) is a result to report, not a crash: the run records why.
+        return Outcome(status="failed", message=f"The model could not be fitted to this extract: {error}")

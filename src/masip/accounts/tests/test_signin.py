@@ -265,6 +265,7 @@ def test_production_settings_pass_the_deploy_check():
         "DJANGO_SECRET_KEY": "x7!k2$" * 10,
         "DJANGO_ALLOWED_HOSTS": "masip.example.org",
         "MASIP_AUDIT_CHAIN_KEY": "k3y-for-the-audit-chain" * 3,
+        "MASIP_EVALUATION_KEY": "k3y-for-the-evaluation-pseudonyms" * 2,
         "DJANGO_SETTINGS_MODULE": "masip.settings",
     }
     env.pop("DATABASE_URL", None)

@@ -35,3 +35,24 @@ ARGS = {
     "evaluation:plan_deviate": "evaluation_plan", "evaluation:extract_download": "evaluation_extract",
     "evaluation:run_detail": "evaluation_run",
 }
+
+
+# For tests/test_personal_data_logged.py's walk over the demo data: the record each evaluation URL
+# parameter names (by the route segment before it), and the demo's records of each kind.
+WALK_SEGMENTS = {
+    ("evaluation", "pk"): "evaluation",
+    ("plans", "plan_id"): "evaluation_plan",
+    ("extracts", "extract_id"): "evaluation_extract",
+    ("runs", "run_id"): "evaluation_run",
+}
+
+
+def walk_records() -> dict[str, object]:
+    from masip.evaluation.models import AnalysisPlan, AnalysisRun, Evaluation, Extract
+
+    return {
+        "evaluation": Evaluation.objects.order_by("pk").first(),
+        "evaluation_plan": AnalysisPlan.objects.order_by("pk").first(),
+        "evaluation_extract": Extract.objects.order_by("pk").first(),
+        "evaluation_run": AnalysisRun.objects.order_by("pk").first(),
+    }
