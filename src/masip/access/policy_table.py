@@ -145,6 +145,8 @@ POLICY: dict[str, dict[str, str]] = {
     # caseload of the test's case: the Met has an open action on it.
     "api:case": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "api:schema": _row("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    # Any other path under /api/ (a non-numeric id, say): a JSON 404 for anyone.
+    "api:not_found": _row(*["not_found"] * 7, anonymous="not_found"),
     # The Django admin (reference data): staff accounts only - unit managers.
     "admin": _row("sign_in", "sign_in", "sign_in", "ok", "sign_in", "sign_in", "sign_in"),
 }

@@ -160,3 +160,24 @@ class CaseSerializer(serializers.Serializer):
 
     def get_referrals(self, case) -> list[str]:
         return [r.reference for r in case.referrals.all()]
+
+
+# What the API answers, for the OpenAPI schema (the views build these bodies by hand).
+
+
+class ReferralPageSerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1)
+    results = ReferralSerializer(many=True)
+
+
+class ReferralCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    possible_duplicate_of = serializers.CharField(
+        required=False, help_text="The reference of an earlier referral with the same crime reference."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

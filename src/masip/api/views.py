@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -17,18 +19,32 @@ from rest_framework.response import Response
 
 from masip.access import policy
 from masip.access.policy import Action, requires
-from masip.api.serializers import CaseSerializer, ReferralIntakeSerializer, ReferralSerializer
+from masip.api.serializers import (
+    CaseSerializer,
+    ErrorSerializer,
+    ReferralCreatedSerializer,
+    ReferralIntakeSerializer,
+    ReferralPageSerializer,
+    ReferralSerializer,
+)
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.selectors import case_get
+from masip.core.ids import MAX_ID, parse_id
 from masip.people.models import IdentifierScheme
 from masip.people.services import PersonDetails
 from masip.referrals import selectors
-from masip.referrals.choices import PartyRole
+from masip.referrals.choices import PartyRole, ReferralStatus
 from masip.referrals.intake import IntakeMode, referral_intake
 from masip.referrals.services import PartyInput, ReferralInput
 
 PAGE_SIZE = 100
+MAX_PAGE = MAX_ID // PAGE_SIZE  # the last row a 64-bit OFFSET can reach
+
+# Every route answers these as {"detail": "..."}; 400 also carries field-by-field errors.
+REFUSED = OpenApiResponse(ErrorSerializer, description="Not signed in, or the role does not allow it")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such record, or outside the caller's partnerships")
+INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="What was wrong, field by field (or as `detail`)")
 
 
 def _partnership(request, slug):
@@ -40,18 +56,32 @@ def _partnership(request, slug):
         raise PermissionDenied(str(exc)) from exc
 
 
-@extend_schema(responses=ReferralSerializer(many=True), request=ReferralIntakeSerializer)
+@extend_schema(
+    methods=["GET"],
+    parameters=[
+        OpenApiParameter("page", int, description=f"Page of {PAGE_SIZE}, newest first (1 to {MAX_PAGE})."),
+        OpenApiParameter("status", str, enum=ReferralStatus.values, description="Only referrals with this status."),
+    ],
+    responses={200: ReferralPageSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+)
+@extend_schema(
+    methods=["POST"],
+    request=ReferralIntakeSerializer,
+    responses={201: ReferralCreatedSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+)
 @api_view(["GET", "POST"])
 @requires(Action.API)
 def referrals(request, slug: str):
     partnership = _partnership(request, slug)
     if request.method == "POST":
         return _intake(request, partnership)
-    try:
-        page = max(1, int(request.query_params.get("page", 1)))
-    except ValueError as exc:
-        raise ValidationError({"page": "Give a whole number."}) from exc
-    qs = selectors.referral_list(request.user, partnership, status=request.query_params.get("status", ""))
+    page = parse_id(request.query_params.get("page", "1"), maximum=MAX_PAGE)
+    if page is None:
+        raise ValidationError({"page": [f"Give a whole number from 1 to {MAX_PAGE}."]})
+    status = request.query_params.get("status", "")
+    if status and status not in ReferralStatus.values:
+        raise ValidationError({"status": [f"Give one of {', '.join(ReferralStatus.values)}."]})
+    qs = selectors.referral_list(request.user, partnership, status=status)
     items = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     log_consultation(
         request, action="api.referral.list", partnership=partnership,
@@ -122,7 +152,7 @@ def _intake(request, partnership):
     return Response(body, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(responses=ReferralSerializer)
+@extend_schema(responses={200: ReferralSerializer, 403: REFUSED, 404: NOT_FOUND})
 @api_view(["GET"])
 @requires(Action.API)
 def referral_detail(request, pk: int):
@@ -147,7 +177,12 @@ def _api_case(request, pk: int, **_):
 _case_entry = case_page(_api_case, action="api.case.view", api=True)
 
 
-@extend_schema(responses=CaseSerializer)
+@extend_schema(
+    parameters=[
+        OpenApiParameter("reason", str, description="Why the caller opens a case outside their caseload."),
+    ],
+    responses={200: CaseSerializer, 403: REFUSED, 404: NOT_FOUND},
+)
 @api_view(["GET"])
 @requires(Action.API)
 @_case_entry
@@ -162,3 +197,9 @@ def case_detail(request, pk: int):
 
 
 case_detail.case_page = _case_entry.marker  # DRF's wrapper drops the marker the URL test looks for
+
+
+@csrf_exempt  # it changes nothing, and API clients send no CSRF token: any method gets the JSON 404
+def not_found(request, unknown: str = ""):
+    """Any other path under /api/: a JSON 404 (not the HTML page), e.g. /api/v1/referrals/abc/."""
+    return JsonResponse({"detail": "Not found."}, status=404)

@@ -11,7 +11,10 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
+
+from masip.core.ids import parse_id
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -102,6 +105,40 @@ class StaleEdit(ValidationError):
     def __init__(self, message: str, *, current_version: int):
         super().__init__(message, code="stale")
         self.current_version = current_version
+
+
+class _IdKeyedChoices:
+    """Reads the ids a model choice field receives with core.ids.parse_id before any query:
+    Django's own fields pass "99999999999999999999" to the database (OverflowError on SQLite)."""
+
+    def _keyed_by_integer(self) -> bool:
+        meta = self.queryset.model._meta
+        key_field = meta.pk if self.to_field_name in (None, "pk") else meta.get_field(self.to_field_name)
+        return isinstance(key_field, models.IntegerField)  # AutoField and BigAutoField included
+
+    def _checked_id(self, value):
+        if isinstance(value, self.queryset.model) or not self._keyed_by_integer():
+            return value
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return number
+
+
+class ModelChoiceField(_IdKeyedChoices, forms.ModelChoiceField):
+    """Use instead of django.forms.ModelChoiceField (a test checks every form in the project)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return super().to_python(self._checked_id(value))
+
+
+class ModelMultipleChoiceField(_IdKeyedChoices, forms.ModelMultipleChoiceField):
+    """Use instead of django.forms.ModelMultipleChoiceField (a test checks every form in the project)."""
+
+    def _check_values(self, value):
+        return super()._check_values([self._checked_id(v) for v in value])
 
 
 class GovukFormMixin:

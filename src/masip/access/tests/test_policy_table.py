@@ -71,6 +71,7 @@ def world(london, make_referral, accept, staff):
         "staff": {"user_id": staff["london-police"].pk},
         "export": {"kind": "case", "pk": case.pk},
         "assessment": {"pk": assessment.pk},
+        "api_unknown": {"unknown": f"v1/referrals/{accepted.pk}x/"},
         **casework_world(case=case, closed_case=old, staff=staff),
         **meetings_world(case=case, partnership=london, staff=staff),
     }
@@ -88,7 +89,7 @@ ARGS = {
     "assessments:pdf": "assessment",
     **CASEWORK_ARGS,
     **MEETINGS_ARGS,
-    "api:referrals": "slug", "api:referral": "referral", "api:case": "case",
+    "api:referrals": "slug", "api:referral": "referral", "api:case": "case", "api:not_found": "api_unknown",
 }
 
 
