@@ -59,7 +59,9 @@ def _partnership(request, slug):
 @extend_schema(
     methods=["GET"],
     parameters=[
-        OpenApiParameter("page", int, description=f"Page of {PAGE_SIZE}, newest first (1 to {MAX_PAGE})."),
+        OpenApiParameter(
+            "page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, description=f"Page of {PAGE_SIZE}, newest first."
+        ),
         OpenApiParameter("status", str, enum=ReferralStatus.values, description="Only referrals with this status."),
     ],
     responses={200: ReferralPageSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
