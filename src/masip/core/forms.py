@@ -17,6 +17,9 @@ from django.utils import timezone
 from masip.core.ids import parse_id
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
 class GovukDateWidget(forms.MultiWidget):
     """Three text inputs; rendered by core/includes/field.html as a GOV.UK date input."""
 
@@ -54,13 +57,14 @@ class GovukDateField(forms.MultiValueField):
         missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
             raise ValidationError(f"{self.label_for_errors} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        # ASCII digits only: str.isdigit() accepts "²" and int() reads "١٢" as 12.
+        if not all(_DIGITS.fullmatch(part) for part in (day, month, year)):
             raise ValidationError(f"{self.label_for_errors} must be a real date")
         if len(year) != 4:
             raise ValidationError(f"{self.label_for_errors}: the year must include 4 numbers")
         try:
             value = date(int(year), int(month), int(day))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:  # a day of 99999999999999999999 overflows
             raise ValidationError(f"{self.label_for_errors} must be a real date") from exc
         if not self.allow_future and value > timezone.localdate():
             raise ValidationError(f"{self.label_for_errors} must be today or in the past")
