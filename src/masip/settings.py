@@ -278,4 +278,6 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "DESCRIPTION": "Referral intake from police and NHS systems; reads for analysts' tools. Every read is logged.",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Request bodies get their own components, so required text says it may not be blank (minLength).
+    "COMPONENT_SPLIT_REQUEST": True,
 }

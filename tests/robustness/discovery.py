@@ -85,6 +85,7 @@ class RecordReadsMiddleware:
 class Form:
     method: str
     action: str  # URL name the form sends to
+    persona: str = ""  # who saw it
     fields: dict[str, list[str]] = field(default_factory=dict)  # name -> values offered (first = default)
     multiple: set[str] = field(default_factory=set)  # names that may repeat (checkboxes, multi-selects)
 
@@ -96,7 +97,7 @@ class Site:
     forms: dict[str, list[Form]] = field(default_factory=lambda: defaultdict(list))
     query: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
 
-    def read_page(self, html: str, page_path: str) -> None:
+    def read_page(self, html: str, page_path: str, persona: str) -> None:
         parser = _PageParser(page_path)
         parser.feed(html)
         parser.close()
@@ -108,8 +109,9 @@ class Site:
                 for key, values in form.fields.items():
                     self.query[name][key].update(values)
             else:
-                form.action = name
-                self.forms[name].append(form)
+                form.action, form.persona = name, persona
+                if form not in self.forms[name]:  # the sign-out form is on every page
+                    self.forms[name].append(form)
         for link in parser.links:
             name = _url_name(link)
             if name is not None:
@@ -159,7 +161,7 @@ class _PageParser(HTMLParser):
             self.forms.append(self._form)
             return
         form, name = self._form, a.get("name")
-        if form is None or not name:
+        if form is None or not name or name == "csrfmiddlewaretoken":  # the test client needs no token
             return
         if tag == "input":
             kind = (a.get("type") or "text").lower()

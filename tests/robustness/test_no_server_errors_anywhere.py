@@ -16,10 +16,12 @@ elsewhere (access/admin tests; api/tests/test_schemathesis.py).
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import time
 import traceback
-from collections import Counter
+from collections import Counter, defaultdict
+from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
@@ -34,6 +36,7 @@ from tests.robustness.discovery import READS, RecordReadsMiddleware, Site
 
 EXAMPLES = int(os.environ.get("MASIP_FUZZ_EXAMPLES", "6"))
 SLOW_VIEW_SECONDS = 1.0
+HANG_SECONDS = 300  # one request this long is stuck: print every thread's stack and stop
 
 # Who opens each URL: the first of these the policy table lets in.
 PREFERENCE = ["police", "manager", "advocate", "health", "other", "pmo", "evaluator", "anonymous"]
@@ -52,9 +55,12 @@ nonsense = st.one_of(
 )
 
 
-def persona_for(name: str) -> str | None:
+def personas_for(name: str) -> list[str]:
+    """Who may use the URL, best first: the first opens it for the query-string fuzz; each of
+    them may see different forms (the "why are you opening this case?" form, the sign-in form)."""
     row = POLICY.get(name, {})
-    return next((p for p in PREFERENCE if row.get(p) in ("ok", "post_only")), "police")
+    allowed = [p for p in PREFERENCE if row.get(p) in ("ok", "post_only")]
+    return allowed[:3] + (["anonymous"] if "anonymous" in allowed[3:] else []) or ["police"]
 
 
 def targets():
@@ -120,44 +126,49 @@ def test_no_input_to_any_page_gives_a_server_error(client, staff, world, recordi
     ids = sorted({str(v) for kwargs in world.values() for v in kwargs.values() if isinstance(v, int)}
                  | {str(u.pk) for u in staff.values()})
 
-    def sign_in(name):
-        username = PERSONAS[persona_for(name)]
+    def sign_in(persona):
         client.logout()
-        if username:
-            client.force_login(staff[username])
+        if PERSONAS[persona]:
+            client.force_login(staff[PERSONAS[persona]])
 
-    # 1. Discover: open every page as someone allowed, read its forms and links, post each form as
-    #    the page fills it in; the middleware records what each view reads.
-    site, slow, failures, sent = Site(), set(), [], Counter()
-    for name, url in urls.items():
+    def discovered(method, name, persona, data=None):
+        """One request in a savepoint that is rolled back; a server error is recorded as a failure."""
         with transaction.atomic():
-            sign_in(name)
-            started = time.perf_counter()
+            sign_in(persona)
             try:
-                response = client.get(url)
+                return client.get(urls[name]) if method == "GET" else client.post(urls[name], data or {})
             except Exception:
-                failures.append(f"GET {url} ({name}) as discovered\n{traceback.format_exc(limit=-3)}")
+                failures.append(f"{name} {method} as {persona}, discovering {data!r}:\n{traceback.format_exc(limit=-3)}")
+            finally:
                 transaction.set_rollback(True)
+
+    # 1. Discover: open every page as each persona allowed, read its forms and links, and send
+    #    each form as the page fills it in; the middleware records what each view reads.
+    site, slow, failures, sent, slowest = Site(), set(), [], Counter(), []
+    for name in urls:
+        for persona in personas_for(name):
+            if POLICY.get(name, {}).get(persona) == "post_only":
+                discovered("POST", name, persona)
                 continue
+            started = time.perf_counter()
+            response = discovered("GET", name, persona)
             if time.perf_counter() - started > SLOW_VIEW_SECONDS:
                 slow.add(name)
-            if "html" in response.get("Content-Type", ""):
-                site.read_page(response.content.decode(errors="replace"), url)
-            transaction.set_rollback(True)
+            if response is not None and "html" in response.get("Content-Type", ""):
+                site.read_page(response.content.decode(errors="replace"), urls[name], persona)
     for name in urls:
         for form in site.forms.get(name, []):
-            with transaction.atomic():
-                sign_in(name)
-                data = {k: v[:1] or plausible(k)[:1] for k, v in form.fields.items()}
-                try:
-                    client.post(urls[name], data)
-                except Exception:
-                    failures.append(f"POST {urls[name]} ({name}) {data!r} as the page fills it in\n"
-                                    f"{traceback.format_exc(limit=-3)}")
-                transaction.set_rollback(True)
+            discovered("POST", name, form.persona, {k: v[:1] or plausible(k)[:1] for k, v in form.fields.items()})
+
+    if os.environ.get("MASIP_FUZZ_DUMP"):  # what was found, for whoever extends this test
+        with open(os.environ["MASIP_FUZZ_DUMP"], "w") as dump:
+            for n in urls:
+                print(n, personas_for(n), "GET:", sorted({*site.query.get(n, {}), *READS.get.get(n, set())}),
+                      "POST read:", sorted(READS.post.get(n, set())),
+                      "forms:", [(f.persona, sorted(f.fields)) for f in site.forms.get(n, [])], file=dump)
 
     # 2. Fuzz every URL's query parameters and every form it receives.
-    def fuzz(name, method, strategy, examples):
+    def fuzz(name, persona, method, strategy, examples):
         @settings(max_examples=examples, deadline=None, database=None,
                   phases=[Phase.explicit, Phase.generate],  # no shrinking: each example is a request
                   suppress_health_check=list(HealthCheck))
@@ -165,60 +176,67 @@ def test_no_input_to_any_page_gives_a_server_error(client, staff, world, recordi
         def send(request):
             query, body, htmx = request
             with transaction.atomic():
-                sign_in(name)
+                if name.startswith("accounts:"):  # signing in or out changes the session: start afresh
+                    sign_in(persona)
                 headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
                 sent[method] += 1
-                path = urls[name] + ("?" + _encode(query) if query else "")
+                path = urls[name] + ("?" + urlencode([(k, v) for k, vs in query.items() for v in vs]) if query else "")
+                # A request that hangs prints where it is stuck (a hang is a defect too).
+                faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)
+                began = time.perf_counter()
                 try:
                     response = client.get(path, **headers) if method == "GET" else client.post(path, body, **headers)
+                    slowest.append((time.perf_counter() - began, f"{method} {path[:120]!r} data={str(body)[:200]}"))
                     assert response.status_code < 500, f"status {response.status_code}"
                 except Exception as exc:
                     where = traceback.extract_tb(exc.__traceback__)[-1]
                     raise AssertionError(
                         f"{type(exc).__name__}: {exc} at {where.filename}:{where.lineno}\n"
-                        f"    {method} {path!r} {'(htmx) ' if htmx else ''}data={body!r}"
+                        f"    {method} {path!r} as {persona} {'(htmx) ' if htmx else ''}data={body!r}"
                     ) from exc
                 finally:
+                    faulthandler.cancel_dump_traceback_later()
                     transaction.set_rollback(True)
 
+        sign_in(persona)
         try:
             send()
         except Exception as exc:
             failures.append(f"{name} {method}: {exc}"[:3000])
 
     started = time.perf_counter()
+    htmx = st.booleans()
     for name in urls:
         examples = EXAMPLES if name not in slow else max(2, EXAMPLES // 3)
-        query_fields = {key: set(values) for key, values in site.query.get(name, {}).items()}
-        for key in READS.get.get(name, set()) | READS.post.get(name, set()):
-            query_fields.setdefault(key, set())
-        htmx = st.booleans()
-        if POLICY.get(name, {}).get(persona_for(name)) != "post_only":
-            fuzz(name, "GET", st.tuples(params_strategy(query_fields, ids), st.just({}), htmx), examples)
-        forms = site.forms.get(name, [])
-        posted_keys = READS.post.get(name, set())
-        if forms or posted_keys:
-            variants = forms or [None]
+        first = personas_for(name)[0]
+        query_keys = {key: set(values) for key, values in site.query.get(name, {}).items()}
+        for key in READS.get.get(name, set()):
+            query_keys.setdefault(key, set())
+        if POLICY.get(name, {}).get(first) != "post_only":
+            fuzz(name, first, "GET", st.tuples(params_strategy(query_keys, ids), st.just({}), htmx), examples)
+        forms_by_persona = defaultdict(list)
+        for form in site.forms.get(name, []):
+            forms_by_persona[form.persona].append(form)
+        if not forms_by_persona and READS.post.get(name):
+            forms_by_persona[first] = [None]
+        query = st.one_of(st.just({}), params_strategy({k: set() for k in READS.get.get(name, set())}, ids))
+        for persona, variants in forms_by_persona.items():
 
-            def body_for(form, posted_keys=posted_keys):
+            def body_for(form, name=name):
                 fields = {k: [*v, *plausible(k)] for k, v in (form.fields.items() if form else [])}
-                for key in posted_keys:
+                for key in READS.post.get(name, set()):
                     fields.setdefault(key, plausible(key))
-                base = {k: v[:1] for k, v in fields.items()}
-                return params_strategy(fields, ids, base=base)
+                return params_strategy(fields, ids, base={k: v[:1] for k, v in fields.items()})
 
             body = st.sampled_from(variants).flatmap(body_for)
-            query = st.one_of(st.just({}), params_strategy({k: set() for k in READS.get.get(name, set())}, ids))
-            fuzz(name, "POST", st.tuples(query, body, htmx), examples)
+            fuzz(name, persona, "POST", st.tuples(query, body, htmx), examples)
     seconds = time.perf_counter() - started
 
-    print(f"\nfuzzed {len(urls)} URLs with {sent['GET']} GET and {sent['POST']} POST requests in {seconds:.0f} s "
-          f"({len(slow)} slow views at fewer examples: {sorted(slow)})")
+    forms = [f for variants in site.forms.values() for f in variants]
+    query_keys = {(n, k) for n in urls for k in {*site.query.get(n, {}), *READS.get.get(n, set())}}
+    print(f"\nfuzzed {len(urls)} URLs: {len(forms)} forms ({sum(len(f.fields) for f in forms)} fields) and "
+          f"{len(query_keys)} query parameters found; {sent['GET']} GET and {sent['POST']} POST requests "
+          f"in {seconds:.0f} s ({len(slow)} slow views at fewer examples: {sorted(slow)})")
+    print("slowest requests:", *(f"{t:.1f} s {what}" for t, what in sorted(slowest, reverse=True)[:3]), sep="\n  ")
     assert len(urls) > 70 and sent["GET"] and sent["POST"]
     assert not failures, f"{len(failures)} server errors:\n\n" + "\n\n".join(failures)
-
-
-def _encode(query: dict[str, list[str]]) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode([(k, v) for k, values in query.items() for v in values])

@@ -22,5 +22,5 @@ urlpatterns = [
     path("v1/cases/<int:pk>/", drf_route(views.case_detail), name="case"),
     path("schema/", drf_route(SpectacularAPIView.as_view()), name="schema"),
     # Last: whatever else is asked of the API is answered in JSON.
-    re_path(r"^(?P<unknown>.*)$", public(views.not_found), name="not_found"),
+    re_path(r"^(?P<unknown>[\s\S]*)$", public(views.not_found), name="not_found"),  # newlines too
 ]

@@ -76,20 +76,30 @@ def _partnership(request, slug):
 def referrals(request, slug: str):
     partnership = _partnership(request, slug)
     if request.method == "POST":
+        _refuse_unknown_query_parameters(request)
         return _intake(request, partnership)
+    _refuse_unknown_query_parameters(request, "page", "status")
     page = parse_id(request.query_params.get("page", "1"), maximum=MAX_PAGE)
     if page is None:
         raise ValidationError({"page": [f"Give a whole number from 1 to {MAX_PAGE}."]})
-    status = request.query_params.get("status", "")
-    if status and status not in ReferralStatus.values:
+    status = request.query_params.get("status")
+    if status is not None and status not in ReferralStatus.values:
         raise ValidationError({"status": [f"Give one of {', '.join(ReferralStatus.values)}."]})
-    qs = selectors.referral_list(request.user, partnership, status=status)
+    qs = selectors.referral_list(request.user, partnership, status=status or "")
     items = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     log_consultation(
         request, action="api.referral.list", partnership=partnership,
         subjects=[*items, *[p.person for r in items for p in r.parties.all()]],
     )
     return Response({"page": page, "results": ReferralSerializer(items, many=True).data})
+
+
+def _refuse_unknown_query_parameters(request, *known: str) -> None:
+    """A misspelt filter (?stauts=close) must not silently answer with everything."""
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        allowed = ", ".join(known) if known else "none"
+        raise ValidationError({"query": [f"Unknown query parameter: {', '.join(unknown)}. This one takes: {allowed}."]})
 
 
 def _intake(request, partnership):
@@ -154,10 +164,11 @@ def _intake(request, partnership):
     return Response(body, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(responses={200: ReferralSerializer, 403: REFUSED, 404: NOT_FOUND})
+@extend_schema(responses={200: ReferralSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND})
 @api_view(["GET"])
 @requires(Action.API)
 def referral_detail(request, pk: int):
+    _refuse_unknown_query_parameters(request)
     try:
         referral = selectors.referral_get(request.user, pk)
     except Http404 as exc:
@@ -170,6 +181,7 @@ def referral_detail(request, pk: int):
 
 
 def _api_case(request, pk: int, **_):
+    _refuse_unknown_query_parameters(request, "reason")  # before the caseload check: a typo is a 400
     try:
         return case_get(request.user, pk)
     except Http404 as exc:
@@ -183,7 +195,7 @@ _case_entry = case_page(_api_case, action="api.case.view", api=True)
     parameters=[
         OpenApiParameter("reason", str, description="Why the caller opens a case outside their caseload."),
     ],
-    responses={200: CaseSerializer, 403: REFUSED, 404: NOT_FOUND},
+    responses={200: CaseSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
 )
 @api_view(["GET"])
 @requires(Action.API)

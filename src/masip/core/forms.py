@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from masip.core.ids import parse_id
 
-
 _DIGITS = re.compile(r"[0-9]+")
 
 

@@ -49,7 +49,9 @@ def test_the_api_reads_json_only(api, london):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/referrals/abc/", "/api/v1/referrals/-1/", "/api/v1/cases/1.5/", "/api/v1/nothing", "/api/"]
+    "path",
+    ["/api/v1/referrals/abc/", "/api/v1/referrals/-1/", "/api/v1/cases/1.5/", "/api/v1/nothing", "/api/",
+     "/api/v1/partnerships/lon%0Adon/referrals/"],
 )
 @pytest.mark.parametrize("signed_in", [True, False])
 def test_a_path_the_api_does_not_have_is_a_json_404(api, london, path, signed_in):
@@ -60,10 +62,22 @@ def test_a_path_the_api_does_not_have_is_a_json_404(api, london, path, signed_in
         assert response["Content-Type"] == "application/json" and response.json() == {"detail": "Not found."}
 
 
-@pytest.mark.parametrize("status", ["nonsense", "accept\x00", "²"])
+@pytest.mark.parametrize("status", ["nonsense", "accept\x00", "²", ""])
 def test_an_unknown_status_filter_is_a_400(api, london, status):
     response = api.get(LIST, {"status": status})
     assert response.status_code == 400 and "status" in response.json()
+
+
+@pytest.mark.parametrize("path", [LIST, "/api/v1/referrals/{pk}/", "/api/v1/cases/{case}/"])
+def test_a_misspelt_query_parameter_is_a_400_not_everything(api, london, make_referral, accept, path):
+    from masip.cases.models import Case
+
+    referral = make_referral(london)
+    accept(referral)
+    url = path.format(pk=referral.pk, case=Case.objects.get().pk)
+    response = api.get(url, {"stauts": "close"})
+    assert response.status_code == 400
+    assert "Unknown query parameter: stauts" in response.json()["query"][0]
 
 
 def test_the_status_filter_filters(api, london, make_referral, accept):
@@ -101,8 +115,8 @@ def test_the_schema_documents_every_refusal(schema):
     expected = {
         ("/api/v1/partnerships/{slug}/referrals/", "get"): {"200", "400", "403", "404"},
         ("/api/v1/partnerships/{slug}/referrals/", "post"): {"201", "400", "403", "404"},
-        ("/api/v1/referrals/{id}/", "get"): {"200", "403", "404"},
-        ("/api/v1/cases/{id}/", "get"): {"200", "403", "404"},
+        ("/api/v1/referrals/{id}/", "get"): {"200", "400", "403", "404"},
+        ("/api/v1/cases/{id}/", "get"): {"200", "400", "403", "404"},
     }
     for (path, method), codes in expected.items():
         assert set(schema["paths"][path][method]["responses"]) == codes, (path, method)

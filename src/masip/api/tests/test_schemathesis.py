@@ -9,6 +9,8 @@ MASIP_API_FUZZ_EXAMPLES sets the examples per operation (default 60).
 from __future__ import annotations
 
 import os
+import time
+from collections import Counter
 
 import pytest
 import schemathesis
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
+from schemathesis.core.parameters import ParameterLocation
 
 EXAMPLES = int(os.environ.get("MASIP_API_FUZZ_EXAMPLES", "60"))
 
@@ -60,7 +63,14 @@ def wsgi_app():
 @pytest.fixture
 def api_schema(wsgi_app, api_token):
     # The token is sent with every request (below); schemathesis does not make up its own credentials.
-    config = schemathesis.Config.from_dict({"generation": {"with-security-parameters": False}})
+    # Every check schemathesis has, but one: "schema-valid data is accepted". The intake's business
+    # rules (dates not in the future, the partnership's crime reference format and areas, a
+    # relationship for each victim) are not expressible in OpenAPI; they are refused with the
+    # documented 400, field by field, which the other checks hold to the schema.
+    config = schemathesis.Config.from_dict({
+        "generation": {"with-security-parameters": False},
+        "checks": {"positive_data_acceptance": {"enabled": False}},
+    })
     return schemathesis.openapi.from_wsgi(
         "/api/schema/?format=json", wsgi_app, config=config, headers={"Authorization": f"Token {api_token}"}
     )
@@ -75,7 +85,9 @@ def requests_for(operation, known_ids):
     known = st.fixed_dictionaries({name: st.sampled_from(values) for name, values in known_ids.items()})
 
     def name_known_records(case, records, use_them):
-        if use_them and isinstance(case.path_parameters, dict):
+        # Not where the path itself is the invalid part: a real id would make that request valid.
+        path_is_invalid = case.meta is not None and case.meta.is_negative_at(ParameterLocation.PATH)
+        if use_them and not path_is_invalid and isinstance(case.path_parameters, dict):
             case.path_parameters.update({k: v for k, v in records.items() if k in case.path_parameters})
         return case
 
@@ -85,20 +97,23 @@ def requests_for(operation, known_ids):
 def test_api_keeps_its_schema(api_schema, api_token, known_ids):
     """Every operation in /api/schema/, EXAMPLES requests each; all checks schemathesis has."""
     auth = {"Authorization": f"Token {api_token}"}
-    operations = [result.ok() for result in api_schema.get_all_operations()]
+    # The schema endpoint is drf-spectacular's own; everything else is the API's.
+    operations = [o for o in (r.ok() for r in api_schema.get_all_operations()) if o.path != "/api/schema/"]
     assert {f"{o.method.upper()} {o.path}" for o in operations} >= {
         "GET /api/v1/partnerships/{slug}/referrals/", "POST /api/v1/partnerships/{slug}/referrals/",
         "GET /api/v1/referrals/{id}/", "GET /api/v1/cases/{id}/",
     }
+    sent, statuses, started = Counter(), Counter(), time.perf_counter()
     for operation in operations:
 
         @given(case=requests_for(operation, known_ids))
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def keeps_its_schema(case):
-            case.call_and_validate(headers=auth)
+            sent[case.operation.label] += 1
+            response = case.call_and_validate(headers=auth)
+            statuses[response.status_code] += 1
 
         keeps_its_schema()
+    print(f"\nschemathesis: {sum(sent.values())} requests over {len(operations)} operations in "
+          f"{time.perf_counter() - started:.0f} s; {dict(sent)}; statuses {dict(sorted(statuses.items()))}")
+    assert statuses[200] and statuses[201] and statuses[400] and statuses[404]  # valid and invalid both reached
