@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from masip.core.ids import parse_id
+from masip.core.ids import MAX_ID, parse_id
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -92,9 +92,10 @@ class VersionField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)  # past 64 bits no column holds it, nor can a lookup use it
         super().__init__(**kwargs)
         message = "This page is out of date: open it again to see the record as it is now"
-        self.error_messages.update(required=message, invalid=message, min_value=message)
+        self.error_messages.update(required=message, invalid=message, min_value=message, max_value=message)
 
 
 class StaleEdit(ValidationError):

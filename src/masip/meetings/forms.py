@@ -181,7 +181,7 @@ TYPE_CHOICES = [("", "No change agreed"), *StalkerType.choices]
 
 
 class DiscussionForm(GovukFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
     discussion = forms.CharField(
         label="Discussion",
         max_length=20000,
@@ -255,7 +255,7 @@ class ActionUpdateForm(GovukFormMixin, forms.Form):
         ("cancelled", "It is no longer needed: cancel it"),
     ]
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
     outcome = forms.ChoiceField(label="What has happened?", widget=forms.RadioSelect, choices=OUTCOMES)
     progress_note = forms.CharField(
         label="Progress so far", max_length=5000, required=False, widget=forms.Textarea
@@ -434,7 +434,7 @@ class MeetingTriageForm(TriageForm):
     """The triage form of the triage queue (referrals.forms.TriageForm: the same questions and checks),
     with what the meeting said about the referral."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
     discussion = forms.CharField(
         label="What the meeting said (optional)",
         max_length=20000,
