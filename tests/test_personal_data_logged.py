@@ -82,6 +82,8 @@ def _value(records, segment: str, name: str, route: str):
         return "london"
     if name == "kind":
         return "case"
+    if name == "unknown":  # the API's JSON 404 for any path it does not have
+        return "no-such-path/"
     chosen = {
         ("cases", "pk"): "closed_case" if route.endswith("reopen/") else "case",
         ("victims", "person_id"): "victim",

@@ -704,3 +704,29 @@ def test_a_stale_save_is_refused_through_its_page_and_changes_nothing(
         again = _post(a, race, page_again, race.change_a)
         assert again.status_code == 302, f"A's second save, knowing what changed, was refused: {words(again)[:2000]}"
         assert race.snapshot() != after_b
+
+
+# Edit forms refused by the record's state (already decided, closed, taken off), not a version.
+DECIDED_ONCE = {
+    "masip.referrals.forms.TriageForm", "masip.referrals.forms.ConfirmPersonForm", "masip.monitoring.forms.CloseForm",
+    "masip.monitoring.forms.ReopenForm", "masip.cases.forms.RetentionDecisionForm", "masip.meetings.forms.ReasonForm",
+}
+
+
+@pytest.mark.parametrize("form_name", sorted(set(EDITS) - DECIDED_ONCE), ids=lambda name: name.rsplit(".", 1)[-1])
+def test_a_version_past_64_bits_is_refused_not_a_server_error(
+    form_name, staff, london, make_case, make_referral, give_reason, daily
+):
+    """The version comes back from the page: a number no column can hold is an out-of-date page,
+    not an OverflowError when the refusal looks up what changed since."""
+    world = SimpleNamespace(staff=staff, london=london, make_case=make_case, make_referral=make_referral, daily=daily)
+    race = EDITS[form_name](world)
+    a = _client(race.a, staff, give_reason, race.case)
+    a.raise_request_exception = True
+    page = form_with(a.get(race.url).content.decode(), race.field)
+    versions = [name for name in page.submission(button=race.button) if name.rsplit("-", 1)[-1] == "version"]
+    assert versions, "the form carries no version"
+    before = race.snapshot()
+    refused = _post(a, race, page, {**race.change_a, **{name: "99999999999999999999" for name in versions}})
+    assert refused.status_code in (200, 302, 409)
+    assert race.snapshot() == before, "a save with a version no record has went through"

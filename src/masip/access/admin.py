@@ -8,6 +8,7 @@ from masip.access.models import (
     NeedToKnowRule,
     validate_agreement_parties,
 )
+from masip.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from masip.partnerships.admin import ManagedByPartnershipAdmin
 
 
@@ -20,6 +21,7 @@ class AgreementForm(forms.ModelForm):
             "partnership", "title", "reference", "parties", "categories", "lawful_basis", "lawful_basis_detail",
             "valid_from", "valid_to", "signed_by", "signed_on",
         ]
+        field_classes = {"partnership": ModelChoiceField, "parties": ModelMultipleChoiceField}
 
     def clean(self):
         data = super().clean()

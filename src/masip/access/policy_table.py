@@ -156,6 +156,8 @@ POLICY: dict[str, dict[str, str]] = {
         "plan_deviate", "extract_download", "run_detail")},
     "evaluation:plan_lock": EVALUATOR_POST_ONLY,
     "evaluation:run_create": EVALUATOR_POST_ONLY,
+    # Any other path under /api/ (a non-numeric id, say): a JSON 404 for anyone.
+    "api:not_found": _row(*["not_found"] * 7, anonymous="not_found"),
     # The Django admin (reference data): staff accounts only - unit managers.
     "admin": _row("sign_in", "sign_in", "sign_in", "ok", "sign_in", "sign_in", "sign_in"),
 }

@@ -160,3 +160,39 @@ class CaseSerializer(serializers.Serializer):
 
     def get_referrals(self, case) -> list[str]:
         return [r.reference for r in case.referrals.all()]
+
+
+# What the API answers, for the OpenAPI schema (the views build these bodies by hand).
+
+
+class ReferralPageSerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1)
+    results = ReferralSerializer(many=True)
+
+
+class IntakePersonSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    linked = serializers.CharField(
+        help_text="'new', 'matched' (one clear strong match) or 'waiting' (candidates for triage to confirm)."
+    )
+    candidates = serializers.IntegerField(help_text="How many known people triage is asked to choose from.")
+
+
+class ReferralCreatedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    waiting_for_confirmation = serializers.BooleanField(
+        help_text="Someone in it may be a person already known: triage confirms before it goes further."
+    )
+    people = IntakePersonSerializer(many=True, help_text="The suspect first, then each victim, as sent.")
+    open_case = serializers.CharField(
+        allow_null=True, help_text="The reference of the open case the suspect already has, if any."
+    )
+    possible_duplicate_of = serializers.CharField(
+        required=False, help_text="The reference of an earlier referral with the same crime reference."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -17,18 +19,32 @@ from rest_framework.response import Response
 
 from masip.access import policy
 from masip.access.policy import Action, requires
-from masip.api.serializers import CaseSerializer, ReferralIntakeSerializer, ReferralSerializer
+from masip.api.serializers import (
+    CaseSerializer,
+    ErrorSerializer,
+    ReferralCreatedSerializer,
+    ReferralIntakeSerializer,
+    ReferralPageSerializer,
+    ReferralSerializer,
+)
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.selectors import case_get
+from masip.core.ids import MAX_ID, parse_id
 from masip.people.models import IdentifierScheme
 from masip.people.services import PersonDetails
 from masip.referrals import selectors
-from masip.referrals.choices import PartyRole
+from masip.referrals.choices import PartyRole, ReferralStatus
 from masip.referrals.intake import IntakeMode, referral_intake
 from masip.referrals.services import PartyInput, ReferralInput
 
 PAGE_SIZE = 100
+MAX_PAGE = MAX_ID // PAGE_SIZE  # the last row a 64-bit OFFSET can reach
+
+# Every route answers these as {"detail": "..."}; 400 also carries field-by-field errors.
+REFUSED = OpenApiResponse(ErrorSerializer, description="Not signed in, or the role does not allow it")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such record, or outside the caller's partnerships")
+INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="What was wrong, field by field (or as `detail`)")
 
 
 def _partnership(request, slug):
@@ -40,24 +56,50 @@ def _partnership(request, slug):
         raise PermissionDenied(str(exc)) from exc
 
 
-@extend_schema(responses=ReferralSerializer(many=True), request=ReferralIntakeSerializer)
+@extend_schema(
+    methods=["GET"],
+    parameters=[
+        OpenApiParameter(
+            "page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, description=f"Page of {PAGE_SIZE}, newest first."
+        ),
+        OpenApiParameter("status", str, enum=ReferralStatus.values, description="Only referrals with this status."),
+    ],
+    responses={200: ReferralPageSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+)
+@extend_schema(
+    methods=["POST"],
+    request=ReferralIntakeSerializer,
+    responses={201: ReferralCreatedSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+)
 @api_view(["GET", "POST"])
 @requires(Action.API)
 def referrals(request, slug: str):
     partnership = _partnership(request, slug)
     if request.method == "POST":
+        _refuse_unknown_query_parameters(request)
         return _intake(request, partnership)
-    try:
-        page = max(1, int(request.query_params.get("page", 1)))
-    except ValueError as exc:
-        raise ValidationError({"page": "Give a whole number."}) from exc
-    qs = selectors.referral_list(request.user, partnership, status=request.query_params.get("status", ""))
+    _refuse_unknown_query_parameters(request, "page", "status")
+    page = parse_id(request.query_params.get("page", "1"), maximum=MAX_PAGE)
+    if page is None:
+        raise ValidationError({"page": [f"Give a whole number from 1 to {MAX_PAGE}."]})
+    status = request.query_params.get("status")
+    if status is not None and status not in ReferralStatus.values:
+        raise ValidationError({"status": [f"Give one of {', '.join(ReferralStatus.values)}."]})
+    qs = selectors.referral_list(request.user, partnership, status=status or "")
     items = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     log_consultation(
         request, action="api.referral.list", partnership=partnership,
         subjects=[*items, *[p.person for r in items for p in r.parties.all()]],
     )
     return Response({"page": page, "results": ReferralSerializer(items, many=True).data})
+
+
+def _refuse_unknown_query_parameters(request, *known: str) -> None:
+    """A misspelt filter (?stauts=close) must not silently answer with everything."""
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        allowed = ", ".join(known) if known else "none"
+        raise ValidationError({"query": [f"Unknown query parameter: {', '.join(unknown)}. This one takes: {allowed}."]})
 
 
 def _intake(request, partnership):
@@ -122,10 +164,11 @@ def _intake(request, partnership):
     return Response(body, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(responses=ReferralSerializer)
+@extend_schema(responses={200: ReferralSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND})
 @api_view(["GET"])
 @requires(Action.API)
 def referral_detail(request, pk: int):
+    _refuse_unknown_query_parameters(request)
     try:
         referral = selectors.referral_get(request.user, pk)
     except Http404 as exc:
@@ -138,6 +181,7 @@ def referral_detail(request, pk: int):
 
 
 def _api_case(request, pk: int, **_):
+    _refuse_unknown_query_parameters(request, "reason")  # before the caseload check: a typo is a 400
     try:
         return case_get(request.user, pk)
     except Http404 as exc:
@@ -147,7 +191,12 @@ def _api_case(request, pk: int, **_):
 _case_entry = case_page(_api_case, action="api.case.view", api=True)
 
 
-@extend_schema(responses=CaseSerializer)
+@extend_schema(
+    parameters=[
+        OpenApiParameter("reason", str, description="Why the caller opens a case outside their caseload."),
+    ],
+    responses={200: CaseSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+)
 @api_view(["GET"])
 @requires(Action.API)
 @_case_entry
@@ -162,3 +211,9 @@ def case_detail(request, pk: int):
 
 
 case_detail.case_page = _case_entry.marker  # DRF's wrapper drops the marker the URL test looks for
+
+
+@csrf_exempt  # it changes nothing, and API clients send no CSRF token: any method gets the JSON 404
+def not_found(request, unknown: str = ""):
+    """Any other path under /api/: a JSON 404 (not the HTML page), e.g. /api/v1/referrals/abc/."""
+    return JsonResponse({"detail": "Not found."}, status=404)

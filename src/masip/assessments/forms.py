@@ -9,7 +9,7 @@ from django import forms
 
 from masip.assessments.engine import InstrumentDefinition, ItemType
 from masip.assessments.engine.definition import AnswerIn, Section
-from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
+from masip.core.forms import GovukDateField, GovukFormMixin, ModelChoiceField, VersionField
 
 
 def describe_condition(definition: InstrumentDefinition, condition) -> str:
@@ -158,7 +158,7 @@ class CorrectionForm(GovukFormMixin, forms.Form):
 
 
 class RecipientForm(GovukFormMixin, forms.Form):
-    recipient = forms.ModelChoiceField(label="Who is it for?", queryset=None, empty_label="Select an agency")
+    recipient = ModelChoiceField(label="Who is it for?", queryset=None, empty_label="Select an agency")
     purpose = forms.CharField(label="Purpose", max_length=500)
 
     def __init__(self, *args, agencies, **kwargs):

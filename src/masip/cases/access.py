@@ -159,7 +159,8 @@ def _access(request: Any, case: Case, marker: CasePage, kwargs: dict) -> CaseAcc
     mine = in_caseload(request.user, case)
     implied = marker.implied_reason(request, case, **kwargs) if marker.implied_reason else None
     if marker.api:
-        given = str(request.GET.get("reason", "")).strip()[:500]
+        # NUL is never part of a reason, and PostgreSQL cannot store it.
+        given = str(request.GET.get("reason", "")).replace("\x00", "").strip()[:500]
         reason = implied or given or remembered_reason(request, case)
         if not mine and not reason:
             raise PermissionDenied("This case is not in your caseload: give a reason with ?reason=...")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from masip.core.forms import GovukFormMixin, VersionField
+from masip.core.forms import GovukFormMixin, ModelChoiceField, ModelMultipleChoiceField, VersionField
 
 ACCESS_REASONS = [
     ("meeting", "Preparing for or discussing it at a multi-agency meeting"),
@@ -35,8 +35,8 @@ class AccessReasonForm(GovukFormMixin, forms.Form):
 
 class CaseDetailsForm(GovukFormMixin, forms.Form):
     version = VersionField()
-    lead_officer = forms.ModelChoiceField(label="Lead", queryset=None, required=False, empty_label="Not assigned")
-    allocated_staff = forms.ModelMultipleChoiceField(
+    lead_officer = ModelChoiceField(label="Lead", queryset=None, required=False, empty_label="Not assigned")
+    allocated_staff = ModelMultipleChoiceField(
         label="Staff working the case", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

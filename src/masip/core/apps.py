@@ -20,6 +20,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from masip.core import checks  # noqa: F401  (registers system checks)
+        from masip.core import (
+            checks,  # noqa: F401  (registers system checks)
+            lookups,  # noqa: F401  (bounds `__in` on integer columns)
+        )
 
         ensure_folders()

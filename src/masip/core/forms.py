@@ -11,7 +11,12 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
+
+from masip.core.ids import MAX_ID, parse_id
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -51,13 +56,14 @@ class GovukDateField(forms.MultiValueField):
         missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
             raise ValidationError(f"{self.label_for_errors} must include a {' and '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        # ASCII digits only: str.isdigit() accepts "²" and int() reads "١٢" as 12.
+        if not all(_DIGITS.fullmatch(part) for part in (day, month, year)):
             raise ValidationError(f"{self.label_for_errors} must be a real date")
         if len(year) != 4:
             raise ValidationError(f"{self.label_for_errors}: the year must include 4 numbers")
         try:
             value = date(int(year), int(month), int(day))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:  # a day of 99999999999999999999 overflows
             raise ValidationError(f"{self.label_for_errors} must be a real date") from exc
         if not self.allow_future and value > timezone.localdate():
             raise ValidationError(f"{self.label_for_errors} must be today or in the past")
@@ -86,9 +92,10 @@ class VersionField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)  # past 64 bits no column holds it, nor can a lookup use it
         super().__init__(**kwargs)
         message = "This page is out of date: open it again to see the record as it is now"
-        self.error_messages.update(required=message, invalid=message, min_value=message)
+        self.error_messages.update(required=message, invalid=message, min_value=message, max_value=message)
 
 
 class StaleEdit(ValidationError):
@@ -102,6 +109,40 @@ class StaleEdit(ValidationError):
     def __init__(self, message: str, *, current_version: int):
         super().__init__(message, code="stale")
         self.current_version = current_version
+
+
+class _IdKeyedChoices:
+    """Reads the ids a model choice field receives with core.ids.parse_id before any query:
+    Django's own fields pass "99999999999999999999" to the database (OverflowError on SQLite)."""
+
+    def _keyed_by_integer(self) -> bool:
+        meta = self.queryset.model._meta
+        key_field = meta.pk if self.to_field_name in (None, "pk") else meta.get_field(self.to_field_name)
+        return isinstance(key_field, models.IntegerField)  # AutoField and BigAutoField included
+
+    def _checked_id(self, value):
+        if isinstance(value, self.queryset.model) or not self._keyed_by_integer():
+            return value
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return number
+
+
+class ModelChoiceField(_IdKeyedChoices, forms.ModelChoiceField):
+    """Use instead of django.forms.ModelChoiceField (a test checks every form in the project)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return super().to_python(self._checked_id(value))
+
+
+class ModelMultipleChoiceField(_IdKeyedChoices, forms.ModelMultipleChoiceField):
+    """Use instead of django.forms.ModelMultipleChoiceField (a test checks every form in the project)."""
+
+    def _check_values(self, value):
+        return super()._check_values([self._checked_id(v) for v in value])
 
 
 class GovukFormMixin:

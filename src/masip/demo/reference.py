@@ -415,6 +415,11 @@ DEMO_STAFF = [
 # The sign-ins the README and `make demo` list.
 DEMO_SIGN_INS = [row[0] for row in DEMO_STAFF]
 
+# A system that sends referrals through the API (docs: "tokens for the systems that send referrals,
+# issued in the admin to a dedicated account"): it cannot sign in to the pages, has no password,
+# and works in one partnership as business support. username, first, last, agency, partnership.
+DEMO_SYSTEM_ACCOUNT = ("london-met-gateway", "Met referral", "gateway", "Metropolitan Police Service", "london")
+
 
 @transaction.atomic
 def ensure_reference_data(today: date | None = None) -> dict[str, Partnership]:
@@ -526,3 +531,30 @@ def _ensure_agreements(partnership: Partnership, today: date) -> None:
             signed_on=date(2018, 8, 20),
         )
         agreement.parties.set(health + recipients)
+
+
+def ensure_system_account() -> User:
+    """The demo's API system account (see DEMO_SYSTEM_ACCOUNT); its token is issued in the admin.
+
+    Not created by `seed_demo` yet: as a business-support member it would be offered as case
+    staff and meeting attendee until the service tells system accounts apart from people.
+    The API contract test (api/tests/test_schemathesis.py) uses it."""
+    username, first, last, agency_name, slug = DEMO_SYSTEM_ACCOUNT
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "agency": Agency.objects.get(name=agency_name),
+            "is_demo_account": True,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Membership.objects.get_or_create(
+        user=user,
+        partnership=Partnership.objects.get(slug=slug),
+        defaults={"role": Role.BUSINESS_SUPPORT, "job_title": "System account: referrals from the force's systems"},
+    )
+    return user

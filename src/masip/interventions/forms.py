@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
+from masip.core.forms import GovukDateField, GovukFormMixin, ModelChoiceField, VersionField
 from masip.interventions.models import (
     Attendance,
     Engagement,
@@ -20,13 +20,13 @@ def _staff_label(user) -> str:
 
 
 class InterventionForm(GovukFormMixin, forms.Form):
-    intervention_type = forms.ModelChoiceField(
+    intervention_type = ModelChoiceField(
         label="Type of intervention", queryset=InterventionType.objects.none(), empty_label="Select a type"
     )
     mode = forms.ChoiceField(
         label="Direct or indirect", choices=InterventionMode.choices, widget=forms.RadioSelect
     )
-    delivered_by = forms.ModelChoiceField(
+    delivered_by = ModelChoiceField(
         label="Delivered by (direct interventions)",
         queryset=None,
         required=False,
@@ -59,7 +59,7 @@ class InterventionForm(GovukFormMixin, forms.Form):
         required=False,
         allow_future=True,
     )
-    assessment_before = forms.ModelChoiceField(
+    assessment_before = ModelChoiceField(
         label="Assessment before (optional)",
         queryset=None,
         required=False,
@@ -171,10 +171,10 @@ class OutcomeForm(GovukFormMixin, forms.Form):
     notes = forms.CharField(
         label="Outcome notes (optional)", max_length=4000, required=False, widget=forms.Textarea
     )
-    assessment_before = forms.ModelChoiceField(
+    assessment_before = ModelChoiceField(
         label="Assessment before (optional)", queryset=None, required=False, empty_label="None linked"
     )
-    assessment_after = forms.ModelChoiceField(
+    assessment_after = ModelChoiceField(
         label="Assessment after (optional)",
         queryset=None,
         required=False,

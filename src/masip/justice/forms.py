@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
+from masip.core.forms import GovukDateField, GovukFormMixin, ModelChoiceField, VersionField
 from masip.justice.models import (
     ChargedOffence,
     EventKind,
@@ -137,13 +137,13 @@ class OrderForm(GovukFormMixin, OrderDatesMixin):
         ],
         required=False,
     )
-    replaces = forms.ModelChoiceField(
+    replaces = ModelChoiceField(
         label="Replaces an interim order (optional)",
         queryset=None,
         required=False,
         empty_label="No",
     )
-    protected_person = forms.ModelChoiceField(
+    protected_person = ModelChoiceField(
         label="Protects (optional)", queryset=None, required=False, empty_label="Not recorded"
     )
 

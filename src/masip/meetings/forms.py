@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 
 from masip.access.models import Category
 from masip.cases.models import RiskRank, StalkerType
-from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
+from masip.core.forms import GovukDateField, GovukFormMixin, ModelChoiceField, VersionField
+from masip.core.ids import parse_id
 from masip.meetings.models import AttendanceStatus, PlanArea
 from masip.partnerships.models import Agency, Cadence
 from masip.referrals.forms import TriageForm
@@ -29,13 +30,8 @@ class PickField(forms.CharField):
         self.choices = list(choices)
 
 
-def _pk(value) -> int | None:
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
-
 class ScheduleForm(GovukFormMixin, forms.Form):
-    series = forms.ModelChoiceField(label="Meeting", queryset=None, empty_label="Select a meeting")
+    series = ModelChoiceField(label="Meeting", queryset=None, empty_label="Select a meeting")
     first = GovukDateField(
         label="Date of the first meeting",
         label_for_errors="Date of the first meeting",
@@ -57,7 +53,7 @@ class ScheduleForm(GovukFormMixin, forms.Form):
         input_formats=["%H:%M", "%H.%M", "%H%M"],
     )
     location = forms.CharField(label="Where (optional)", max_length=200, required=False)
-    chair = forms.ModelChoiceField(
+    chair = ModelChoiceField(
         label="Chair (optional)", queryset=None, required=False, empty_label="Not decided"
     )
     purpose = forms.CharField(
@@ -96,7 +92,7 @@ class AttendanceForm(GovukFormMixin, forms.Form):
     version = VersionField()
     guest_name = forms.CharField(label="Name", max_length=200, required=False)
     guest_role = forms.CharField(label="Role (optional)", max_length=200, required=False)
-    guest_agency = forms.ModelChoiceField(
+    guest_agency = ModelChoiceField(
         label="Partner agency", queryset=None, required=False, empty_label="Not from a partner agency"
     )
     guest_organisation = forms.CharField(
@@ -174,7 +170,7 @@ class ShareForm(GovukFormMixin, forms.Form):
         self.fields["category"].error_messages["required"] = "Select the category of the information"
 
     def clean_source_agency(self):
-        agency = Agency.objects.filter(pk=_pk(self.cleaned_data["source_agency"])).first()
+        agency = Agency.objects.filter(pk=parse_id(self.cleaned_data["source_agency"])).first()
         if agency is None:
             raise ValidationError("Select the agency that shared it")
         return agency
@@ -185,7 +181,7 @@ TYPE_CHOICES = [("", "No change agreed"), *StalkerType.choices]
 
 
 class DiscussionForm(GovukFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
     discussion = forms.CharField(
         label="Discussion",
         max_length=20000,
@@ -200,7 +196,7 @@ class DiscussionForm(GovukFormMixin, forms.Form):
     agreed_stalker_type = forms.ChoiceField(label="Agreed stalker type", choices=TYPE_CHOICES, required=False)
     next_steps = forms.CharField(label="Next steps", max_length=5000, required=False, widget=forms.Textarea)
     keep_on_agenda = forms.BooleanField(label="Keep on the agenda for the next meeting", required=False)
-    refer_to = forms.ModelChoiceField(
+    refer_to = ModelChoiceField(
         label="Refer to another meeting (optional)", queryset=None, required=False, empty_label="No referral"
     )
 
@@ -230,7 +226,7 @@ class ActionForm(GovukFormMixin, forms.Form):
         self.fields["due_on"].error_messages["required"] = "Enter the due date"
 
     def clean_owner_agency(self):
-        agency = Agency.objects.filter(pk=_pk(self.cleaned_data["owner_agency"])).first()
+        agency = Agency.objects.filter(pk=parse_id(self.cleaned_data["owner_agency"])).first()
         if agency is None:
             raise ValidationError("Select the agency responsible")
         return agency
@@ -241,7 +237,7 @@ class ActionForm(GovukFormMixin, forms.Form):
         value = self.cleaned_data.get("owner_user")
         if not value:
             return None
-        user = User.objects.select_related("agency").filter(pk=_pk(value)).first()
+        user = User.objects.select_related("agency").filter(pk=parse_id(value)).first()
         if user is None:
             raise ValidationError("Select the person responsible, or leave it to anyone in the agency")
         return user
@@ -259,7 +255,7 @@ class ActionUpdateForm(GovukFormMixin, forms.Form):
         ("cancelled", "It is no longer needed: cancel it"),
     ]
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
     outcome = forms.ChoiceField(label="What has happened?", widget=forms.RadioSelect, choices=OUTCOMES)
     progress_note = forms.CharField(
         label="Progress so far", max_length=5000, required=False, widget=forms.Textarea
@@ -302,7 +298,7 @@ class ActionUpdateForm(GovukFormMixin, forms.Form):
         # A note, a new date and a new owner are checked by the services (action_add_note,
         # action_reschedule, action_reassign), which say everything that is missing at once.
         if outcome == "reassign":
-            data["new_owner_agency"] = Agency.objects.filter(pk=_pk(data.get("new_owner_agency"))).first()
+            data["new_owner_agency"] = Agency.objects.filter(pk=parse_id(data.get("new_owner_agency"))).first()
         if outcome == "done" and not data.get("completed_on") and "completed_on" not in self.errors:
             self.add_error("completed_on", "Enter the date it was done")
         if outcome == "cancelled" and not (data.get("cancel_reason") or "").strip():
@@ -315,7 +311,7 @@ class ActionUpdateForm(GovukFormMixin, forms.Form):
         value = self.cleaned_data.get("new_owner_user")
         if not value:
             return None
-        user = User.objects.select_related("agency").filter(pk=_pk(value)).first()
+        user = User.objects.select_related("agency").filter(pk=parse_id(value)).first()
         if user is None:
             raise ValidationError("Select the person responsible, or leave it to anyone in the agency")
         return user
@@ -390,7 +386,7 @@ class StrategyForm(GovukFormMixin, forms.Form):
             self.add_error("area", "Select the area of the plan this strategy belongs to")
         if not (data.get("description") or "").strip():
             self.add_error("description", "Enter what will be done")
-        agency = Agency.objects.filter(pk=_pk(data.get("owner_agency"))).first()
+        agency = Agency.objects.filter(pk=parse_id(data.get("owner_agency"))).first()
         if agency is None:
             self.add_error("owner_agency", "Select the agency responsible")
         else:
@@ -410,7 +406,7 @@ class PlanForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea,
         help_text="What the plan is for, in a sentence or two",
     )
-    responds_to = forms.ModelChoiceField(
+    responds_to = ModelChoiceField(
         label="Responds to the assessment (optional)",
         queryset=None,
         required=False,
@@ -438,7 +434,7 @@ class MeetingTriageForm(TriageForm):
     """The triage form of the triage queue (referrals.forms.TriageForm: the same questions and checks),
     with what the meeting said about the referral."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = VersionField()
     discussion = forms.CharField(
         label="What the meeting said (optional)",
         max_length=20000,

@@ -25,6 +25,7 @@ from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.models import CasePartyRole
 from masip.core.forms import add_service_errors
+from masip.core.ids import parse_id, parse_ids
 from masip.meetings import agenda, forms, selectors, services
 from masip.meetings.minutes import build_minutes, recipient_choices
 from masip.meetings.models import ActionStatus, AttendanceStatus, PlanArea
@@ -33,11 +34,6 @@ from masip.referrals.selectors import suspect_of, victims_of
 from masip.referrals.urgency import urgency_flags
 
 ITEM_ANCHOR = "#current-item"
-
-
-def _int(value) -> int | None:
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
 
 
 def _refused(request, meeting, message: str, *, item=None):
@@ -68,7 +64,7 @@ def meeting_list(request, slug: str):
     partnership = policy.partnership_for(request.user, slug)
     request.partnership, request.nav = partnership, "meetings"
     series = selectors.current_series(partnership)
-    series_id = _int(request.GET.get("series"))
+    series_id = parse_id(request.GET.get("series"))
     if series_id not in {s.pk for s in series}:
         series_id = None
     services.agendas_keep_current(partnership=partnership, acting_user=request.user)
@@ -116,8 +112,8 @@ def meeting_schedule(request, slug: str):
     series_qs = model.meeting_series.all() if model else MeetingSeries.objects.none()
     # At the weekend, offer the next working day: the unit's meetings are held on weekdays.
     initial = {"first": agenda.next_meeting_dates("weekdays", first=timezone.localdate(), count=1)[0]}
-    if _int(request.GET.get("series")):
-        initial["series"] = _int(request.GET.get("series"))
+    if parse_id(request.GET.get("series")):
+        initial["series"] = parse_id(request.GET.get("series"))
     form = forms.ScheduleForm(
         request.POST or None,
         initial=initial,
@@ -325,7 +321,7 @@ def meeting_detail(request, pk: int):
     request.partnership, request.nav = meeting.partnership, "meetings"
     _keep_current(request, meeting)
     item = None
-    item_pk = _int(request.GET.get("item"))
+    item_pk = parse_id(request.GET.get("item"))
     if item_pk:
         item = selectors.item_get(meeting, item_pk)
     return _meeting_page(request, meeting, item)
@@ -583,7 +579,7 @@ def attendance(request, pk: int):
                 staff_statuses=form.staff_statuses(),
                 expected_version=data["version"],
                 add_guest=guest,
-                remove_guest_ids=[_int(g) for g in data.get("remove_guests", []) if _int(g)],
+                remove_guest_ids=parse_ids(data.get("remove_guests", [])),
             )
         except services.MeetingNotOpen as exc:
             return _refused(request, meeting, exc.messages[0])
@@ -736,7 +732,7 @@ def minutes_pdf(request, pk: int):
     """The minutes for one recipient agency, as a PDF: a disclosure, logged with the recipient."""
     meeting = selectors.meeting_get(request.user, pk)
     request.partnership, request.nav = meeting.partnership, "meetings"
-    recipient = next((a for a in recipient_choices(meeting) if a.pk == _int(request.GET.get("for"))), None)
+    recipient = next((a for a in recipient_choices(meeting) if a.pk == parse_id(request.GET.get("for"))), None)
     if recipient is None:
         messages.error(request, "Select the agency the minutes are for")
         return redirect("meetings:minutes", meeting.pk)
@@ -768,7 +764,7 @@ def action_list(request, slug: str):
     if status not in ActionStatus.values:
         status = ""
     agencies = list(selectors.partner_agencies(partnership))
-    agency_id = _int(request.GET.get("agency"))
+    agency_id = parse_id(request.GET.get("agency"))
     if agency_id not in {a.pk for a in agencies}:
         agency_id = None
     # Open actions first by default (then by due date): what still needs doing comes first.

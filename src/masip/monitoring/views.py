@@ -11,6 +11,7 @@ from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.models import CasePartyRole
 from masip.core.forms import add_service_errors
+from masip.core.ids import parse_id
 from masip.justice.models import OrderStatus, ProtectiveOrder
 from masip.monitoring import services
 from masip.monitoring.forms import CloseForm, IncidentForm, ReopenForm, ReviewRequestForm
@@ -56,9 +57,9 @@ def incident_add(request, pk: int):
     )
     initial = {}
     if request.method == "GET":
-        breach = request.GET.get("breach_of", "")
-        if breach.isdigit() and any(o.pk == int(breach) for o in orders):
-            initial["breach_of"] = int(breach)
+        breach = parse_id(request.GET.get("breach_of"))
+        if any(o.pk == breach for o in orders):
+            initial["breach_of"] = breach
         if len(victims) == 1:
             initial["victim"] = str(victims[0].pk)
     form = IncidentForm(request.POST or None, initial=initial, victims=victims, orders=orders)

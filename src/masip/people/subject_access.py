@@ -8,8 +8,6 @@ DPA 2018 s.45) before release. Producing it is a disclosure in the audit log.
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -19,11 +17,9 @@ from masip.access.models import Category
 from masip.audit.models import Operation
 from masip.audit.services import log_event
 from masip.cases.models import CaseParty
-from masip.people.matching import name_tokens
-from masip.people.models import ContactDetail, Person
+from masip.people.models import ContactDetail, ContactKind, Person
+from masip.people.redaction import Identifiers, Redactor, ThirdParty
 from masip.referrals.models import ReferralParty
-
-REDACTED = "[third party]"
 
 # Categories that are about the other side of a case, left out of a pack by role:
 # a suspect's pack never carries the victim's contact details or advocacy notes
@@ -32,31 +28,6 @@ EXCLUDED_FOR_ROLE = {
     "suspect": {Category.VICTIM_CONTACT, Category.ADVOCACY_NOTES, Category.SAFEGUARDING_CHILDREN},
     "victim": {Category.POLICE_INTELLIGENCE, Category.HEALTH_CLINICAL, Category.PROBATION},
 }
-
-
-@dataclass
-class Redactor:
-    """Replaces third parties' names (full names, aliases, and each name of three letters or more)."""
-
-    pattern: re.Pattern | None
-
-    @classmethod
-    def for_names(cls, names: list[str]) -> Redactor:
-        words: set[str] = set()
-        for name in names:
-            if name.strip():
-                words.add(re.escape(name.strip()))
-            words.update(re.escape(t) for t in re.split(r"\s+", name) if len(t) >= 3)
-        if not words:
-            return cls(None)
-        # Longest first so a full name is replaced before its parts.
-        alternatives = "|".join(sorted(words, key=len, reverse=True))
-        return cls(re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE))
-
-    def __call__(self, text: str) -> str:
-        if not text or self.pattern is None:
-            return text
-        return self.pattern.sub(REDACTED, text)
 
 
 def subject_access_pack(person: Person) -> dict[str, Any]:
@@ -71,27 +42,34 @@ def subject_access_pack(person: Person) -> dict[str, Any]:
         .prefetch_related("case__parties__person__aliases", "case__information_entries__source_agency")
     )
     third_parties: dict[int, Person] = {}
+    roles: dict[int, list[str]] = {}
     for rp in referral_parties:
         for other in rp.referral.parties.all():
             third_parties[other.person_id] = other.person
+            roles.setdefault(other.person_id, []).append(f"{other.get_role_display().lower()} in {rp.referral.reference}")
     for cp in case_parties:
         for other in cp.case.parties.all():
             third_parties[other.person_id] = other.person
+            roles.setdefault(other.person_id, []).append(f"{other.get_role_display().lower()} in {cp.case.reference}")
     third_parties.pop(person.pk, None)
-    own_names = {t for n in [person.full_name, *(a.name for a in person.aliases.all())] for t in name_tokens(n)}
-    names = []
-    for other in third_parties.values():
-        for name in [other.full_name, *(a.name for a in other.aliases.all())]:
-            # Never redact the subject's own name where a third party shares part of it.
-            names.append(" ".join(t for t in name.split() if t.lower() not in own_names) if own_names else name)
-    redact = Redactor.for_names(names)
+    held = _identifiers_held([person.pk, *third_parties])
+    redactor = Redactor.for_people(
+        [
+            ThirdParty(f"Third party {n}", ", ".join(dict.fromkeys(roles[pk])), held[pk])
+            for n, pk in enumerate(third_parties, start=1)
+        ],
+        own=held[person.pk],
+    )
+
+    def redact(text: str, where: str) -> str:
+        return redactor(text, where=where)
 
     return {
         "generated_at": timezone.now().isoformat(),
         "partnership": person.partnership.name,
         "person": {
             "name": person.full_name,
-            "description": redact(person.description),
+            "description": redact(person.description, "About you: description"),
             "other_names": [a.name for a in person.aliases.all()],
             "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
             "age_range": person.get_age_range_display() if person.age_range else None,
@@ -109,9 +87,12 @@ def subject_access_pack(person: Person) -> dict[str, Any]:
                 "your_role": rp.get_role_display(),
                 "how_received": rp.referral.get_channel_display(),
                 "offence": rp.referral.get_current_offence_display(),
-                "what_was_reported": redact(rp.referral.summary),
+                "what_was_reported": redact(rp.referral.summary, f"{rp.referral.reference}: what was reported"),
                 "incidents": [
-                    {"date": i.occurred_on.isoformat(), "what_happened": redact(i.description)}
+                    {
+                        "date": i.occurred_on.isoformat(),
+                        "what_happened": redact(i.description, f"{rp.referral.reference}: incident {i.occurred_on}"),
+                    }
                     for i in rp.referral.reported_incidents.all()
                 ],
                 "triage_decisions": [
@@ -119,8 +100,12 @@ def subject_access_pack(person: Person) -> dict[str, Any]:
                         "decided": d.decided_at.date().isoformat(),
                         "is_stalking": d.get_is_stalking_display(),
                         "outcome": d.get_outcome_display(),
-                        "detail": redact(d.outcome_detail),
-                        "markers": [f"{name}: {redact(note)}" for name, ticked, note in d.markers if ticked],
+                        "detail": redact(d.outcome_detail, f"{rp.referral.reference}: triage {d.decided_at.date()}"),
+                        "markers": [
+                            f"{name}: {redact(note, f'{rp.referral.reference}: triage {d.decided_at.date()}, {name}')}"
+                            for name, ticked, note in d.markers
+                            if ticked
+                        ],
                     }
                     for d in rp.referral.triage_decisions.all()
                 ],
@@ -138,8 +123,8 @@ def subject_access_pack(person: Person) -> dict[str, Any]:
                         "from": str(e.source_agency),
                         "category": e.get_category_display(),
                         "recorded": e.recorded_at.date().isoformat(),
-                        "title": redact(e.title),
-                        "detail": redact(e.body),
+                        "title": redact(e.title, f"{cp.case.reference}: information from {e.source_agency}"),
+                        "detail": redact(e.body, f"{cp.case.reference}: information from {e.source_agency}"),
                     }
                     for e in cp.case.information_entries.all()
                     if e.category not in EXCLUDED_FOR_ROLE.get(cp.role, set())
@@ -148,12 +133,38 @@ def subject_access_pack(person: Person) -> dict[str, Any]:
             for cp in case_parties
         ],
         "third_parties_redacted": len(third_parties),
+        # For the information governance reviewer, not the subject: remove before release.
+        "redactions": {
+            "note": "For the information governance reviewer: what was replaced and why. Remove before release.",
+            "third_parties": [
+                {"label": f"Third party {n}", "known_as": ", ".join(dict.fromkeys(roles[pk]))}
+                for n, pk in enumerate(third_parties, start=1)
+            ],
+            "made": redactor.report(),
+        },
     }
+
+
+def _identifiers_held(person_ids: list[int]) -> dict[int, Identifiers]:
+    """Everything the system holds that identifies each person: names, aliases, contact details, references."""
+    people = Person.objects.filter(pk__in=person_ids).prefetch_related("aliases", "identifiers", "contact_details")
+    held = {}
+    for p in people:
+        contacts = list(p.contact_details.all())
+        held[p.pk] = Identifiers(
+            names=tuple(n for n in [p.full_name, *(a.name for a in p.aliases.all())] if n.strip()),
+            addresses=tuple(c.value for c in contacts if c.kind == ContactKind.ADDRESS),
+            phones=tuple(c.value for c in contacts if c.kind == ContactKind.PHONE),
+            emails=tuple(c.value for c in contacts if c.kind == ContactKind.EMAIL),
+            references=tuple(i.value for i in p.identifiers.all()),
+        )
+    return held
 
 
 def subject_access_export(*, person: Person, acting_user: Any, request_reference: str, fmt: str) -> tuple[bytes, str]:
     """Produce the pack as JSON or PDF and log the disclosure. Returns (content, content type)."""
     pack = subject_access_pack(person)
+    pack["redactions"]["request_reference"] = request_reference
     log_event(
         actor=acting_user, operation=Operation.DISCLOSURE, action="person.subject_access",
         partnership=person.partnership, subjects=[person], recipient="The data subject (subject access request)",

@@ -18,6 +18,7 @@ from masip.core.forms import (
     validate_phone,
     validate_pnc,
 )
+from masip.core.ids import parse_id
 from masip.partnerships.models import AgencyKind, Partnership
 from masip.people.models import AgeRange, IdentifierScheme, Sex
 from masip.people.services import PersonDetails
@@ -186,7 +187,7 @@ class PersonForm(GovukFormMixin, forms.Form):
                 self.add_error("aliases", "Each other name must be 200 characters or fewer")
                 break
         match = (data.get("match") or "").strip()
-        if match and match != "new" and not match.isdigit():
+        if match and match != "new" and parse_id(match) is None:
             self.add_error(None, "The choice of existing person was not understood; choose again")
         return data
 
@@ -216,7 +217,7 @@ class PersonForm(GovukFormMixin, forms.Form):
     @property
     def chosen_person_id(self) -> int | None:
         match = (self.cleaned_data.get("match") or "").strip()
-        return int(match) if match.isdigit() else None
+        return parse_id(match)
 
 
 class IncidentForm(GovukFormMixin, forms.Form):
@@ -497,7 +498,7 @@ class TriageForm(GovukFormMixin, forms.Form):
             signpost_reason=d.get("signpost_reason", "").strip(),
             close_reason=d.get("close_reason", "").strip(),
             revision_reason=(d.get("revision_reason") or "").strip(),
-            based_on_decision_id=int(d["based_on"]) if (d.get("based_on") or "").isdigit() else None,
+            based_on_decision_id=parse_id(d.get("based_on")),
             **{m: bool(d.get(m)) for m in self.MARKERS},
             **{f"{m}_note": (d.get(f"{m}_note") or "").strip() for m in self.MARKERS},
         )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from masip.access.models import Category
-from masip.core.forms import GovukFormMixin
+from masip.core.forms import GovukFormMixin, ModelChoiceField
 
 
 class InformationForm(GovukFormMixin, forms.Form):
@@ -20,7 +20,7 @@ class InformationForm(GovukFormMixin, forms.Form):
 
 
 class HealthSummaryForm(GovukFormMixin, forms.Form):
-    recipient = forms.ModelChoiceField(label="Share with", queryset=None, empty_label="Select an agency")
+    recipient = ModelChoiceField(label="Share with", queryset=None, empty_label="Select an agency")
     purpose = forms.CharField(
         label="Purpose of sharing", max_length=2000, widget=forms.Textarea,
         help_text="Why this agency needs it, for example to plan the risk management strategy at the clinic",

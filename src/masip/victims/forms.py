@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
+from masip.core.forms import GovukDateField, GovukFormMixin, ModelChoiceField, VersionField
 from masip.victims.models import (
     SURVEY_QUESTIONS,
     Agreement,
@@ -26,7 +26,7 @@ class SupportForm(GovukFormMixin, forms.Form):
     version = VersionField()
     status = forms.ChoiceField(label="Support", choices=SupportStatus.choices, widget=forms.RadioSelect)
     on = GovukDateField(label="Date", label_for_errors="Date")
-    advocate = forms.ModelChoiceField(
+    advocate = ModelChoiceField(
         label="Advocate (when support is accepted)",
         queryset=None,
         required=False,

@@ -75,6 +75,7 @@ def world(london, make_referral, accept, staff):
         "staff": {"user_id": staff["london-police"].pk},
         "export": {"kind": "case", "pk": case.pk},
         "assessment": {"pk": assessment.pk},
+        "api_unknown": {"unknown": f"v1/referrals/{accepted.pk}x/"},
         **casework_world(case=case, closed_case=old, staff=staff),
         **meetings_world(case=case, partnership=london, staff=staff),
         **evaluation_world(staff=staff),
@@ -96,7 +97,7 @@ ARGS = {
     **MEETINGS_ARGS,
     **EVALUATION_ARGS,
     **REPORTING_ARGS,
-    "api:referrals": "slug", "api:referral": "referral", "api:case": "case",
+    "api:referrals": "slug", "api:referral": "referral", "api:case": "case", "api:not_found": "api_unknown",
 }
 
 

@@ -34,6 +34,11 @@ def test_real_past_date_is_accepted():
         (("x", "3", "2019"), "Date received must be a real date"),
         (("4", "3", "19"), "Date received: the year must include 4 numbers"),
         (("4", "3", "1850"), "Date received must be after 1 January 1900"),
+        (("99999999999999999999", "3", "2019"), "Date received must be a real date"),
+        (("4", "99999999999999999999", "2019"), "Date received must be a real date"),
+        (("²", "3", "2019"), "Date received must be a real date"),
+        (("١٢", "3", "2019"), "Date received must be a real date"),
+        (("4", "3", "２０１９"), "Date received must be a real date"),
     ],
 )
 def test_bad_dates_say_what_is_wrong(parts, message):
