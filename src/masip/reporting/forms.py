@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from masip.core.forms import GovukDateField, GovukFormMixin, VersionField
+from masip.core.forms import GovukDateField, GovukFormMixin, ModelChoiceField, VersionField
 from masip.partnerships.models import AgencyKind
 from masip.reporting.models import ConsultancyKind, TrainingDirection
 
@@ -75,7 +75,7 @@ class ConsultancyCorrectForm(ConsultancyForm):
 
 
 class PostForm(GovukFormMixin, forms.Form):
-    agency = forms.ModelChoiceField(label="Agency", queryset=None, empty_label="Select an agency")
+    agency = ModelChoiceField(label="Agency", queryset=None, empty_label="Select an agency")
     role = forms.CharField(label="Role", max_length=200, help_text="For example, Independent stalking advocate.")
     programme_funded = forms.BooleanField(label="Funded by the programme", required=False)
     fte = forms.DecimalField(
@@ -104,7 +104,7 @@ class PostForm(GovukFormMixin, forms.Form):
 
 
 class HoldingForm(GovukFormMixin, forms.Form):
-    user = forms.ModelChoiceField(label="Member of staff", queryset=None, required=False, empty_label="Select")
+    user = ModelChoiceField(label="Member of staff", queryset=None, required=False, empty_label="Select")
     holder_name = forms.CharField(label="Or their name, if they have no account", max_length=200, required=False)
     starts_on = GovukDateField(label="In post from", label_for_errors="Start date", allow_future=True)
     ends_on = GovukDateField(label="Left the post on (optional)", label_for_errors="End date", required=False,
