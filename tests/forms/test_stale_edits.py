@@ -715,11 +715,12 @@ DECIDED_ONCE = {
 
 @pytest.mark.parametrize("form_name", sorted(set(EDITS) - DECIDED_ONCE), ids=lambda name: name.rsplit(".", 1)[-1])
 def test_a_version_past_64_bits_is_refused_not_a_server_error(
-    form_name, staff, london, make_case, make_referral, give_reason, daily
+    form_name, staff, london, cheshire, make_case, make_referral, give_reason, daily
 ):
     """The version comes back from the page: a number no column can hold is an out-of-date page,
     not an OverflowError when the refusal looks up what changed since."""
-    world = SimpleNamespace(staff=staff, london=london, make_case=make_case, make_referral=make_referral, daily=daily)
+    world = SimpleNamespace(staff=staff, london=london, cheshire=cheshire, make_case=make_case,
+                            make_referral=make_referral, daily=daily)
     race = EDITS[form_name](world)
     a = _client(race.a, staff, give_reason, race.case)
     a.raise_request_exception = True
