@@ -288,3 +288,27 @@ def signed_in_page(page, live_server, staff):
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def on_meeting_day(request):
+    """Move the clock to the day a meeting is held, keeping the time of day, for a test that runs it.
+
+    A meeting is run (attendance, sharing, discussion, actions, closing) only on or after its day,
+    and a weekday series scheduled at the weekend meets on the Monday: on a pinned Saturday or
+    Sunday the test travels explicitly to that Monday (time-machine), as a chair would wait for it.
+    """
+    import time_machine
+    from django.utils import timezone
+
+    def travel(meeting):
+        days = (meeting.held_on - timezone.localdate()).days
+        if days > 0:
+            # Wall-clock arithmetic in the local zone: 23:30 BST on a Sunday is 23:30 on the Monday.
+            traveller = time_machine.travel(timezone.localtime() + timedelta(days=days), tick=True)
+            traveller.start()
+            request.addfinalizer(traveller.stop)
+        assert timezone.localdate() >= meeting.held_on
+        return meeting
+
+    return travel

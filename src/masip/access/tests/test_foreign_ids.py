@@ -79,7 +79,7 @@ def london_extras(world, london, staff, complete_assessment):  # noqa: F811
 
 
 @pytest.fixture
-def foreign(cheshire, staff, make_referral, accept, complete_assessment):
+def foreign(cheshire, staff, make_referral, accept, complete_assessment, on_meeting_day):
     """Cheshire's records, each kind London's staff might be tricked into naming; and the words that
     would give them away."""
     from masip.accounts.models import User
@@ -99,6 +99,7 @@ def foreign(cheshire, staff, make_referral, accept, complete_assessment):
     series = list(MeetingSeries.objects.filter(operating_model__partnership=cheshire))
     meeting = meeting_schedule(partnership=cheshire, series=series[0], acting_user=staff["cheshire-police"],
                                first=timezone.localdate()).created[0]
+    on_meeting_day(meeting)  # a weekday meeting scheduled at the weekend is Monday's: it is run then
     if not meeting.items.filter(case=case).exists():
         agenda_item_add(meeting=meeting, case=case, acting_user=staff["cheshire-police"], reason="New case")
     guests = attendance_record(meeting=meeting, acting_user=staff["cheshire-police"], staff_statuses={},

@@ -44,7 +44,7 @@ def test_every_view_declares_its_access_action():
 
 
 @pytest.fixture
-def world(london, make_referral, accept, staff):
+def world(london, make_referral, accept, staff, on_meeting_day):
     from masip.cases.models import Case
     from masip.cases.retention import retention_propose
 
@@ -65,6 +65,11 @@ def world(london, make_referral, accept, staff):
     from masip.reporting.tests.policy_world import reporting_world
 
     assessment = assessment_start(acting_user=staff["london-police"], instrument_code="dash", case=case)
+    meetings = meetings_world(case=case, partnership=london, staff=staff)
+    # A weekday meeting scheduled at the weekend is Monday's: the world moves to its day, when it is run.
+    from masip.meetings.models import Meeting
+
+    on_meeting_day(Meeting.objects.get(pk=meetings["meeting"]["pk"]))
     return {
         "slug": {"slug": "london"},
         "referral": {"pk": accepted.pk},
@@ -77,7 +82,7 @@ def world(london, make_referral, accept, staff):
         "assessment": {"pk": assessment.pk},
         "api_unknown": {"unknown": f"v1/referrals/{accepted.pk}x/"},
         **casework_world(case=case, closed_case=old, staff=staff),
-        **meetings_world(case=case, partnership=london, staff=staff),
+        **meetings,
         **evaluation_world(staff=staff),
         **reporting_world(partnership=london, staff=staff),
     }

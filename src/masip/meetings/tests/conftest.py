@@ -67,29 +67,6 @@ def schedule(staff, series_named):
 
 
 @pytest.fixture
-def on_meeting_day(request):
-    """Move the clock to the day a meeting is held, keeping the time of day, for a test that runs it.
-
-    A meeting is run (attendance, sharing, discussion, actions, closing) only on or after its day,
-    and a weekday series scheduled at the weekend meets on the Monday: on a pinned Saturday or
-    Sunday the test travels explicitly to that Monday (time-machine), as a chair would wait for it.
-    """
-    import time_machine
-
-    def travel(meeting):
-        days = (meeting.held_on - timezone.localdate()).days
-        if days > 0:
-            # Wall-clock arithmetic in the local zone: 23:30 BST on a Sunday is 23:30 on the Monday.
-            traveller = time_machine.travel(timezone.localtime() + timedelta(days=days), tick=True)
-            traveller.start()
-            request.addfinalizer(traveller.stop)
-        assert timezone.localdate() >= meeting.held_on
-        return meeting
-
-    return travel
-
-
-@pytest.fixture
 def daily(london, schedule, on_meeting_day):
     """London's next daily morning case review - today on a weekday; at the weekend the Monday's,
     with the clock moved to that Monday (see on_meeting_day). Pass hold=False to stay put."""
