@@ -55,7 +55,7 @@ reset-demo: install assets
 	$(MAKE) demo
 
 test: install assets system-deps
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks
