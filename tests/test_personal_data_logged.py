@@ -122,9 +122,9 @@ def get_urls(records) -> list[tuple[str, str, dict]]:
 
     identifier = person.identifiers.first() if person else None
     variants = [
-        ("core:search", f"?q={person.full_name}" if person else "?q=Cole"),
-        ("core:search", f"?q={case.reference}"),
-        ("core:search", f"?q={identifier.value}" if identifier else "?q=2019"),
+        ("workspace:search", f"?q={person.full_name}" if person else "?q=Cole"),
+        ("workspace:search", f"?q={case.reference}"),
+        ("workspace:search", f"?q={identifier.value}" if identifier else "?q=2019"),
         ("cases:list", "?status=closed"),
         ("referrals:list", "?status=untriaged"),
         ("monitoring:queue", "?scope=all"),

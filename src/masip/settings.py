@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "masip.api",
     "masip.reporting",
     "masip.demo",
+    "masip.workspace",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +124,7 @@ ROOT_URLCONF = "masip.urls"
 WSGI_APPLICATION = "masip.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [
@@ -136,7 +137,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "masip.core.context_processors.service",
+                "masip.workspace.context_processors.service",
             ],
         },
     },

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("masip.core.urls")),
+    path("", include("masip.workspace.urls")),
     path("accounts/", include("masip.accounts.urls")),
     path("", include("masip.referrals.urls")),
     path("", include("masip.cases.urls")),

@@ -19,7 +19,7 @@ PERSONAS = ["london-police", "london-manager", "hampshire-health", "cheshire-adv
 CASEWORK = {"london-police", "london-manager", "hampshire-health", "cheshire-advocate"}
 # The crawl must reach at least these: a broken menu or link cannot quietly shrink it.
 MAIN_ROUTES = {
-    "core:home", "core:search", "referrals:triage_queue", "referrals:triage", "referrals:list",
+    "workspace:home", "workspace:search", "referrals:triage_queue", "referrals:triage", "referrals:list",
     "referrals:detail", "referrals:create", "cases:list", "cases:detail", "cases:retention_queue",
     "meetings:list", "meetings:detail", "meetings:minutes", "meetings:actions", "monitoring:queue",
     "assessments:detail", "interventions:detail", "victims:support", "people:detail", "audit:staff",

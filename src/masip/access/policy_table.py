@@ -53,9 +53,9 @@ EVALUATOR_POST_ONLY = _row("forbidden", "forbidden", "forbidden", "forbidden", "
 ADVOCACY_ONLY = _row("forbidden", "forbidden", "ok", "forbidden", "forbidden", "forbidden", "forbidden")
 
 POLICY: dict[str, dict[str, str]] = {
-    "core:home": _row("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
-    "core:search": _row("ok", "ok", "ok", "ok", "ok", "forbidden", "forbidden"),
-    "core:healthz": ALL_OK,
+    "workspace:home": _row("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "workspace:search": _row("ok", "ok", "ok", "ok", "ok", "forbidden", "forbidden"),
+    "workspace:healthz": ALL_OK,
     "accounts:login": ALL_OK,
     "accounts:logout": POST_ONLY,
     "accounts:keep_alive": POST_ONLY,

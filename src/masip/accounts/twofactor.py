@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 EXEMPT_URL_NAMES = {"accounts:login", "accounts:logout", "accounts:two_factor", "accounts:two_factor_setup",
-                    "core:healthz", "accounts:keep_alive"}
+                    "workspace:healthz", "accounts:keep_alive"}
 
 
 def exempt_from_two_factor(user: Any) -> bool:

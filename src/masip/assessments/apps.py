@@ -6,4 +6,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Risk assessments"
 
     def ready(self) -> None:
-        from masip.assessments import checks, panels, timeline, triage  # noqa: F401  (registers them)
+        from masip.assessments import checks, panels, registrations, timeline, triage  # noqa: F401  (registers them)
+
+        registrations.register()

@@ -4,15 +4,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
+from masip.audit import registry
 from masip.audit.models import AuditEvent, AuditSubject
-from masip.cases.models import Case
-from masip.cases.selectors import cases_visible_to
-from masip.people.models import Person
-from masip.people.selectors import people_visible_to
 
 
 def _events_about(pairs: Iterable[tuple[str, list[int]]]) -> QuerySet[AuditEvent]:
@@ -24,31 +22,15 @@ def _events_about(pairs: Iterable[tuple[str, list[int]]]) -> QuerySet[AuditEvent
     return AuditEvent.objects.filter(pk__in=event_ids).prefetch_related("subjects", "field_changes").order_by("-at", "-id")
 
 
-def case_for_audit(user: Any, pk: int) -> Case:
-    """A case in a partnership the user manages; otherwise not found."""
-    return get_object_or_404(
-        cases_visible_to(user).filter(partnership_id__in=policy.managed_partnership_ids(user)).select_related("partnership"),
-        pk=pk,
-    )
+def audited(user: Any, kind: str, pk: int) -> Any:
+    """A record of a registered kind (a case, a person) in a partnership the user manages;
+    otherwise not found (audit/registry.py)."""
+    return registry.audited_kind(kind).find(user, pk)
 
 
-def person_for_audit(user: Any, pk: int) -> Person:
-    return get_object_or_404(
-        people_visible_to(user).filter(partnership_id__in=policy.managed_partnership_ids(user)).select_related("partnership"),
-        pk=pk,
-    )
-
-
-def case_events(case: Case, *, operation: str = "") -> QuerySet[AuditEvent]:
-    """Everything logged about the case, its referrals and its people."""
-    referral_ids = list(case.referrals.values_list("pk", flat=True))
-    person_ids = list(case.parties.values_list("person_id", flat=True))
-    qs = _events_about([("case", [case.pk]), ("referral", referral_ids), ("person", person_ids)])
-    return qs.filter(operation=operation) if operation else qs
-
-
-def person_events(person: Person, *, operation: str = "") -> QuerySet[AuditEvent]:
-    qs = _events_about([("person", [person.pk])])
+def events_about(kind: str, record: Any, *, operation: str = "") -> QuerySet[AuditEvent]:
+    """Everything logged about the record and what it covers (a case: its referrals and people)."""
+    qs = _events_about(registry.audited_kind(kind).covers(record))
     return qs.filter(operation=operation) if operation else qs
 
 
@@ -69,10 +51,8 @@ def staff_activity(
 
 
 def managed_staff(user: Any) -> QuerySet:
-    from masip.accounts.models import User
-
     return (
-        User.objects.filter(memberships__partnership_id__in=policy.managed_partnership_ids(user))
+        get_user_model().objects.filter(memberships__partnership_id__in=policy.managed_partnership_ids(user))
         .select_related("agency")
         .distinct()
         .order_by("last_name", "first_name")

@@ -5,18 +5,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from masip.access.policy import Action, requires
-from masip.audit import selectors
+from masip.audit import registry, selectors
 from masip.audit.forms import ActivityFilterForm, ExportForm
 from masip.audit.models import Operation
 from masip.audit.services import Subject, audit_export, log_consultation
-from masip.cases.access import case_page
 
 AUDIT_REASON = "Unit manager's audit of the record of access"
 
 
 def _audited_case(request, pk: int, kind: str = "case", **_):
     """A case in a partnership the user manages (otherwise not found); None when a person is audited."""
-    return selectors.case_for_audit(request.user, pk) if kind == "case" else None
+    return selectors.audited(request.user, "case", pk) if kind == "case" else None
 
 
 def _auditing(request, case, **_):
@@ -24,7 +23,7 @@ def _auditing(request, case, **_):
 
 
 @requires(Action.AUDIT_CASE)
-@case_page(_audited_case, action="audit.case", implied_reason=_auditing)
+@registry.case_page(locate=_audited_case, action="audit.case", implied_reason=_auditing)
 def case_log(request, pk: int):
     """Who has seen or changed this case (for the unit manager)."""
     case = request.case_access.case
@@ -34,7 +33,7 @@ def case_log(request, pk: int):
         operation = ""
     # Logged first, so the page (which is read after) includes this look too.
     log_consultation(request, action="audit.case", partnership=case.partnership, subjects=[case])
-    page = Paginator(selectors.case_events(case, operation=operation), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.events_about("case", case, operation=operation), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "audit/case_log.html",
@@ -45,10 +44,8 @@ def case_log(request, pk: int):
 @requires(Action.AUDIT_STAFF)
 def staff_list(request):
     """The staff of the partnerships the manager runs: activity review and locked accounts."""
-    from masip.accounts.lockout import locked_usernames
-
     staff = list(selectors.managed_staff(request.user))
-    locked = locked_usernames([s.username for s in staff])
+    locked = registry.locked_usernames([s.username for s in staff])
     for member in staff:
         member.locked_until = locked.get(member.username)
     request.audit_not_personal = True  # the staff directory: no victim's or suspect's data
@@ -76,17 +73,13 @@ def staff_activity(request, user_id: int):
 
 
 @requires(Action.AUDIT_EXPORT)
-@case_page(_audited_case, action="audit.export_form", implied_reason=_auditing)
+@registry.case_page(locate=_audited_case, action="audit.export_form", implied_reason=_auditing)
 def export(request, kind: str, pk: int):
     """Export log entries about a person or a case, for a regulator or a complaint."""
-    if kind == "case":
-        about = selectors.case_for_audit(request.user, pk)
-        events = selectors.case_events(about)
-    elif kind == "person":
-        about = selectors.person_for_audit(request.user, pk)
-        events = selectors.person_events(about)
-    else:
+    if kind not in ("case", "person"):
         raise Http404("Nothing to export")
+    about = selectors.audited(request.user, kind, pk)
+    events = selectors.events_about(kind, about)
     request.partnership = about.partnership
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +89,7 @@ def export(request, kind: str, pk: int):
             fmt=form.cleaned_data["format"],
         )
         response = HttpResponse(content, content_type=content_type)
-        name = getattr(about, "reference", "") or f"{kind}-{about.pk}"
+        name = registry.audited_kind(kind).name(about)
         response["Content-Disposition"] = f'attachment; filename="audit-log-{name}.{form.cleaned_data["format"]}"'
         return response
     return render(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from masip.audit.models import Operation
 from masip.audit.services import log_event
+from masip.cases import registry
 from masip.cases.models import Case, CaseParty, CasePartyRole, CaseStatus, ReviewTrigger, TriggerKind
 from masip.cases.retention import set_review_date
 from masip.partnerships.models import Partnership
@@ -77,9 +78,8 @@ def case_take_referral(*, referral: Any, acting_user: Any) -> tuple[Case, bool]:
         for v in victims
         if v.person_id not in existing
     )
-    from masip.assessments.services import assessments_follow_referral
-
-    assessments_follow_referral(referral=referral, case=case, acting_user=acting_user)
+    # What other contexts carry over (assessments: the referral's assessments follow it).
+    registry.referral_taken(referral=referral, case=case, acting_user=acting_user)
     if joined:
         new_victims = [v for v in victims if v.person_id not in existing]
         reason = _new_referral_reason(referral, len(new_victims))

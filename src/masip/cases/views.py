@@ -10,14 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.audit.services import log_consultation
-from masip.cases import retention, selectors, services
+from masip.cases import registry, retention, selectors, services
 from masip.cases.access import case_page
 from masip.cases.forms import CaseAreaForm, CaseDetailsForm, RetentionDecisionForm, RetentionProposalForm
 from masip.cases.models import CasePartyRole, CaseStatus, RetentionProposal
 from masip.cases.panels import case_panels
 from masip.cases.timeline import case_timeline
 from masip.core.forms import add_service_errors
-from masip.sharing.selectors import health_summaries_for_case, information_for_case
 
 
 @requires(Action.CASE_VIEW)
@@ -58,8 +57,8 @@ def case_detail(request, pk: int):
             "open_triggers": list(case.review_triggers.all()),
             "timeline": case_timeline(case, request.user),
             "panels": case_panels(case, request.user),
-            "information": list(information_for_case(request.user, case)),
-            "health_summaries": list(health_summaries_for_case(request.user, case)),
+            # What other contexts add (sharing: information and health summaries the user may see).
+            **registry.detail_context(case, request.user),
             "is_manager": policy.manages(request.user, case.partnership),
             "may_set_area": services.may_set_area(request.user, case.partnership),
             "is_health": request.user.agency_kind == "health",
@@ -202,7 +201,7 @@ def retention_decide(request, proposal_id: int):
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Decision recorded for {proposal.case_reference}")
-            return redirect("core:home")
+            return redirect("workspace:home")
     request.audit_not_personal = True
     return render(request, "cases/retention_decide.html", {"proposal": proposal, "form": form})
 

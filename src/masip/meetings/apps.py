@@ -1,5 +1,16 @@
 from django.apps import AppConfig
 
+from masip.meetings.agenda import AgendaRule, AgendaRuleError  # pure: no models, safe at start-up
+
+
+def agenda_rule_error(rule):
+    """Why a meeting series' agenda rule cannot be read, or None (checked by partnerships)."""
+    try:
+        AgendaRule.from_json(rule)
+    except AgendaRuleError as exc:
+        return str(exc)
+    return None
+
 
 class MeetingsConfig(AppConfig):
     name = "masip.meetings"
@@ -8,3 +19,6 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # Register the caseload rule, case-page panels and timeline entries with cases.
         from masip.meetings import caseload, panels, timeline  # noqa: F401
+        from masip.partnerships.registry import register_agenda_rule_check
+
+        register_agenda_rule_check(agenda_rule_error)

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from masip.core.admin_site import ScopedAdminMixin, ScopedChoicesMixin
+from masip.partnerships import registry
 from masip.partnerships.models import (
     Agency,
     MeetingSeries,
@@ -71,10 +72,8 @@ class PartnershipAdmin(ManagedByPartnershipAdmin):
         return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
-        from masip.access.models import ensure_need_to_know_defaults
-
         super().save_model(request, obj, form, change)
-        ensure_need_to_know_defaults(obj)
+        registry.partnership_saved(obj)  # access gives it the shipped need-to-know rules
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from masip.partnerships import registry
+
 
 class AgencyKind(models.TextChoices):
     POLICE = "police", "Police"
@@ -279,9 +281,7 @@ class OperatingModel(models.Model):
                 errors[name] = "Enter a list of names."
         if not _is_list_of(self.assessment_sign_off_roles, roles):
             errors["assessment_sign_off_roles"] = f"Enter a list of role codes from: {', '.join(sorted(roles))}."
-        from masip.assessments.instruments import instrument_codes
-
-        known = set(instrument_codes())
+        known = set(registry.instrument_codes())
         for name in ("referral_instruments", "case_instruments", "required_before_acceptance"):
             if not _is_list_of(getattr(self, name), known):
                 errors[name] = f"Enter a list of instrument codes from: {', '.join(sorted(known))}."
@@ -368,14 +368,11 @@ class MeetingSeries(models.Model):
         return f"{self.name} ({self.get_cadence_display().lower()})"
 
     def clean(self) -> None:
-        from masip.meetings.agenda import AgendaRule, AgendaRuleError
-
         errors = {}
         if not _is_list_of(self.expected_agency_kinds, set(AgencyKind.values)):
             errors["expected_agency_kinds"] = "Enter a list of agency kinds."
-        try:
-            AgendaRule.from_json(self.agenda_rule)
-        except AgendaRuleError as exc:
-            errors["agenda_rule"] = str(exc)
+        agenda_error = registry.agenda_rule_error(self.agenda_rule)
+        if agenda_error:
+            errors["agenda_rule"] = agenda_error
         if errors:
             raise ValidationError(errors)

@@ -34,6 +34,7 @@ from masip.people.models import (
     PersonAlias,
     PersonIdentifier,
 )
+from masip.people.records import party_records
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
@@ -52,13 +53,8 @@ def person_get(user: Any, pk: int) -> Person:
 
 
 def is_victim(person: Person) -> bool:
-    from masip.cases.models import CaseParty
-    from masip.referrals.models import ReferralParty
-
-    return (
-        ReferralParty.objects.filter(person=person, role="victim").exists()
-        or CaseParty.objects.filter(person=person, role="victim").exists()
-    )
+    """A victim on any referral or case (asked of each registered source in turn, people/records.py)."""
+    return any(source.is_victim(person) for source in party_records())
 
 
 @dataclass(frozen=True)

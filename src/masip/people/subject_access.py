@@ -16,10 +16,9 @@ from django.utils import timezone
 from masip.access.models import Category
 from masip.audit.models import Operation
 from masip.audit.services import log_event
-from masip.cases.models import CaseParty
 from masip.people.models import ContactDetail, ContactKind, Person
+from masip.people.records import party_records
 from masip.people.redaction import Identifiers, Redactor, ThirdParty
-from masip.referrals.models import ReferralParty
 
 # Categories that are about the other side of a case, left out of a pack by role:
 # a suspect's pack never carries the victim's contact details or advocacy notes
@@ -31,26 +30,17 @@ EXCLUDED_FOR_ROLE = {
 
 
 def subject_access_pack(person: Person) -> dict[str, Any]:
-    referral_parties = list(
-        ReferralParty.objects.filter(person=person)
-        .select_related("referral")
-        .prefetch_related("referral__parties__person__aliases", "referral__reported_incidents", "referral__triage_decisions")
-    )
-    case_parties = list(
-        CaseParty.objects.filter(person=person)
-        .select_related("case")
-        .prefetch_related("case__parties__person__aliases", "case__information_entries__source_agency")
-    )
+    """The pack: the person, then a section per registered record kind (referrals, then
+    cases: people/records.py), with every other party's personal data redacted."""
+    sources = party_records()
+    rows = {source.key: source.party_rows(person) for source in sources}
     third_parties: dict[int, Person] = {}
     roles: dict[int, list[str]] = {}
-    for rp in referral_parties:
-        for other in rp.referral.parties.all():
-            third_parties[other.person_id] = other.person
-            roles.setdefault(other.person_id, []).append(f"{other.get_role_display().lower()} in {rp.referral.reference}")
-    for cp in case_parties:
-        for other in cp.case.parties.all():
-            third_parties[other.person_id] = other.person
-            roles.setdefault(other.person_id, []).append(f"{other.get_role_display().lower()} in {cp.case.reference}")
+    for source in sources:
+        for row in rows[source.key]:
+            for other, role in source.others(row):
+                third_parties[other.pk] = other
+                roles.setdefault(other.pk, []).append(role)
     third_parties.pop(person.pk, None)
     held = _identifiers_held([person.pk, *third_parties])
     redactor = Redactor.for_people(
@@ -80,58 +70,7 @@ def subject_access_pack(person: Person) -> dict[str, Any]:
                 for c in ContactDetail.objects.filter(person=person).order_by("-recorded_at")
             ],
         },
-        "referrals": [
-            {
-                "reference": rp.referral.reference,
-                "received": rp.referral.received_on.isoformat(),
-                "your_role": rp.get_role_display(),
-                "how_received": rp.referral.get_channel_display(),
-                "offence": rp.referral.get_current_offence_display(),
-                "what_was_reported": redact(rp.referral.summary, f"{rp.referral.reference}: what was reported"),
-                "incidents": [
-                    {
-                        "date": i.occurred_on.isoformat(),
-                        "what_happened": redact(i.description, f"{rp.referral.reference}: incident {i.occurred_on}"),
-                    }
-                    for i in rp.referral.reported_incidents.all()
-                ],
-                "triage_decisions": [
-                    {
-                        "decided": d.decided_at.date().isoformat(),
-                        "is_stalking": d.get_is_stalking_display(),
-                        "outcome": d.get_outcome_display(),
-                        "detail": redact(d.outcome_detail, f"{rp.referral.reference}: triage {d.decided_at.date()}"),
-                        "markers": [
-                            f"{name}: {redact(note, f'{rp.referral.reference}: triage {d.decided_at.date()}, {name}')}"
-                            for name, ticked, note in d.markers
-                            if ticked
-                        ],
-                    }
-                    for d in rp.referral.triage_decisions.all()
-                ],
-            }
-            for rp in referral_parties
-        ],
-        "cases": [
-            {
-                "reference": cp.case.reference,
-                "your_role": cp.get_role_display(),
-                "opened": cp.case.opened_on.isoformat(),
-                "closed": cp.case.closed_on.isoformat() if cp.case.closed_on else None,
-                "information_held": [
-                    {
-                        "from": str(e.source_agency),
-                        "category": e.get_category_display(),
-                        "recorded": e.recorded_at.date().isoformat(),
-                        "title": redact(e.title, f"{cp.case.reference}: information from {e.source_agency}"),
-                        "detail": redact(e.body, f"{cp.case.reference}: information from {e.source_agency}"),
-                    }
-                    for e in cp.case.information_entries.all()
-                    if e.category not in EXCLUDED_FOR_ROLE.get(cp.role, set())
-                ],
-            }
-            for cp in case_parties
-        ],
+        **{source.key: [source.section(row, redact) for row in rows[source.key]] for source in sources},
         "third_parties_redacted": len(third_parties),
         # For the information governance reviewer, not the subject: remove before release.
         "redactions": {

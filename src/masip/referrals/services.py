@@ -13,12 +13,12 @@ from django.utils import timezone
 from masip.access import policy
 from masip.audit.models import Operation
 from masip.audit.services import Subject, log_changes, log_event
-from masip.cases import services as case_services
 from masip.partnerships.models import Partnership
 from masip.people.models import Person
 from masip.people.services import PersonDetails, person_add_details, person_create
 from masip.referrals.choices import PartyRole, StalkingView, TriageOutcome
 from masip.referrals.models import Referral, ReferralParty, ReportedIncident, TriageDecision
+from masip.referrals.registry import case_handler
 from masip.referrals.triage_context import acceptance_refusals
 from masip.referrals.urgency import urgency_score
 
@@ -146,7 +146,7 @@ def suspect_open_case(referral: Referral) -> Any:
     suspect = next((p for p in referral.parties.all() if p.role == PartyRole.SUSPECT), None)
     if suspect is None or suspect.match_pending:
         return None  # who the suspect is has not been confirmed yet
-    return case_services.open_case_of_suspect(referral.partnership, suspect.person_id)
+    return case_handler().open_case_of_suspect(referral.partnership, suspect.person_id)
 
 
 def note_open_case(*, referral: Referral, acting_user: Any) -> Any:
@@ -154,7 +154,7 @@ def note_open_case(*, referral: Referral, acting_user: Any) -> Any:
     re-review at once, and acceptance at triage puts the referral into it (no second case)."""
     case = suspect_open_case(referral)
     if case is not None:
-        case_services.case_note_new_referral(case=case, referral=referral, acting_user=acting_user)
+        case_handler().note_new_referral(case=case, referral=referral, acting_user=acting_user)
     return case
 
 
@@ -248,13 +248,13 @@ def triage_decide(*, referral: Referral, acting_user: Any, decision: TriageInput
         if refusals:
             raise ValidationError({"outcome": " ".join(refusals)})
         if referral.case_id is None:
-            case, joined = case_services.case_take_referral(referral=referral, acting_user=acting_user)
+            case, joined = case_handler().take_referral(referral=referral, acting_user=acting_user)
         else:
             case, joined = referral.case, False  # accepted before; stays where it is
         row.case, row.joined_existing_case = case, joined
         referral.case = case
     elif referral.case_id is not None:
-        case_services.case_release_referral(
+        case_handler().release_referral(
             referral=referral, acting_user=acting_user, reason=decision.revision_reason
         )
         referral.case = None

@@ -8,11 +8,9 @@ from django.urls import reverse
 
 from masip.access import policy
 from masip.access.policy import Action, requires
-from masip.assessments.selectors import assessments_of_referral
-from masip.assessments.services import offered_instruments
 from masip.audit.services import log_consultation
 from masip.core.forms import add_service_errors
-from masip.referrals import intake, selectors, services
+from masip.referrals import intake, registry, selectors, services
 from masip.referrals.choices import ReferralStatus
 from masip.referrals.forms import ConfirmPersonForm, ReferralEntry, TriageForm
 from masip.referrals.intake import IntakeMode, referral_intake
@@ -69,8 +67,8 @@ def referral_detail(request, pk: int):
             "current_decision": decisions[0] if decisions else None,
             "flags": urgency_flags(referral.urgency),
             "can_triage": policy.can_triage(request.user, referral.partnership),
-            "assessments": list(assessments_of_referral(referral)),
-            "can_assess": bool(offered_instruments(referral.partnership, on_case=False)),
+            # The sections other contexts add (assessments: screening assessments, can_assess).
+            **registry.detail_context(referral, request.user),
         },
     )
 

@@ -32,3 +32,12 @@ def health_summaries_for_case(user: Any, case: Any) -> QuerySet[HealthSummarySha
         .filter(Q(recipient_agency_id=user.agency_id) | Q(source_agency_id=user.agency_id))
         .select_related("source_agency", "recipient_agency", "shared_by")
     )
+
+
+def case_page_context(case: Any, user: Any) -> dict[str, Any]:
+    """The information and health summaries shared on the case that the user may see
+    (added to the case page through cases/registry.py)."""
+    return {
+        "information": list(information_for_case(user, case)),
+        "health_summaries": list(health_summaries_for_case(user, case)),
+    }

@@ -65,16 +65,16 @@ def test_roles_without_case_work_see_no_case_records(as_user, london_records, us
     client = as_user(username)
     for url in record_urls(london_records):
         assert client.get(url).status_code in (403, 404), url
-    assert b"does not include case work" in client.get(reverse("core:home")).content
+    assert b"does not include case work" in client.get(reverse("workspace:home")).content
 
 
 def test_search_only_finds_own_partnership(as_user, london_records, cheshire, make_referral):
     make_referral(cheshire, by="cheshire-support", suspect="Ryan Cole", victim="Cheshire Victim")
-    html = as_user("london-police").get(reverse("core:search") + "?q=cole").content.decode()
+    html = as_user("london-police").get(reverse("workspace:search") + "?q=cole").content.decode()
     assert html.count("Ryan Cole") == 1
     html = (
         as_user("cheshire-police")
-        .get(reverse("core:search") + "?q=" + london_records["case"].reference)
+        .get(reverse("workspace:search") + "?q=" + london_records["case"].reference)
         .content.decode()
     )
     assert "0 results" in html

@@ -159,7 +159,7 @@ class TestReadsThatWereNotLogged:
         Membership.objects.create(user=police, partnership=cheshire, role=Role.PRACTITIONER)
         forget_memberships(police)
         client = as_user("london-police")
-        response = client.get(reverse("core:search") + "?q=Harry Saunders")
+        response = client.get(reverse("workspace:search") + "?q=Harry Saunders")
         assert response.content.decode().count("Harry Saunders") >= 2
         logged = {e.partnership_id: e for e in events("search", user_id=police.pk)}
         assert set(logged) == {london.pk, cheshire.pk}  # one look per partnership, none without one
@@ -172,5 +172,5 @@ class TestReadsThatWereNotLogged:
             review = as_user(manager).get(reverse("audit:staff_activity", args=[police.pk]) + "?operation=consultation")
             assert '<span class="govuk-!-font-size-16">search</span>' in review.content.decode(), manager
         client = as_user("london-police")
-        client.get(reverse("core:search") + "?q=Nobody Known")
+        client.get(reverse("workspace:search") + "?q=Nobody Known")
         assert events("search", user_id=police.pk).count() == 4  # nothing found: logged where it was searched

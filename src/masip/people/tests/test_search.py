@@ -27,7 +27,7 @@ def harry(london, staff):
 
 
 def search(client, q):
-    response = client.get(reverse("core:search"), {"q": q})
+    response = client.get(reverse("workspace:search"), {"q": q})
     assert response.status_code == 200
     return response.content.decode()
 

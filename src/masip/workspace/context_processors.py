@@ -23,7 +23,7 @@ def service(request):
     if user is None or not user.is_authenticated:
         return context
     partnership = current_partnership(request)
-    items = [("Home", reverse("core:home"), "home")]
+    items = [("Home", reverse("workspace:home"), "home")]
     if partnership is not None and policy.does_casework_in(user, partnership):
         slug = partnership.slug
         items += [
@@ -35,7 +35,7 @@ def service(request):
             ("Actions", reverse("meetings:actions", args=[slug]), "actions"),
             ("Monitoring", reverse("monitoring:queue", args=[slug]), "monitoring"),
             ("Returns and training", reverse("reporting:returns", args=[slug]), "reporting"),
-            ("Search", reverse("core:search"), "search"),
+            ("Search", reverse("workspace:search"), "search"),
         ]
     if policy.allows(user, policy.Action.PROGRAMME_VIEW):
         items.append(("Programme returns", reverse("reporting:programme_returns"), "programme"))

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from masip.core import views
+from masip.workspace import views
 
-app_name = "core"
+app_name = "workspace"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,0 +1,51 @@
+"""What the casework contexts add to cases' own steps and page, registered by them:
+`cases` sits below those contexts (docs/architecture.md, "Floors") and imports none
+of them. Panels, timeline entries and caseload rules have their own registries
+(cases/panels.py, cases/timeline.py, cases/access.py).
+
+Each is filled in the owning app's `AppConfig.ready()`:
+
+- on a referral taken into a case (assessments): `register_on_referral_taken(handler)`,
+  `handler(*, referral, case, acting_user)`, run inside the triage transaction once
+  the referral's people are parties of the case (the referral's assessments follow
+  it into the case). Handlers run in registration order.
+- case page context (sharing): `register_detail_context(source)`,
+  `source(case, user) -> dict` added to the case page's template context (the
+  information and health summaries shared on the case that the user may see).
+  Sources run in registration order; a later key replaces an earlier one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+ReferralTaken = Callable[..., None]
+DetailContext = Callable[[Any, Any], dict[str, Any]]
+
+_ON_REFERRAL_TAKEN: list[ReferralTaken] = []
+_DETAIL_CONTEXT: list[DetailContext] = []
+
+
+def register_on_referral_taken(handler: ReferralTaken) -> ReferralTaken:
+    if handler not in _ON_REFERRAL_TAKEN:
+        _ON_REFERRAL_TAKEN.append(handler)
+    return handler
+
+
+def register_detail_context(source: DetailContext) -> DetailContext:
+    if source not in _DETAIL_CONTEXT:
+        _DETAIL_CONTEXT.append(source)
+    return source
+
+
+def referral_taken(*, referral: Any, case: Any, acting_user: Any) -> None:
+    for handler in _ON_REFERRAL_TAKEN:
+        handler(referral=referral, case=case, acting_user=acting_user)
+
+
+def detail_context(case: Any, user: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for source in _DETAIL_CONTEXT:
+        context.update(source(case, user))
+    return context
