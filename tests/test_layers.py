@@ -68,3 +68,103 @@ def test_django_in_a_pure_module_breaks_the_purity_contract(tree):
     assert result.returncode == 1
     assert "Pure modules import no Django BROKEN" in result.stdout
     assert "masip.meetings.agenda is not allowed to import django" in result.stdout
+
+
+# ---- The lower floors reach higher ones only through registries -----------------------
+
+SRC = ROOT / "src" / "masip"
+
+
+def masip_apps_imported_by(app: str) -> dict[str, list[str]]:
+    """Every other masip app that `app`'s code imports (tests and migrations aside),
+    at any depth: an import inside a function counts too."""
+    import ast
+
+    found: dict[str, list[str]] = {}
+    for path in sorted((SRC / app).rglob("*.py")):
+        relative = path.relative_to(SRC / app).parts
+        if relative[0] in ("tests", "migrations"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            )
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "masip" and len(parts) > 1 and parts[1] != app and (SRC / parts[1]).is_dir():
+                    found.setdefault(parts[1], []).append(str(path.relative_to(SRC)))
+    return found
+
+
+def test_core_imports_no_other_masip_app():
+    assert masip_apps_imported_by("core") == {}
+
+
+def test_audit_does_not_import_accounts_cases_or_people():
+    imported = masip_apps_imported_by("audit")
+    assert not {"accounts", "cases", "people"} & set(imported), imported
+
+
+def test_audit_importing_accounts_breaks_the_floors(tree):
+    # accounts sits on the floor above access and audit, so the direction is enforced.
+    (tree / "src" / "masip" / "audit" / "upward.py").write_text("from masip.accounts import models  # noqa\n")
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert "masip.audit.upward -> masip.accounts.models" in result.stdout
+
+
+def test_the_partnerships_registry_is_filled(db):
+    from masip.access.models import ensure_need_to_know_defaults
+    from masip.partnerships import registry
+
+    assert "dash" in registry.instrument_codes()  # registered by assessments
+    assert registry.agenda_rule_error({}) is None  # registered by meetings
+    assert registry.agenda_rule_error({"no_such_key": 1})
+    assert ensure_need_to_know_defaults in registry._ON_PARTNERSHIP_SAVED  # registered by access
+
+
+def test_the_audit_registry_is_filled(london, make_referral, accept, staff):
+    from masip.accounts.lockout import locked_usernames
+    from masip.audit import registry
+    from masip.cases.access import case_page
+    from masip.cases.models import Case
+
+    accept(make_referral(london))
+    case = Case.objects.get()
+    manager = staff["london-manager"]
+    assert registry.audited_kind("case").name(case) == case.reference
+    assert registry.audited_kind("case").find(manager, case.pk) == case
+    covered = dict(registry.audited_kind("case").covers(case))
+    assert covered["case"] == [case.pk] and covered["referral"] and len(covered["person"]) == 2
+    assert registry.audited_kind("person").name(case.suspect) == f"person-{case.suspect_id}"
+    assert registry._CASE_PAGE["guard"] is case_page
+    assert locked_usernames in registry._LOCK_LOOKUPS
+
+
+def test_the_people_registry_is_filled(london, make_referral, accept):
+    from masip.cases.models import Case
+    from masip.people.records import party_records
+    from masip.people.selectors import is_victim
+
+    assert [source.key for source in party_records()] == ["referrals", "cases"]
+    accept(make_referral(london))
+    case = Case.objects.get()
+    victim = case.parties.get(role="victim").person
+    assert is_victim(victim) and not is_victim(case.suspect)
+    assert [len(source.party_rows(victim)) for source in party_records()] == [1, 1]
+
+
+def test_the_referrals_and_cases_registries_are_filled(london, make_referral, staff):
+    from masip.assessments.services import assessments_follow_referral
+    from masip.cases import registry as case_registry
+    from masip.cases import services as case_services
+    from masip.referrals import registry as referral_registry
+    from masip.sharing.selectors import case_page_context
+
+    handler = referral_registry.case_handler()
+    assert handler.take_referral is case_services.case_take_referral
+    assert handler.release_referral is case_services.case_release_referral
+    referral = make_referral(london)
+    assert set(referral_registry.detail_context(referral, staff["london-police"])) >= {"assessments", "can_assess"}
+    assert assessments_follow_referral in case_registry._ON_REFERRAL_TAKEN
+    assert case_page_context in case_registry._DETAIL_CONTEXT
