@@ -113,14 +113,17 @@ def test_audit_importing_accounts_breaks_the_floors(tree):
     assert "masip.audit.upward -> masip.accounts.models" in result.stdout
 
 
-def test_the_partnerships_registry_is_filled(db):
-    from masip.access.models import ensure_need_to_know_defaults
+def test_the_partnerships_registry_is_filled(london):
+    from masip.access.models import NeedToKnowRule
     from masip.partnerships import registry
 
     assert "dash" in registry.instrument_codes()  # registered by assessments
     assert registry.agenda_rule_error({}) is None  # registered by meetings
     assert registry.agenda_rule_error({"no_such_key": 1})
-    assert ensure_need_to_know_defaults in registry._ON_PARTNERSHIP_SAVED  # registered by access
+    # registered by access: a partnership saved in the admin gets the shipped need-to-know rules
+    NeedToKnowRule.objects.filter(partnership=london).delete()
+    registry.partnership_saved(london)
+    assert NeedToKnowRule.objects.filter(partnership=london).exists()
 
 
 def test_the_audit_registry_is_filled(london, make_referral, accept, staff):
