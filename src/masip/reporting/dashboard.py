@@ -212,3 +212,121 @@ def open_cases_by_stalker_type(rows: Iterable[dict], *, type_labels: dict[str, s
     labels = {**type_labels, "": "Not yet typed"}
     return _crosstab(frame, "kind", "all", ["Open cases"], [*type_labels, ""], "Open cases by stalker type",
                      "Stalker type", labels)
+
+
+# -- the casework's measures: actions, meetings, interventions, justice, re-review ------------------
+
+ACTION_OUTCOMES = {"on_time": "On time", "late": "Late", "overdue": "Overdue (still open)"}
+
+
+def actions_on_time(rows: Iterable[dict], *, start: date, end: date, today: date) -> Table:
+    """Actions that fell due in the period, by the owning agency: done on time, done late, or still open.
+
+    Rows carry the action's status, due date and completion date; the outcome is the meetings
+    context's own rule (meetings.action_rules.completion_outcome), given by the selector.
+    """
+    frame = pd.DataFrame(list(rows), columns=["agency", "outcome", "due_on"])
+    frame = frame[(frame.due_on >= start) & (frame.due_on <= min(end, today)) & frame.outcome.isin(ACTION_OUTCOMES)]
+    agencies = sorted(frame.agency.unique().tolist())
+    table = _crosstab(frame, "agency", "outcome", list(ACTION_OUTCOMES), agencies,
+                      "Meeting actions that fell due, by owning agency", "Agency", ACTION_OUTCOMES)
+    due = len(frame)
+    if due:
+        on_time = int((frame.outcome == "on_time").sum())
+        table.notes.append(f"{on_time / due:.0%} of the {due:,} actions that fell due were done on time.")
+    return table
+
+
+ATTENDANCE = {"present": "Present", "apologies": "Apologies"}
+
+
+def attendance_by_agency(rows: Iterable[dict], *, meetings_held: int) -> Table:
+    """Who came to the meetings held in the period: present and apologies, by agency."""
+    frame = pd.DataFrame(list(rows), columns=["agency", "status"])
+    agencies = sorted(frame.agency.unique().tolist())
+    table = _crosstab(frame, "agency", "status", list(ATTENDANCE), agencies,
+                      "Meeting attendance by agency", "Agency", ATTENDANCE)
+    table.notes.append(f"{meetings_held:,} meeting{'' if meetings_held == 1 else 's'} held in the period.")
+    return table
+
+
+NOT_RECORDED = "Not recorded"
+
+
+def interventions_by_engagement(rows: Iterable[dict], *, start: date, end: date,
+                                engagement_labels: dict[str, str]) -> Table:
+    """Interventions started in the period, by type (and mode), and how the person engaged."""
+    frame = pd.DataFrame(list(rows), columns=["type", "engagement", "started_on"])
+    frame = frame[(frame.started_on >= start) & (frame.started_on <= end)]
+    frame = frame.assign(engagement=[e or "" for e in frame.engagement])
+    labels = {**engagement_labels, "": NOT_RECORDED}
+    types = sorted(frame.type.unique().tolist())
+    return _crosstab(frame, "type", "engagement", [*engagement_labels, ""], types,
+                     "Interventions started, by type and engagement", "Intervention", labels)
+
+
+OFFENCE_COLUMNS = {"s2": "s.2", "s2a": "s.2A", "s4": "s.4", "s4a": "s.4A", "other": "Other"}
+
+
+def justice_outcomes(rows: Iterable[dict], *, start: date, end: date, kind_labels: dict[str, str]) -> Table:
+    """Criminal-justice events in the period by the Protection from Harassment Act section.
+
+    The note gives the share of stalking charges brought under s.4A (fear of violence or
+    serious alarm or distress) rather than s.2A - a figure the evaluation watches.
+    """
+    frame = pd.DataFrame(list(rows), columns=["kind", "offence", "occurred_on"])
+    frame = frame[(frame.occurred_on >= start) & (frame.occurred_on <= end)]
+    table = _crosstab(frame, "kind", "offence", list(OFFENCE_COLUMNS), list(kind_labels),
+                      "Criminal-justice outcomes by offence", "Event", {**kind_labels, **OFFENCE_COLUMNS})
+    charges = frame[frame.kind == "charge"]
+    stalking = int(charges.offence.isin(["s2a", "s4a"]).sum())
+    if stalking:
+        s4a = int((charges.offence == "s4a").sum())
+        table.notes.append(f"Stalking charges: {s4a:,} of {stalking:,} ({s4a / stalking:.0%}) under s.4A, "
+                           f"{stalking - s4a:,} under s.2A.")
+    return table
+
+
+ORDER_ROWS = {
+    "restraining_order:conviction": "Restraining order on conviction (s.5)",
+    "restraining_order:acquittal": "Restraining order on acquittal (s.5A)",
+    "restraining_order:": "Restraining order",
+    "spo:interim": "Interim Stalking Protection Order",
+    "spo:full": "Stalking Protection Order",
+    "bail:": "Bail conditions",
+}
+ORDER_DECISIONS = {"granted": "Granted", "refused": "Refused"}
+
+
+def order_row(kind: str, *, basis: str = "", interim: bool = False) -> str:
+    """The dashboard's row for an order: restraining orders by basis, SPOs interim or full."""
+    if kind == "spo":
+        return "spo:interim" if interim else "spo:full"
+    return f"{kind}:{basis if kind == 'restraining_order' else ''}"
+
+
+def orders_decided(rows: Iterable[dict], *, start: date, end: date) -> Table:
+    """Protective orders decided in the period: granted or refused, by kind."""
+    frame = pd.DataFrame(list(rows), columns=["row", "status", "decided_on"])
+    frame = frame[frame.decided_on.notna()]
+    frame = frame[(frame.decided_on >= start) & (frame.decided_on <= end)]
+    return _crosstab(frame, "row", "status", list(ORDER_DECISIONS), list(ORDER_ROWS),
+                     "Protective orders decided", "Order", {**ORDER_ROWS, **ORDER_DECISIONS})
+
+
+BACKLOG_BANDS = [("under 7 days", 0, 6), ("7 to 28 days", 7, 28), ("over 28 days", 29, None)]
+
+
+def rereview_backlog(rows: Iterable[dict], *, today: date, kind_labels: dict[str, str]) -> Table:
+    """Re-review triggers still waiting on open cases today, by what raised them and how long they have waited."""
+    frame = pd.DataFrame(list(rows), columns=["kind", "raised_on"])
+    waited = [(today - d).days for d in frame.raised_on]
+    bands = []
+    for days in (max(w, 0) for w in waited):
+        bands.append(next(label for label, low, high in BACKLOG_BANDS if days >= low and (high is None or days <= high)))
+    frame = frame.assign(band=bands)
+    table = _crosstab(frame, "kind", "band", [b[0] for b in BACKLOG_BANDS], list(kind_labels),
+                      "Re-review backlog today, by trigger and time waiting", "Trigger", kind_labels)
+    if waited:
+        table.notes.append(f"Longest wait: {max(waited):,} day{'' if max(waited) == 1 else 's'}.")
+    return table

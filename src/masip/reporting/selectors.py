@@ -16,12 +16,16 @@ from django.http import Http404
 from django.utils import timezone
 
 from masip.access import policy
-from masip.cases.models import Case, CaseAllocation, CaseStatus
+from masip.cases.models import Case, CaseAllocation, CaseStatus, ReviewTrigger
 from masip.interventions.models import Intervention, InterventionMode
+from masip.justice.models import JusticeEvent, ProtectiveOrder
+from masip.meetings.action_rules import completion_outcome
+from masip.meetings.models import Attendance, CaseAction, Meeting
 from masip.partnerships.models import Partnership, Role
 from masip.referrals.models import Referral
 from masip.reporting import figures as fig
 from masip.reporting import staffing
+from masip.reporting.dashboard import order_row
 from masip.reporting.models import (
     CollectionBasis,
     Consultancy,
@@ -278,3 +282,57 @@ def dashboard_rows(partnership_ids: list[int], start, end) -> dict[str, list[dic
         )
     ]
     return {"referrals": referrals, "cases": cases}
+
+
+def casework_rows(partnership_ids: list[int], start, end) -> dict[str, Any]:
+    """The casework measures' rows (actions, attendance, interventions, justice, orders, re-review):
+    one query each, whatever the number of records."""
+    today = timezone.localdate()
+
+    def agency(values: dict, prefix: str) -> str:
+        return values[f"{prefix}__short_name"] or values[f"{prefix}__name"] or "No agency recorded"
+
+    actions = [
+        {"partnership": a["partnership__name"], "agency": agency(a, "owner_agency"), "due_on": a["due_on"],
+         "outcome": str(completion_outcome(a["status"], a["due_on"], a["completed_on"], today=today))}
+        for a in CaseAction.objects.filter(partnership_id__in=partnership_ids, due_on__range=(start, end)).values(
+            "partnership__name", "owner_agency__short_name", "owner_agency__name", "status", "due_on", "completed_on"
+        )
+    ]
+    held = Meeting.objects.filter(partnership_id__in=partnership_ids, held_on__range=(start, end),
+                                  closed_at__isnull=False)
+    attendance = [
+        {"partnership": a["meeting__partnership__name"], "status": a["status"],
+         "agency": agency(a, "agency") if a["agency__name"] else (a["organisation"] or "Guest")}
+        for a in Attendance.objects.filter(meeting__in=held).values(
+            "meeting__partnership__name", "agency__short_name", "agency__name", "organisation", "status"
+        )
+    ]
+    interventions = [
+        {"partnership": i["partnership__name"], "engagement": i["engagement"], "started_on": i["start_on"],
+         "type": f"{i['intervention_type__name']} ({'direct' if i['mode'] == InterventionMode.DIRECT else 'indirect'})"}
+        for i in Intervention.objects.filter(partnership_id__in=partnership_ids, start_on__range=(start, end)).values(
+            "partnership__name", "intervention_type__name", "mode", "engagement", "start_on"
+        )
+    ]
+    justice = list(
+        JusticeEvent.objects.filter(partnership_id__in=partnership_ids, occurred_on__range=(start, end))
+        .annotate(partnership_name=F("partnership__name"))
+        .values("partnership_name", "kind", "offence", "occurred_on")
+    )
+    orders = [
+        {"partnership": o["partnership__name"], "status": o["status"], "decided_on": o["decided_on"],
+         "row": order_row(o["kind"], basis=o["basis"], interim=o["interim"])}
+        for o in ProtectiveOrder.objects.filter(partnership_id__in=partnership_ids, decided_on__range=(start, end))
+        .values("partnership__name", "kind", "basis", "interim", "status", "decided_on")
+    ]
+    triggers = [
+        {"partnership": t["case__partnership__name"], "kind": t["kind"],
+         "raised_on": timezone.localtime(t["raised_at"]).date()}
+        for t in ReviewTrigger.objects.filter(
+            case__partnership_id__in=partnership_ids, case__status=CaseStatus.OPEN, resolved_at__isnull=True
+        ).values("case__partnership__name", "kind", "raised_at")
+    ]
+    return {"actions": actions, "attendance": attendance, "meetings_held": held.count(),
+            "interventions": interventions, "justice": [{**j, "partnership": j.pop("partnership_name")} for j in justice],
+            "orders": orders, "triggers": triggers}

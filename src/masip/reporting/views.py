@@ -481,6 +481,7 @@ def dashboard(request, slug: str):
         measures.classification_corrections(rows["referrals"], start=start, end=end),
         measures.open_cases_by_risk(rows["cases"], risk_labels=risks),
         measures.open_cases_by_stalker_type(rows["cases"], type_labels=dict(StalkerType.choices)),
+        *_casework_tables(selectors.casework_rows([partnership.pk], start, end), start=start, end=end),
     ]
     shown = [t.as_display() for t in tables]
     if request.GET.get("export"):
@@ -497,6 +498,44 @@ def dashboard(request, slug: str):
         "partnership": partnership, "tables": list(zip(shown, charts, strict=True)), "periods": PERIODS.items(),
         "chosen": chosen, "start": start, "end": end, "caseload": selectors.caseload(partnership, end),
     })
+
+
+def _casework_tables(rows: dict, *, start, end) -> list:
+    """What the unit did with its cases in the period: actions, meetings, interventions, justice, re-review."""
+    from masip.cases.models import TriggerKind
+    from masip.interventions.models import Engagement
+    from masip.justice.models import EventKind
+    from masip.reporting import dashboard as measures
+
+    today = timezone.localdate()
+    return [
+        measures.actions_on_time(rows["actions"], start=start, end=end, today=today),
+        measures.attendance_by_agency(rows["attendance"], meetings_held=rows["meetings_held"]),
+        measures.interventions_by_engagement(rows["interventions"], start=start, end=end,
+                                             engagement_labels=dict(Engagement.choices)),
+        measures.justice_outcomes(rows["justice"], start=start, end=end, kind_labels=dict(EventKind.choices)),
+        measures.orders_decided(rows["orders"], start=start, end=end),
+        measures.rereview_backlog(rows["triggers"], today=today, kind_labels=dict(TriggerKind.choices)),
+    ]
+
+
+def _programme_casework_tables(rows: dict, *, names: list[str], quarter) -> list:
+    """The partnerships side by side on actions, charges and orders (aggregates, suppressed by the caller)."""
+    from masip.reporting import dashboard as measures
+
+    due = [a for a in rows["actions"] if a["outcome"] in measures.ACTION_OUTCOMES]
+    charges = [j for j in rows["justice"] if j["kind"] == "charge"]
+    granted = [{**o, "kind": "spo" if o["row"].startswith("spo") else o["row"].split(":")[0]}
+               for o in rows["orders"] if o["status"] == "granted"]
+    return [
+        measures.by_partnership(due, column="outcome", columns=list(measures.ACTION_OUTCOMES), partnerships=names,
+                                title=f"Meeting actions that fell due, {quarter.label}", labels=measures.ACTION_OUTCOMES),
+        measures.by_partnership(charges, column="offence", columns=list(measures.OFFENCE_COLUMNS), partnerships=names,
+                                title=f"Charges by offence, {quarter.label}", labels=measures.OFFENCE_COLUMNS),
+        measures.by_partnership(granted, column="kind", columns=["restraining_order", "spo"], partnerships=names,
+                                title=f"Protective orders granted, {quarter.label}",
+                                labels={"restraining_order": "Restraining orders", "spo": "Stalking Protection Orders"}),
+    ]
 
 
 SOURCE_GROUPS = {
@@ -534,6 +573,8 @@ def programme_dashboard(request):
                                 title=f"Triage outcomes of referrals received, {quarter.label}", labels=outcomes),
         measures.by_partnership(case_rows, column="risk", columns=[risks[k] for k in sorted(risks, reverse=True)],
                                 partnerships=names, title="Open cases by current risk, today"),
+        *_programme_casework_tables(selectors.casework_rows([p.pk for p in partnerships], start, end),
+                                    names=names, quarter=quarter),
     ]
     shown = [t.as_display(suppressed=True) for t in tables]
     if request.GET.get("export"):
