@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linprog
@@ -154,7 +155,14 @@ def protect(
 
     The result has a totals row, and a totals column when row_totals (a table whose columns
     measure different things, like the return's figures, has no meaningful row total).
+    The answer depends on the counts alone, so the same table is protected once per process
+    (the linear programmes behind it take a while; every reader of a dashboard asks for the same tables).
     """
+    return _protect(tuple(tuple(int(v) for v in row) for row in table), threshold, row_totals)
+
+
+@lru_cache(maxsize=1024)
+def _protect(table: tuple[tuple[int, ...], ...], threshold: int, row_totals: bool) -> ProtectedTable:
     if not table or not table[0]:
         return ProtectedTable(rows=())
     full = _augmented(table, row_totals)
