@@ -63,8 +63,9 @@ def _crosstab(frame: pd.DataFrame, row: str, column: str, columns: Sequence[str]
     if frame.empty:
         counts = pd.DataFrame(0, index=list(row_order), columns=list(columns))
     else:
-        counts = pd.crosstab(frame[row], frame[column]).reindex(index=list(row_order), columns=list(columns),
-                                                                 fill_value=0)
+        # groupby().size() rather than pd.crosstab: the same counts, a fraction of the time.
+        counts = (frame.groupby([row, column], sort=False).size().unstack(fill_value=0)
+                  .reindex(index=list(row_order), columns=list(columns), fill_value=0))
     counts = counts.fillna(0).astype(int)
     rows = [(labels.get(k, k), [int(v) for v in counts.loc[k].tolist()]) for k in counts.index
             if counts.loc[k].sum() > 0]
