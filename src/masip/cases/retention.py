@@ -5,10 +5,34 @@ Review date = the day the case closed + the partnership's tracking period
 after closure + its retention period (both on the operating model, so a unit
 manager sets them). Erasure and anonymisation are logged without copying
 the erased data: the log keeps the case reference, counts and who decided.
+
+What the casework contexts hold about a case (meeting records, incidents,
+interventions, orders, victim support, shared information, assessments) is
+theirs to anonymise: each registers a `CaseData` handler here with
+`register_case_data()` in its AppConfig.ready(), so this module imports none
+of them. On anonymisation, after the people and referrals (the floors below
+cases), the handlers run in ascending `order`, inside the decision's
+transaction:
+
+    10 meetings       agenda items, actions, risk management plans (and the
+                      information shared on the case's referrals at meetings)
+    20 monitoring     incidents, closings and reopenings
+    30 interventions  interventions, their events and sessions
+    40 justice        criminal-justice events, protective orders
+    50 victims        victim support, contacts, safety plans, referrals, surveys
+    60 sharing        information entries and health summaries (deleted)
+    70 assessments    kept as they are (see assessments/apps.py)
+
+then the case's own re-review triggers and close reason. On erasure every
+handler's `erase` runs in the same order before the case row is deleted; for
+records that belong to the case (CASCADE) that is `deleted_with_case`, which
+does nothing: the database takes them with the case.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -23,9 +47,56 @@ from masip.audit.models import Operation
 from masip.audit.services import Subject, log_event
 from masip.cases.models import Case, CaseParty, CaseStatus, RetentionAction, RetentionProposal
 from masip.partnerships.models import Partnership, Role
+from masip.people.models import ContactDetail, Person, PersonAlias, PersonIdentifier
+from masip.referrals.models import Referral, ReferralParty, ReportedIncident, TriageDecision
 
 # Who may approve what another proposed: a different unit manager or triage lead.
 APPROVER_ROLES = {Role.UNIT_MANAGER, Role.TRIAGE_LEAD}
+
+ANONYMISED = "(anonymised)"
+
+CaseDataCounts = dict[str, int]
+CaseDataAction = Callable[..., CaseDataCounts]  # called as action(case=case)
+
+
+def deleted_with_case(case: Case) -> CaseDataCounts:
+    """The eraser of a context whose records about a case go with the case row (on_delete=CASCADE)."""
+    return {}
+
+
+@dataclass(frozen=True)
+class CaseData:
+    """What one context does with the records it holds about a case at retention review."""
+
+    context: str  # the app label of the context holding the records
+    order: int  # handlers run in ascending order (the module docstring lists them)
+    anonymise: CaseDataAction | None  # blanks free text, returns counts; None keeps the records as they are
+    erase: CaseDataAction = deleted_with_case  # runs before the case row is deleted
+    prefix: str = ""  # put before each count's name in the audit entry, e.g. "meeting_"
+
+
+_CASE_DATA: list[CaseData] = []
+
+
+def register_case_data(handler: CaseData) -> CaseData:
+    """Called from a context's AppConfig.ready(); registering the same context again replaces it."""
+    _CASE_DATA[:] = [h for h in _CASE_DATA if h.context != handler.context]
+    _CASE_DATA.append(handler)
+    _CASE_DATA.sort(key=lambda h: (h.order, h.context))
+    return handler
+
+
+def case_data_handlers() -> list[CaseData]:
+    return list(_CASE_DATA)
+
+
+def _run(action: str, case: Case) -> CaseDataCounts:
+    counts: CaseDataCounts = {}
+    for handler in _CASE_DATA:
+        run = getattr(handler, action)
+        if run is not None:
+            counts.update({f"{handler.prefix}{k}": v for k, v in run(case=case).items()})
+    return counts
 
 
 def retention_review_date(*, closed_on: date, tracking_months: int, retention_months: int) -> date:
@@ -134,8 +205,6 @@ def retention_decide(*, proposal: RetentionProposal, acting_user: Any, approve: 
 
 
 def _people_only_in(case: Case) -> list[int]:
-    from masip.referrals.models import ReferralParty
-
     person_ids = set(CaseParty.objects.filter(case=case).values_list("person_id", flat=True))
     referral_ids = list(case.referrals.values_list("pk", flat=True))
     person_ids |= set(ReferralParty.objects.filter(referral_id__in=referral_ids).values_list("person_id", flat=True))
@@ -152,9 +221,6 @@ def _people_only_in(case: Case) -> list[int]:
 def _anonymise(case: Case) -> dict[str, int]:
     """Keep what the evaluation counts (dates, outcomes, offences, behaviours,
     relationships, age bands); remove who it was about and free text."""
-    from masip.people.models import ContactDetail, Person, PersonAlias, PersonIdentifier
-    from masip.referrals.models import Referral, ReportedIncident, TriageDecision
-
     people = _people_only_in(case)
     referral_ids = list(case.referrals.values_list("pk", flat=True))
     PersonAlias.objects.filter(person_id__in=people).delete()
@@ -168,39 +234,27 @@ def _anonymise(case: Case) -> dict[str, int]:
         summary="(anonymised)", crime_reference="", referrer_name="", referrer_role="", referrer_phone="",
         referrer_email="", source_agency_name="",
     )
-    ReportedIncident.objects.filter(referral_id__in=referral_ids).update(description="(anonymised)")
+    ReportedIncident.objects.filter(referral_id__in=referral_ids).update(description=ANONYMISED)
     TriageDecision.objects.filter(referral_id__in=referral_ids).update(
         fixated_note="", obsessive_note="", unwanted_note="", repeated_note="", advice_text="", signpost_reason="",
         close_reason="", revision_reason="",
     )
-    from masip.meetings.services import case_anonymise_meeting_records
-    from masip.monitoring.retention import casework_anonymise
-
-    meeting_records = case_anonymise_meeting_records(case=case)
-    casework_records = casework_anonymise(case)
-    entries = case.information_entries.all().delete()[0]
-    summaries = case.health_summaries.all().delete()[0]
-    case.review_triggers.update(reason="(anonymised)")
-    case.close_reason = "(anonymised)"
+    context_records = _run("anonymise", case)
+    case.review_triggers.update(reason=ANONYMISED)
+    case.close_reason = ANONYMISED
     case.anonymised_at = timezone.now()
     case.retention_review_on = None
     case.save(update_fields=["close_reason", "anonymised_at", "retention_review_on"])
-    return {
-        "people": len(people), "referrals": len(referral_ids), "information_entries": entries + summaries,
-        **{f"meeting_{k}": v for k, v in meeting_records.items()},
-        **{f"casework_{k}": v for k, v in casework_records.items()},
-    }
+    return {"people": len(people), "referrals": len(referral_ids), **context_records}
 
 
 def _erase(case: Case) -> dict[str, int]:
-    from masip.people.models import Person
-    from masip.referrals.models import Referral
-
     people = _people_only_in(case)
     referrals = Referral.objects.filter(case=case)
     referral_count = referrals.count()
     referrals.delete()
+    context_records = _run("erase", case)
     case.delete()
     Person.objects.filter(pk__in=people).delete()
-    return {"people": len(people), "referrals": referral_count}
+    return {"people": len(people), "referrals": referral_count, **context_records}
 

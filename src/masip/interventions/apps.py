@@ -25,6 +25,14 @@ class InterventionsConfig(AppConfig):
     verbose_name = "Perpetrator interventions"
 
     def ready(self) -> None:
-        from masip.interventions import panels, timeline  # noqa: F401  (registers case page panels and timeline entries)
+        # Register case page panels, timeline entries and retention with cases, and the
+        # follow-up section with the monitoring queue.
+        from masip.cases.retention import CaseData, register_case_data
+        from masip.interventions import panels, queue, timeline  # noqa: F401
+        from masip.interventions.services import case_anonymise_intervention_records
+
+        register_case_data(
+            CaseData("interventions", order=30, anonymise=case_anonymise_intervention_records, prefix="casework_")
+        )
 
         post_migrate.connect(grant_unit_managers, sender=self)

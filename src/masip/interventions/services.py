@@ -488,3 +488,15 @@ def intervention_record_outcome(
             reason=f"{intervention.intervention_type.name} ended {end_on:%-d %b %Y}: reassess to show change",
         )
     return intervention
+
+
+def case_anonymise_intervention_records(case: Case) -> dict[str, int]:
+    """Blank the free text of the case's interventions, their events and sessions, keeping the
+    figures (types, dates, engagement, outcomes) - for anonymisation at retention review
+    (registered with cases.retention). The caller holds the transaction and logs."""
+    interventions = Intervention.objects.filter(case=case)
+    return {
+        "interventions": interventions.update(details="", outcome_notes="", external_service=""),
+        "intervention_notes": InterventionEvent.objects.filter(intervention__in=interventions).update(note="")
+        + InterventionSession.objects.filter(intervention__in=interventions).update(notes=""),
+    }

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
-from masip.justice.models import JusticeEvent, ProtectiveOrder
+from masip.justice.models import INVESTIGATION_CONCLUDED, JusticeEvent, OrderStatus, ProtectiveOrder
+from masip.monitoring.models import Incident
 
 
 def orders_visible_to(user: Any) -> QuerySet[ProtectiveOrder]:
@@ -15,8 +17,6 @@ def orders_visible_to(user: Any) -> QuerySet[ProtectiveOrder]:
 
 def order_get(user: Any, pk: int) -> ProtectiveOrder:
     """An order on a case the user may see; otherwise not found."""
-    from masip.monitoring.models import Incident
-
     return get_object_or_404(
         orders_visible_to(user)
         .select_related("case__partnership", "case__suspect", "protected_person", "replaces", "recorded_by")
@@ -37,3 +37,32 @@ def orders_for_case(case: Any) -> QuerySet[ProtectiveOrder]:
         .select_related("protected_person", "recorded_by")
         .order_by("applied_on", "decided_on", "id")
     )
+
+
+# Read by monitoring through its registries (registered in justice/apps.py).
+
+
+def orders_an_incident_may_breach(case: Any) -> list[ProtectiveOrder]:
+    """The orders granted on the case, which the incident form offers as breached, oldest first."""
+    return list(ProtectiveOrder.objects.filter(case=case, status=OrderStatus.GRANTED).order_by("decided_on", "id"))
+
+
+def order_on_case(case: Any, pk: int) -> ProtectiveOrder | None:
+    """An order recorded on the case, whatever its state."""
+    return ProtectiveOrder.objects.filter(case=case, pk=pk).first()
+
+
+def investigation_concluded_on(case: Any) -> date | None:
+    """The day of the first outcome that concluded the investigation of the case's suspect, if any."""
+    return (
+        JusticeEvent.objects.filter(case=case, kind__in=INVESTIGATION_CONCLUDED)
+        .order_by("occurred_on")
+        .values_list("occurred_on", flat=True)
+        .first()
+    )
+
+
+def conclusions_before(*, case_id: Any, before: date) -> QuerySet[JusticeEvent]:
+    """The outcomes that concluded the investigation of case `case_id` (a value or an expression
+    such as OuterRef("pk")) before the day `before`."""
+    return JusticeEvent.objects.filter(case_id=case_id, kind__in=INVESTIGATION_CONCLUDED, occurred_on__lt=before)

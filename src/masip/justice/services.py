@@ -14,6 +14,7 @@ from masip.access import policy
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
 from masip.cases.models import Case, CasePartyRole, TriggerKind
+from masip.cases.retention import ANONYMISED
 from masip.justice.models import (
     EVENTS_WITH_OFFENCE,
     ChargedOffence,
@@ -26,7 +27,7 @@ from masip.justice.models import (
     SentenceKind,
     spo_earliest_end,
 )
-from masip.monitoring.triggers import review_trigger_raise
+from masip.monitoring.rereview import review_trigger_raise
 
 
 def _casework_only(user: Any, case: Case) -> None:
@@ -336,3 +337,13 @@ def order_update(
         details={"version": order.version},
     )
     return order
+
+
+def case_anonymise_justice_records(case: Case) -> dict[str, int]:
+    """Blank the free text of the case's criminal-justice events and orders, keeping the figures
+    (kinds, dates, offences, outcomes) - for anonymisation at retention review (registered with
+    cases.retention). The caller holds the transaction and logs."""
+    return {
+        "justice": JusticeEvent.objects.filter(case=case).update(notes="", offence_detail="", court="")
+        + ProtectiveOrder.objects.filter(case=case).update(conditions=ANONYMISED, court="", protected_person=None),
+    }

@@ -17,8 +17,14 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings, actions and risk management plans"
 
     def ready(self) -> None:
-        # Register the caseload rule, case-page panels and timeline entries with cases.
-        from masip.meetings import caseload, panels, timeline  # noqa: F401
+        # Register the caseload rule, case-page panels, timeline entries and retention with cases,
+        # the agenda-rule check with partnerships, and the plan-review section with the monitoring queue.
+        from masip.cases.retention import CaseData, register_case_data
+        from masip.meetings import caseload, panels, queue, timeline  # noqa: F401
+        from masip.meetings.services import case_anonymise_meeting_records
         from masip.partnerships.registry import register_agenda_rule_check
 
         register_agenda_rule_check(agenda_rule_error)
+        register_case_data(
+            CaseData("meetings", order=10, anonymise=case_anonymise_meeting_records, prefix="meeting_")
+        )

@@ -18,7 +18,9 @@ for many, and to pass the episode gap from `settings.MASIP_EPISODE_GAP_DAYS`;
 those two modules read no settings.
 
 Around them, the Django app that revisits cases: the `Incident` model
-(models.py), its conversion into these records (outcomes.py), re-review
-triggers (triggers.py), tracking after closure (tracking.py) and the
-monitoring queue (queue.py).
+(models.py), its conversion into these records (outcomes.py), raising
+re-review triggers (rereview.py), tracking after closure (tracking.py), the
+orders an incident may breach (breaches.py, provided by justice) and the
+monitoring queue (queue.py), whose sections the contexts that own them
+register.
 """

@@ -6,4 +6,11 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Incidents, episodes and revisiting cases"
 
     def ready(self) -> None:
-        from masip.monitoring import panels, timeline  # noqa: F401  (registers case page panels and timeline entries)
+        # Register case page panels, timeline entries and retention with cases; the queue's own sections.
+        from masip.cases.retention import CaseData, register_case_data
+        from masip.monitoring import panels, queue, timeline  # noqa: F401
+        from masip.monitoring.services import case_anonymise_monitoring_records
+
+        register_case_data(
+            CaseData("monitoring", order=20, anonymise=case_anonymise_monitoring_records, prefix="casework_")
+        )

@@ -34,9 +34,8 @@ from django.conf import settings
 
 from masip.cases.models import Case
 from masip.monitoring import episodes
-from masip.monitoring.episodes import Incident as ContactRecord
 from masip.monitoring.episodes import PerpetratorOutcome, Reporter, Severity, StalkingEpisode
-from masip.monitoring.models import Incident
+from masip.monitoring.models import Incident, SeverityLevel
 from masip.partnerships.models import AgencyKind
 from masip.referrals.choices import Behaviour, PartyRole
 from masip.referrals.models import ReferralParty, ReportedIncident
@@ -66,8 +65,6 @@ class EpisodeRow:
 
     @property
     def severity_label(self) -> str:
-        from masip.monitoring.models import SeverityLevel
-
         return str(SeverityLevel(int(self.episode.max_severity)).label)
 
 
@@ -100,7 +97,7 @@ def perpetrator_key(case: Case) -> int:
     return case.suspect_id if case.suspect_id else -case.pk
 
 
-def contact_records(case: Case) -> tuple[list[ContactRecord], set[int], dict[int, str]]:
+def contact_records(case: Case) -> tuple[list[episodes.Incident], set[int], dict[int, str]]:
     """(contacts, original victim ids, victim names) for the case's perpetrator. Three queries."""
     perpetrator = perpetrator_key(case)
     if case.suspect_id:
@@ -111,12 +108,12 @@ def contact_records(case: Case) -> tuple[list[ContactRecord], set[int], dict[int
     else:
         incidents = Incident.objects.filter(case=case)
         reported = ReportedIncident.objects.filter(referral__case=case)
-    records: list[ContactRecord] = []
+    records: list[episodes.Incident] = []
     names: dict[int, str] = {}
     for row in incidents.select_related("victim"):
         names[row.victim_id] = row.victim.display_name
         records.append(
-            ContactRecord(
+            episodes.Incident(
                 perpetrator,
                 row.victim_id,
                 row.occurred_on,
@@ -145,7 +142,7 @@ def contact_records(case: Case) -> tuple[list[ContactRecord], set[int], dict[int
         if not victims:
             continue
         records.append(
-            ContactRecord(
+            episodes.Incident(
                 perpetrator,
                 victims[0].person_id,
                 row.occurred_on,

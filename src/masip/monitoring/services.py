@@ -19,10 +19,11 @@ from masip.access import policy
 from masip.audit.models import Operation
 from masip.audit.services import log_event
 from masip.cases.models import Case, CaseParty, CasePartyRole, CaseStatus, TriggerKind
-from masip.cases.retention import set_review_date
+from masip.cases.retention import ANONYMISED, set_review_date
+from masip.monitoring.breaches import order_on_case
 from masip.monitoring.models import CaseStatusChange, Incident, ReportedBy, SeverityLevel, StatusChange
+from masip.monitoring.rereview import review_trigger_raise
 from masip.monitoring.tracking import case_tracking
-from masip.monitoring.triggers import review_trigger_raise
 from masip.partnerships.models import AgencyKind
 from masip.people.services import PersonDetails, person_create
 from masip.referrals.choices import Behaviour, Relationship
@@ -127,9 +128,7 @@ def incident_record(*, case: Case, acting_user: Any, data: IncidentInput) -> Inc
         errors["new_victim_name"] = "Enter the new victim's name or a description"
     order = None
     if data.breach_of_id is not None:
-        from masip.justice.models import ProtectiveOrder
-
-        order = ProtectiveOrder.objects.filter(case=case, pk=data.breach_of_id).first()
+        order = order_on_case(case, data.breach_of_id)
         if order is None:
             errors["breach_of"] = "Select an order recorded on this case"
         elif not order.was_in_force_on(data.occurred_on):
@@ -310,3 +309,13 @@ def case_reopen(*, case: Case, acting_user: Any, reason: str) -> CaseStatusChang
         changes=[(case, "status", CaseStatus.CLOSED, CaseStatus.OPEN)],
     )
     return change
+
+
+def case_anonymise_monitoring_records(case: Case) -> dict[str, int]:
+    """Blank the free text of the case's incidents and of its closings and reopenings, keeping the
+    figures (dates, behaviours, severities, reporters) - for anonymisation at retention review
+    (registered with cases.retention). The caller holds the transaction and logs."""
+    return {
+        "incidents": Incident.objects.filter(case=case).update(description=ANONYMISED, reporter_detail=""),
+        "status_changes": CaseStatusChange.objects.filter(case=case).update(reason=ANONYMISED),
+    }

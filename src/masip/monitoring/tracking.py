@@ -6,17 +6,23 @@ we work with and for the six months after" (report section 7); Hampshire tracks 
 charge or another outcome concludes the investigation; London does not track closed
 cases. Reading the model of the closing date means a later change to the model does not
 move the end of a period already running.
+
+Whether and when an investigation concluded is criminal justice's to say: the
+justice context registers an `InvestigationConclusions` with
+`register_investigation_conclusions()` when the app is ready, so this module
+imports nothing of it. Without one, no investigation has concluded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from masip.cases.models import CaseStatus
-from masip.justice.models import INVESTIGATION_CONCLUDED, JusticeEvent
 from masip.partnerships.revisiting import (
     LIFE_OF_CASE,
     UNTIL_CONCLUDED,
@@ -26,17 +32,40 @@ from masip.partnerships.revisiting import (
     tracking_end,
 )
 
-__all__ = ["Tracking", "case_tracking", "concluded_on", "tracked_cases_q", "tracking_end"]
+__all__ = [
+    "InvestigationConclusions",
+    "Tracking",
+    "case_tracking",
+    "concluded_on",
+    "register_investigation_conclusions",
+    "tracked_cases_q",
+    "tracking_end",
+]
+
+
+@dataclass(frozen=True)
+class InvestigationConclusions:
+    """How to read the conclusion of a case's investigation (registered by the justice context)."""
+
+    # The day of the first outcome that concluded the investigation of the case, if any.
+    concluded_on: Callable[..., date | None]  # called as concluded_on(case)
+    # The outcomes concluding the investigation of the case `case_id` (an expression such as
+    # OuterRef("pk")) before `before`; tracked_cases_q asks whether any exists.
+    concluded_before: Callable[..., QuerySet]  # called as concluded_before(case_id=..., before=...)
+
+
+_CONCLUSIONS: list[InvestigationConclusions] = []
+
+
+def register_investigation_conclusions(conclusions: InvestigationConclusions) -> InvestigationConclusions:
+    """Called from the justice context's AppConfig.ready(); registering again replaces the last one."""
+    _CONCLUSIONS[:] = [conclusions]
+    return conclusions
 
 
 def concluded_on(case) -> date | None:
     """The day of the first outcome that concluded the investigation of the case's suspect, if any."""
-    return (
-        JusticeEvent.objects.filter(case=case, kind__in=INVESTIGATION_CONCLUDED)
-        .order_by("occurred_on")
-        .values_list("occurred_on", flat=True)
-        .first()
-    )
+    return _CONCLUSIONS[0].concluded_on(case) if _CONCLUSIONS else None
 
 
 def case_tracking(case, *, model=None) -> Tracking:
@@ -61,10 +90,11 @@ def tracked_cases_q(partnership, as_of: date, *, prefix: str = "") -> Q:
     if policy.kind == LIFE_OF_CASE and policy.months_after_closure:
         condition |= closed & Q(**{f"{prefix}closed_on__gte": as_of - relativedelta(months=policy.months_after_closure)})
     elif policy.kind == UNTIL_CONCLUDED:
-        concluded_before = JusticeEvent.objects.filter(
-            case_id=OuterRef(f"{prefix.removesuffix('__')}_id" if prefix else "pk"),
-            kind__in=INVESTIGATION_CONCLUDED,
-            occurred_on__lt=as_of,
-        )
-        condition |= closed & (Q(**{f"{prefix}closed_on__gte": as_of}) | ~Exists(concluded_before))
+        if not _CONCLUSIONS:  # no investigation ever concludes: every closed case stays tracked
+            condition |= closed
+        else:
+            concluded_before = _CONCLUSIONS[0].concluded_before(
+                case_id=OuterRef(f"{prefix.removesuffix('__')}_id" if prefix else "pk"), before=as_of
+            )
+            condition |= closed & (Q(**{f"{prefix}closed_on__gte": as_of}) | ~Exists(concluded_before))
     return mine & condition

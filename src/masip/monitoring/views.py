@@ -12,8 +12,8 @@ from masip.cases.access import case_page
 from masip.cases.models import CasePartyRole
 from masip.core.forms import add_service_errors
 from masip.core.ids import parse_id
-from masip.justice.models import OrderStatus, ProtectiveOrder
 from masip.monitoring import services
+from masip.monitoring.breaches import orders_offered
 from masip.monitoring.forms import CloseForm, IncidentForm, ReopenForm, ReviewRequestForm
 from masip.monitoring.queue import monitoring_queue
 from masip.monitoring.tracking import case_tracking
@@ -52,9 +52,7 @@ def queue(request, slug: str):
 def incident_add(request, pk: int):
     case = request.case_access.case
     victims = [p.person for p in case.parties.all() if p.role == CasePartyRole.VICTIM]
-    orders = list(
-        ProtectiveOrder.objects.filter(case=case, status=OrderStatus.GRANTED).order_by("decided_on", "id")
-    )
+    orders = orders_offered(case)
     initial = {}
     if request.method == "GET":
         breach = parse_id(request.GET.get("breach_of"))

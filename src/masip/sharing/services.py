@@ -62,3 +62,12 @@ def health_summary_share(
         details={"category": Category.HEALTH_CLINICAL},
     )
     return share
+
+
+def case_anonymise_shared_information(case: Any) -> dict[str, int]:
+    """Delete the information partners shared about the case and its health summaries - for
+    anonymisation at retention review (registered with cases.retention). The caller holds the
+    transaction and logs."""
+    entries = InformationEntry.objects.filter(case=case).delete()[0]
+    summaries = HealthSummaryShare.objects.filter(case=case).delete()[0]
+    return {"information_entries": entries + summaries}

@@ -6,4 +6,12 @@ class VictimsConfig(AppConfig):
     verbose_name = "Victim support"
 
     def ready(self) -> None:
-        from masip.victims import panels, timeline  # noqa: F401  (registers case page panels and timeline entries)
+        # Register case page panels, timeline entries and retention with cases, and the
+        # safety-plan review section with the monitoring queue.
+        from masip.cases.retention import CaseData, register_case_data
+        from masip.victims import panels, queue, timeline  # noqa: F401
+        from masip.victims.services import case_anonymise_victim_records
+
+        register_case_data(
+            CaseData("victims", order=50, anonymise=case_anonymise_victim_records, prefix="casework_")
+        )

@@ -21,6 +21,7 @@ from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
 from masip.cases.models import Case, CasePartyRole
+from masip.cases.retention import ANONYMISED
 from masip.partnerships.models import AgencyKind
 from masip.victims.models import (
     SURVEY_QUESTIONS,
@@ -441,3 +442,19 @@ def survey_record(
         details={"consent_given": consent_given},
     )
     return survey
+
+
+def case_anonymise_victim_records(case: Case) -> dict[str, int]:
+    """Blank the free text of the victim support on the case (contacts, safety plans and measures,
+    onward referrals, court support, surveys), keeping the figures - for anonymisation at retention
+    review (registered with cases.retention). The caller holds the transaction and logs."""
+    supports = VictimSupport.objects.filter(case=case)
+    return {
+        "victim_support": supports.update(end_reason="")
+        + AdvocateContact.objects.filter(support__in=supports).update(notes="")
+        + SafetyPlan.objects.filter(support__in=supports).update(notes="")
+        + SafetyMeasure.objects.filter(plan__support__in=supports).update(detail="")
+        + VictimReferral.objects.filter(support__in=supports).update(notes="", to_service=ANONYMISED)
+        + CourtSupport.objects.filter(support__in=supports).update(outcome="")
+        + PerceptionSurvey.objects.filter(support__in=supports).update(comments=""),
+    }

@@ -82,7 +82,7 @@ class TestEachInputReachesTheNextOpenMeeting:
         assert next_meeting_on_case_page(client, case) == str(meeting)
 
     def test_a_re_review_trigger(self, old_case, upcoming, as_user, staff):
-        from masip.monitoring.triggers import review_trigger_raise
+        from masip.monitoring.rereview import review_trigger_raise
 
         case = old_case()
         meeting = upcoming()
@@ -250,7 +250,7 @@ class TestTheChairsChangesStay:
     def test_a_removed_case_does_not_come_back_when_its_inputs_change_and_an_added_one_stays(
         self, london, make_case, old_case, upcoming, as_user, staff
     ):
-        from masip.monitoring.triggers import review_trigger_raise
+        from masip.monitoring.rereview import review_trigger_raise
 
         removed = make_case(london, risk=3)
         added = old_case(risk=1)  # nothing calls for it
