@@ -32,6 +32,7 @@ from masip.assessments.record_facts import record_facts
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_event
+from masip.cases.services import case_set_risk
 from masip.partnerships.models import Role
 
 DEFAULT_SIGN_OFF_ROLES = (Role.UNIT_MANAGER, Role.TRIAGE_LEAD)
@@ -323,8 +324,6 @@ def _apply_to_subject(assessment: Assessment, acting_user: Any) -> None:
     A tool with no cut-off (the S-DASH) gives no level, so it ranks nothing; its result is shown
     as the current risk label where no tool has given a level yet.
     """
-    from masip.cases.services import case_set_risk
-
     label = result_summary(assessment)
     source = f"{assessment.instrument_name} signed off {timezone.localdate():%d %b %Y}"
     if assessment.referral_id and (assessment.risk_rank or not assessment.referral.risk_rank):
@@ -406,8 +405,6 @@ def assessment_reassess(*, assessment: Assessment, acting_user: Any) -> Assessme
 def assessments_follow_referral(*, referral: Any, case: Any, acting_user: Any) -> None:
     """When a referral is accepted, its assessments belong to the case too, and its
     latest signed-off risk becomes the case's if the case has none newer."""
-    from masip.cases.services import case_set_risk
-
     Assessment.objects.filter(referral=referral, case__isnull=True).update(case=case)
     latest = (
         Assessment.objects.filter(referral=referral, status=AssessmentStatus.SIGNED_OFF, risk_rank__gt=0)

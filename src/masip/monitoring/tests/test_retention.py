@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from masip.cases.models import Case
 from masip.audit.models import AuditEvent
+from masip.cases.models import Case
 from masip.cases.retention import ANONYMISED, retention_decide, retention_propose
 from masip.interventions.models import Intervention
 from masip.interventions.reference import shipped_type
