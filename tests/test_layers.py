@@ -171,3 +171,104 @@ def test_the_referrals_and_cases_registries_are_filled(london, make_referral, st
     assert set(referral_registry.detail_context(referral, staff["london-police"])) >= {"assessments", "can_assess"}
     assert assessments_follow_referral in case_registry._ON_REFERRAL_TAKEN
     assert case_page_context in case_registry._DETAIL_CONTEXT
+
+
+# Registration instead of upward imports (issue 11 item 2, the casework floor).
+
+CASES_AND_BELOW = {"core", "partnerships", "access", "audit", "accounts", "people", "referrals", "cases"}
+
+
+def _case_bound_models():
+    """Every model above the cases floor that holds records about a case: a foreign key to
+    cases.Case, or to another such model. Returns {model: reaches the case through CASCADE only}."""
+    from django.apps import apps
+    from django.db import models
+
+    from masip.cases.models import Case
+
+    bound, cascading = {Case}, {Case}
+    changed = True
+    while changed:
+        changed = False
+        for model in apps.get_models():
+            if model._meta.app_label in CASES_AND_BELOW - {"cases"} or model in bound and model in cascading:
+                continue
+            for field in model._meta.get_fields():
+                if not (field.is_relation and field.many_to_one and field.concrete):
+                    continue
+                target = field.related_model
+                if target in bound and model not in bound:
+                    bound.add(model)
+                    changed = True
+                if target in cascading and field.remote_field.on_delete is models.CASCADE and model not in cascading:
+                    cascading.add(model)
+                    changed = True
+    return {m: m in cascading for m in bound if m._meta.app_label not in CASES_AND_BELOW}
+
+
+def test_every_context_holding_case_data_registers_its_retention_handler():
+    from masip.cases.retention import case_data_handlers, deleted_with_case
+
+    bound = _case_bound_models()
+    holders = {m._meta.app_label for m in bound}
+    handlers = {h.context: h for h in case_data_handlers()}
+    assert holders == {"assessments", "interventions", "justice", "meetings", "monitoring", "sharing", "victims"}
+    assert holders <= set(handlers), f"no retention handler for {sorted(holders - set(handlers))}"
+    # An eraser that leaves the work to the database is right only if every record of the
+    # context reaches the case through CASCADE foreign keys.
+    for model, cascades in bound.items():
+        if handlers[model._meta.app_label].erase is deleted_with_case:
+            assert cascades, f"{model._meta.label} is not deleted with its case"
+    # The documented order (cases/retention.py): meetings first, then the casework, sharing, assessments.
+    assert [h.context for h in case_data_handlers()] == [
+        "meetings", "monitoring", "interventions", "justice", "victims", "sharing", "assessments",
+    ]
+    assert all(h.anonymise is not None for h in case_data_handlers() if h.context != "assessments")
+
+
+def test_monitoring_queue_sections_are_registered_by_their_owners():
+    from masip.monitoring.queue import _SECTIONS
+
+    assert [(order, source.__module__, source.__name__) for order, source in _SECTIONS] == [
+        (10, "masip.monitoring.queue", "open_triggers"),
+        (20, "masip.monitoring.queue", "reassessments_due"),
+        (30, "masip.interventions.queue", "follow_ups_due"),
+        (40, "masip.victims.queue", "safety_plan_reviews_due"),
+        (45, "masip.meetings.queue", "plan_reviews_due"),
+        (50, "masip.justice.queue", "order_deadlines"),
+        (60, "masip.monitoring.queue", "tracking_ending"),
+    ]
+
+
+def test_justice_provides_breachable_orders_and_conclusions_to_monitoring():
+    from masip.justice.selectors import investigation_concluded_on, order_on_case
+    from masip.monitoring import breaches, tracking
+
+    assert breaches._SOURCES and breaches._SOURCES[0].find is order_on_case
+    assert tracking._CONCLUSIONS and tracking._CONCLUSIONS[0].concluded_on is investigation_concluded_on
+
+
+def test_the_casework_sub_floors_are_enforced(tree):
+    # monitoring sits below the contexts that register with it: it must not import them back.
+    (tree / "src" / "masip" / "monitoring" / "upward.py").write_text("from masip.justice import models  # noqa\n")
+    result = lint_imports(tree)
+    assert result.returncode == 1
+    assert "masip.monitoring.upward -> masip.justice.models" in result.stdout
+
+
+def test_cases_and_the_casework_contexts_form_no_import_cycle():
+    import re
+
+    casework = {"cases", "assessments", "sharing", "monitoring", "interventions", "justice", "victims", "meetings"}
+    pattern = re.compile(r"^\s*(?:from|import)\s+masip\.(\w+)", re.M)
+    edges = {app: set() for app in casework}
+    for app in casework:
+        for path in (ROOT / "src" / "masip" / app).rglob("*.py"):
+            if "tests" in path.parts or "migrations" in path.parts:
+                continue
+            edges[app] |= {m for m in pattern.findall(path.read_text()) if m in casework and m != app}
+
+    def reaches(start, goal, seen=()):
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, (*seen, nxt))) for nxt in edges[start])
+
+    assert [app for app in sorted(casework) if reaches(app, app)] == []
