@@ -6,8 +6,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
+from masip.accounts.models import User
 from masip.cases.models import Case, CaseParty, ReviewTrigger
-from masip.partnerships.models import Partnership
+from masip.partnerships.models import CASEWORK_ROLES, Partnership
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
@@ -47,9 +48,6 @@ def case_list(user: Any, partnership: Partnership, *, status: str = "") -> Query
 
 def casework_staff(partnership: Partnership):
     """Staff who may be given a case in this partnership."""
-    from masip.accounts.models import User
-    from masip.partnerships.models import CASEWORK_ROLES
-
     return (
         User.objects.filter(
             memberships__partnership=partnership, memberships__is_active=True, memberships__role__in=CASEWORK_ROLES

@@ -8,12 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from masip.access import policy
+from masip.audit.history import stale_edit
 from masip.audit.models import Operation
-from masip.audit.services import log_event
+from masip.audit.services import log_changes, log_event
 from masip.cases import registry
 from masip.cases.models import Case, CaseParty, CasePartyRole, CaseStatus, ReviewTrigger, TriggerKind
 from masip.cases.retention import set_review_date
 from masip.partnerships.models import Partnership
+from masip.partnerships.revisiting import RevisitingPolicy, reassessment_on_trigger
 from masip.referrals.choices import PartyRole
 
 
@@ -157,9 +160,6 @@ def case_update_team(
     expected_version is the team version the form was opened at: a save based on
     an older one is refused with what changed meanwhile.
     """
-    from masip.access import policy
-    from masip.audit.history import stale_edit
-    from masip.audit.services import log_changes
     from masip.cases.models import CaseAllocation
     from masip.cases.selectors import casework_staff
 
@@ -200,8 +200,6 @@ def may_set_area(user: Any, partnership: Partnership) -> bool:
     """Who may set or correct where a case's suspect lives: those who triage (they place a
     referral) and the unit manager. Not every practitioner: the area decides whether
     direct work may be offered, so the person recording that work cannot move it."""
-    from masip.access import policy
-
     return policy.can_triage(user, partnership) or policy.manages(user, partnership)
 
 
@@ -211,9 +209,6 @@ def case_set_area(*, case: Case, acting_user: Any, area: str, reason: str, expec
 
     expected_version is the area version the form was opened at: a correction based on an older
     one is refused with what changed meanwhile."""
-    from masip.audit.history import stale_edit
-    from masip.audit.services import log_changes
-
     if not may_set_area(acting_user, case.partnership):
         raise PermissionDenied(
             f"In {case.partnership}, the case's area is set by those who triage and the unit manager."
@@ -249,8 +244,6 @@ def case_set_risk(
 ) -> Case:
     """The one way a case's current risk (and stalker type) changes: from a signed-off
     assessment or a meeting's agreed decision. Logged with field-level history."""
-    from masip.audit.services import log_changes
-
     fields = ["risk_rank", "risk_label", "risk_source", "stalker_type"]
     before = {f: getattr(case, f) for f in fields}
     case.risk_rank, case.risk_label, case.risk_source = rank, label[:100], source[:200]
@@ -285,8 +278,6 @@ def case_revisit(*, case: Case, acting_user: Any, trigger: str) -> Case:
     """What a re-review trigger asks for besides the meeting, by the partnership's revisiting policy:
     a reassessment (Cheshire: a new CAS at each re-review), or nothing (London). Call inside the
     trigger's transaction."""
-    from masip.partnerships.revisiting import RevisitingPolicy, reassessment_on_trigger
-
     model = case.partnership.operating_model_on()
     policy = RevisitingPolicy.of(model)
     request = reassessment_on_trigger(policy, trigger=trigger)

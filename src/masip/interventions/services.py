@@ -13,6 +13,8 @@ from django.utils import timezone
 from masip.access import policy
 from masip.access.models import Category
 from masip.access.sharing import sharing_view
+from masip.assessments.models import Assessment, AssessmentStatus
+from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
 from masip.cases.models import Case
@@ -46,8 +48,6 @@ def may_see_detail(user: Any, intervention: Intervention) -> bool:
 
 def signed_off_assessments(case: Case):
     """The case's signed-off assessments: what an intervention's before and after can point to."""
-    from masip.assessments.models import Assessment, AssessmentStatus
-
     return Assessment.objects.filter(case=case, status=AssessmentStatus.SIGNED_OFF).order_by(
         "-signed_off_at", "-id"
     )
@@ -233,8 +233,6 @@ INTERVENTION_FIELD_LABELS = {
 
 def _check_version(intervention: Intervention, expected_version: int) -> None:
     """Refuse an update based on an older version of the intervention, saying what changed meanwhile."""
-    from masip.audit.history import stale_edit
-
     if intervention.version != expected_version:
         raise stale_edit(
             intervention, expected_version=expected_version, current_version=intervention.version,

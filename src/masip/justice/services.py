@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access import policy
+from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
 from masip.cases.models import Case, CasePartyRole, TriggerKind
@@ -303,8 +304,6 @@ def order_update(
     expected_version is the version the update form was opened at: an update based
     on an older one is refused with what changed meanwhile.
     """
-    from masip.audit.history import stale_edit
-
     _casework_only(acting_user, order.case)
     order = (
         ProtectiveOrder.objects.select_for_update(of=("self",))

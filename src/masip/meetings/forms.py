@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from masip.access.models import Category
-from masip.cases.models import RiskRank, StalkerType
+from masip.accounts.models import User
+from masip.cases.models import Case, RiskRank, StalkerType
 from masip.core.forms import GovukDateField, GovukFormMixin, ModelChoiceField, VersionField
 from masip.core.ids import parse_id
 from masip.meetings.models import AttendanceStatus, PlanArea
@@ -232,8 +233,6 @@ class ActionForm(GovukFormMixin, forms.Form):
         return agency
 
     def clean_owner_user(self):
-        from masip.accounts.models import User
-
         value = self.cleaned_data.get("owner_user")
         if not value:
             return None
@@ -306,8 +305,6 @@ class ActionUpdateForm(GovukFormMixin, forms.Form):
         return data
 
     def clean_new_owner_user(self):
-        from masip.accounts.models import User
-
         value = self.cleaned_data.get("new_owner_user")
         if not value:
             return None
@@ -332,8 +329,6 @@ class ItemAddForm(GovukFormMixin, forms.Form):
         self.fields["reason"].error_messages["required"] = "Enter why the meeting should discuss the case"
 
     def clean_case_reference(self):
-        from masip.cases.models import Case
-
         reference = self.cleaned_data["case_reference"].strip().upper()
         case = Case.objects.filter(partnership=self.partnership, reference=reference).first()
         if case is None:

@@ -26,7 +26,9 @@ from django.utils import timezone
 
 from masip.access import policy
 from masip.access.sharing import sharing_view
+from masip.assessments.models import Assessment, AssessmentStatus
 from masip.cases.models import Case, CaseParty, CaseStatus, ReviewTrigger, TriggerKind
+from masip.cases.selectors import casework_staff
 from masip.meetings import agenda
 from masip.meetings.action_rules import OnTimeFigures, completion_outcome, on_time_figures
 from masip.meetings.models import (
@@ -42,7 +44,8 @@ from masip.meetings.models import (
 )
 from masip.monitoring.tracking import tracked_cases_q
 from masip.partnerships.models import Agency, MeetingSeries, Partnership, Role
-from masip.referrals.models import ReferralParty
+from masip.referrals.choices import ReferralStatus, TriageOutcome
+from masip.referrals.models import Referral, ReferralParty, TriageDecision
 from masip.sharing.models import InformationEntry
 
 # Who may chair: add or take off agenda items, refresh the agenda and close a
@@ -175,8 +178,6 @@ def partner_agencies(partnership: Partnership) -> QuerySet[Agency]:
 
 def partnership_staff(partnership: Partnership):
     """Staff doing case work in the partnership (for attendance and action owners)."""
-    from masip.cases.selectors import casework_staff
-
     return casework_staff(partnership)
 
 
@@ -283,9 +284,6 @@ def agenda_inputs_for(
 
     accepted: dict[int, list[datetime]] = defaultdict(list)
     if wanted("new_cases"):
-        from masip.referrals.choices import TriageOutcome
-        from masip.referrals.models import TriageDecision
-
         for case_id, decided_at in (
             TriageDecision.objects.filter(open_cases, outcome=TriageOutcome.ACCEPT, referral__case_id=F("case_id"))
             .filter(decided_at__gte=earliest_window, decided_at__lte=latest_until)
@@ -376,9 +374,6 @@ def agenda_inputs_for(
 
     untriaged: list[agenda.ReferralFacts] = []
     if wanted("untriaged_referrals"):
-        from masip.referrals.choices import ReferralStatus
-        from masip.referrals.models import Referral
-
         untriaged = [
             agenda.ReferralFacts(pk, risk_rank, created_at)
             for pk, risk_rank, created_at in Referral.objects.filter(
@@ -677,8 +672,6 @@ def strategies_by_area(plan: RiskManagementPlan | None) -> list[tuple[str, list[
 
 def assessments_for_plan(case: Case):
     """Signed-off assessments of the case a plan may respond to, newest first."""
-    from masip.assessments.models import Assessment, AssessmentStatus
-
     return Assessment.objects.filter(case=case, status=AssessmentStatus.SIGNED_OFF).order_by(
         "-signed_off_at", "-id"
     )

@@ -23,9 +23,11 @@ from django.utils import timezone
 
 from masip.access import policy
 from masip.access.models import Category
+from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
 from masip.cases.models import Case, ReviewTrigger, RiskRank, StalkerType
+from masip.cases.services import case_set_risk
 from masip.meetings import action_rules, agenda, selectors
 from masip.meetings.models import (
     ActionNote,
@@ -43,7 +45,7 @@ from masip.meetings.models import (
     PlanStrategy,
     RiskManagementPlan,
 )
-from masip.partnerships.models import Agency, Cadence, MeetingSeries, Partnership
+from masip.partnerships.models import CASEWORK_ROLES, Agency, Cadence, MeetingSeries, Membership, Partnership
 from masip.referrals.services import TriageInput, triage_decide
 from masip.sharing.models import InformationEntry
 
@@ -589,8 +591,6 @@ def attendance_record(
     expected_version is the attendance version the form was opened at: a save
     based on an older one is refused with what changed meanwhile.
     """
-    from masip.audit.history import stale_edit
-
     locked = _lock_running(meeting)
     _require_casework(acting_user, locked.partnership_id)
     if locked.attendance_version != expected_version:
@@ -760,8 +760,6 @@ def item_record_discussion(
     (through cases.services.case_set_risk). Re-review triggers that put the
     case on this agenda are resolved: the case has been reviewed.
     """
-    from masip.cases.services import case_set_risk
-
     meeting, item = _open_item(item)
     _require_casework(acting_user, meeting.partnership_id)
     if item.is_referral:
@@ -1302,8 +1300,6 @@ def _days(n: int):
 
 
 def _agency_recipients(keys: set[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
-    from masip.partnerships.models import CASEWORK_ROLES, Membership
-
     if not keys:
         return {}
     partnership_ids = {p for p, _ in keys}
@@ -1371,8 +1367,6 @@ def plan_create_version(
     if another version was saved meanwhile, this one is refused rather than
     silently replacing it.
     """
-    from masip.audit.history import stale_edit
-
     _require_casework(acting_user, case.partnership_id)
     locked_case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
     current = RiskManagementPlan.objects.filter(case=locked_case, is_current=True).first()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from masip.access import policy
 from masip.access.policy import Action, requires
+from masip.access.sharing import sharing_view
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.models import CasePartyRole
@@ -413,8 +414,6 @@ def item_share(request, pk: int, item_pk: int):
             add_service_errors(form, exc)
         else:
             message = f"Recorded what {entry.source_agency} shared"
-            from masip.access.sharing import sharing_view
-
             if not sharing_view(request.user, meeting.partnership).can_see(
                 entry.category, entry.source_agency_id
             ):

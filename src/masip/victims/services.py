@@ -22,6 +22,7 @@ from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
 from masip.cases.models import Case, CasePartyRole
 from masip.cases.retention import ANONYMISED
+from masip.cases.selectors import casework_staff
 from masip.partnerships.models import AgencyKind
 from masip.victims.models import (
     SURVEY_QUESTIONS,
@@ -75,8 +76,6 @@ def _not_future(errors: dict[str, str], name: str, value: date | None, label: st
 
 def advocates(case: Case):
     """Staff who may be a victim's advocate in this partnership: advocacy and IDVA practitioners."""
-    from masip.cases.selectors import casework_staff
-
     return casework_staff(case.partnership).filter(agency__kind__in=ADVOCACY_KINDS)
 
 
