@@ -9,6 +9,7 @@ from masip.access import policy
 from masip.assessments.engine import AssessmentResult, redact_answers
 from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import Assessment, AssessmentStatus
+from masip.partnerships.models import Agency
 
 
 def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
@@ -55,3 +56,31 @@ def assessments_of_referral(referral: Any) -> QuerySet[Assessment]:
         .select_related("signed_off_by", "started_by")
         .order_by("-started_at", "-id")
     )
+
+
+def answer_rows(definition, answers: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    """The answers section by section as a reader of agency `kind` sees them (restricted sections marked hidden)."""
+    rows = []
+    for section in definition.sections:
+        if not section.visible_to(kind):
+            rows.append({"section": section, "hidden": True, "items": []})
+            continue
+        items = []
+        for item in section.items:
+            value = answers.get(item.id)
+            if isinstance(value, list):
+                shown = ", ".join(item.option_label(v) for v in value)
+            elif value is None:
+                shown = ""
+            elif item.options:
+                shown = item.option_label(str(value))
+            else:
+                shown = str(value)
+            items.append((item, shown))
+        rows.append({"section": section, "hidden": False, "items": items})
+    return rows
+
+
+def recipient_agencies(assessment: Assessment) -> QuerySet[Agency]:
+    """The agencies a printed copy of the assessment may go to: the partnership's partners."""
+    return Agency.objects.filter(partner_roles__partnership=assessment.partnership)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access import policy
+from masip.assessments import selectors
 from masip.assessments.engine import (
     AnswerError,
     AssessmentResult,
@@ -23,6 +24,7 @@ from masip.assessments.engine import (
     JudgementError,
     applicable_item_ids,
     evaluate,
+    redact_answers,
     validate_answers,
 )
 from masip.assessments.instruments import definition as instrument_definition
@@ -31,9 +33,10 @@ from masip.assessments.record_facts import describe as describe_fact
 from masip.assessments.record_facts import record_facts
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
-from masip.audit.services import log_event
+from masip.audit.services import disclosed_file, log_event
 from masip.cases.services import case_set_risk
-from masip.partnerships.models import Role
+from masip.core.documents import render_pdf
+from masip.partnerships.models import Agency, Role
 
 DEFAULT_SIGN_OFF_ROLES = (Role.UNIT_MANAGER, Role.TRIAGE_LEAD)
 
@@ -452,3 +455,30 @@ def missing_before_acceptance(referral: Any) -> list[str]:
         )
     )
     return [code for code in required if code not in done]
+
+
+def assessment_pdf_export(*, assessment: Assessment, acting_user: Any, recipient: Agency, purpose: str) -> bytes:
+    """A printable copy of a signed-off assessment for one partner agency: a disclosure, logged.
+
+    It holds only what both the author's agency and the recipient's agency may see.
+    """
+    if assessment.status != AssessmentStatus.SIGNED_OFF:
+        raise ValidationError("Only a signed-off assessment can be printed.")
+    if not selectors.recipient_agencies(assessment).filter(pk=recipient.pk).exists():
+        raise ValidationError({"recipient": f"The agency chosen is not a partner agency of {assessment.partnership}."})
+    definition = selectors.definition_of(assessment)
+    answers = redact_answers(
+        definition, redact_answers(definition, assessment.answers, acting_user.agency_kind), recipient.kind
+    )
+    context = {
+        "assessment": assessment,
+        "result": selectors.result_of(assessment),
+        "recipient": recipient,
+        "answer_rows": selectors.answer_rows(definition, answers, recipient.kind),
+        "definition": definition,
+    }
+    return disclosed_file(
+        actor=acting_user, action="assessment.pdf", partnership=assessment.partnership,
+        subjects=[assessment, assessment.case or assessment.referral], recipient=str(recipient), reason=purpose,
+        details={"format": "pdf"}, render=lambda: render_pdf("assessments/pdf.html", context),
+    )

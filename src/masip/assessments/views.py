@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from masip.access.policy import Action, requires
@@ -26,11 +24,10 @@ from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import AssessmentStatus
 from masip.assessments.record_facts import describe as describe_fact
 from masip.assessments.record_facts import record_facts
-from masip.audit.models import Operation
-from masip.audit.services import log_consultation, log_event
+from masip.audit.services import log_consultation
 from masip.cases.access import case_page
+from masip.core.documents import attachment
 from masip.core.forms import add_service_errors
-from masip.partnerships.models import Agency
 from masip.referrals.selectors import referral_get
 
 
@@ -141,7 +138,7 @@ def detail(request, pk: int):
             "definition": definition,
             "form": form,
             "result": selectors.result_of(assessment),
-            "answer_rows": _answer_rows(definition, answers, kind),
+            "answer_rows": selectors.answer_rows(definition, answers, kind),
             "missing": [definition.item(i).label for i in missing_required(definition, assessment.answers)],
             "can_sign_off": services.may_sign_off(request.user, assessment.partnership),
             "sign_off_rule": services.sign_off_refusal(assessment.partnership),
@@ -151,28 +148,6 @@ def detail(request, pk: int):
             ),
         },
     )
-
-
-def _answer_rows(definition, answers, kind):
-    rows = []
-    for section in definition.sections:
-        if not section.visible_to(kind):
-            rows.append({"section": section, "hidden": True, "items": []})
-            continue
-        items = []
-        for item in section.items:
-            value = answers.get(item.id)
-            if isinstance(value, list):
-                shown = ", ".join(item.option_label(v) for v in value)
-            elif value is None:
-                shown = ""
-            elif item.options:
-                shown = item.option_label(str(value))
-            else:
-                shown = str(value)
-            items.append((item, shown))
-        rows.append({"section": section, "hidden": False, "items": items})
-    return rows
 
 
 @requires(Action.ASSESSMENT_EDIT)
@@ -251,41 +226,16 @@ def pdf(request, pk: int):
     if assessment.status != AssessmentStatus.SIGNED_OFF:
         messages.error(request, "Only a signed-off assessment can be printed")
         return redirect("assessments:detail", assessment.pk)
-    agencies = Agency.objects.filter(partner_roles__partnership=assessment.partnership)
-    form = RecipientForm(request.POST or None, agencies=agencies)
+    form = RecipientForm(request.POST or None, agencies=selectors.recipient_agencies(assessment))
     if request.method == "POST" and form.is_valid():
         recipient = form.cleaned_data["recipient"]
-        definition = selectors.definition_of(assessment)
-        # Restricted to what both the author's view and the recipient's agency may see.
-        answers = redact_answers(
-            definition,
-            redact_answers(definition, assessment.answers, request.user.agency_kind),
-            recipient.kind,
-        )
-        html = render_to_string(
-            "assessments/pdf.html",
-            {
-                "assessment": assessment,
-                "result": selectors.result_of(assessment),
-                "recipient": recipient,
-                "answer_rows": _answer_rows(definition, answers, recipient.kind),
-                "definition": definition,
-            },
-        )
-        from weasyprint import HTML
-
-        log_event(
-            actor=request.user,
-            operation=Operation.DISCLOSURE,
-            action="assessment.pdf",
-            partnership=assessment.partnership,
-            subjects=[assessment, assessment.case or assessment.referral],
-            recipient=str(recipient),
-            reason=form.cleaned_data["purpose"],
-        )
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{assessment.reference}-{recipient.kind}.pdf"'
-        )
-        return response
+        try:
+            content = services.assessment_pdf_export(
+                assessment=assessment, acting_user=request.user, recipient=recipient,
+                purpose=form.cleaned_data["purpose"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return attachment(content, filename=f"{assessment.reference}-{recipient.kind}.pdf")
     return render(request, "assessments/pdf_form.html", {"assessment": assessment, "form": form})

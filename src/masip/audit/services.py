@@ -8,11 +8,11 @@ transaction as the change, so a change and its log entry commit or fail together
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -23,6 +23,8 @@ from masip.audit.models import AuditEvent, AuditSubject, FieldChange, Operation
 from masip.core.spreadsheets import csv_text
 
 logger = logging.getLogger(__name__)
+
+FileContent = TypeVar("FileContent", bytes, str)
 
 # Values never copied into the log: where someone lives or can be reached.
 SENSITIVE_KEYS = frozenset({"address", "phone", "email", "contact", "value", "password", "secret"})
@@ -302,6 +304,25 @@ def events_as_rows(events: Iterable[AuditEvent]) -> list[dict[str, Any]]:
     return rows
 
 
+def disclosed_file(
+    *, actor: Any, action: str, partnership: Any, subjects: Iterable[Subject | models.Model], recipient: str,
+    render: Callable[[], FileContent], reason: str = "", details: Mapping[str, Any] | None = None,
+) -> FileContent:
+    """The one door for a file that leaves the unit: render it, then log the disclosure.
+
+    Rendering (slow, and it may fail) happens before the log entry and outside its
+    transaction; the file is returned only once its disclosure is written, so nothing
+    is handed over unlogged and a failed rendering leaves no entry claiming it was.
+    """
+    content = render()
+    with transaction.atomic():
+        log_event(
+            actor=actor, operation=Operation.DISCLOSURE, action=action, partnership=partnership,
+            subjects=subjects, recipient=recipient, reason=reason, details=details,
+        )
+    return content
+
+
 def audit_export(
     *, actor: Any, events: Iterable[AuditEvent], about: models.Model, partnership: Any, recipient: str, reason: str,
     fmt: str,
@@ -314,10 +335,14 @@ def audit_export(
     import json
 
     rows = events_as_rows(events)
-    log_event(
-        actor=actor, operation=Operation.DISCLOSURE, action="audit.export", partnership=partnership,
-        subjects=[about], recipient=recipient, reason=reason, details={"entries": len(rows), "format": fmt},
+
+    def render() -> str:
+        if fmt == "json":
+            return json.dumps({"about": subject(about).__dict__, "entries": rows}, indent=2)
+        return csv_text(rows, list(rows[0].keys()) if rows else ["id"])
+
+    content = disclosed_file(
+        actor=actor, action="audit.export", partnership=partnership, subjects=[about], recipient=recipient,
+        reason=reason, details={"entries": len(rows), "format": fmt}, render=render,
     )
-    if fmt == "json":
-        return json.dumps({"about": subject(about).__dict__, "entries": rows}, indent=2), "application/json"
-    return csv_text(rows, list(rows[0].keys()) if rows else ["id"]), "text/csv"
+    return content, "application/json" if fmt == "json" else "text/csv"

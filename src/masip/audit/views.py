@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 
 from masip.access.policy import Action, requires
@@ -9,6 +9,7 @@ from masip.audit import registry, selectors
 from masip.audit.forms import ActivityFilterForm, ExportForm
 from masip.audit.models import Operation
 from masip.audit.services import Subject, audit_export, log_consultation
+from masip.core.documents import attachment
 
 AUDIT_REASON = "Unit manager's audit of the record of access"
 
@@ -88,10 +89,8 @@ def export(request, kind: str, pk: int):
             recipient=form.cleaned_data["recipient"], reason=form.cleaned_data["reason"],
             fmt=form.cleaned_data["format"],
         )
-        response = HttpResponse(content, content_type=content_type)
         name = registry.audited_kind(kind).name(about)
-        response["Content-Disposition"] = f'attachment; filename="audit-log-{name}.{form.cleaned_data["format"]}"'
-        return response
+        return attachment(content, filename=f"audit-log-{name}.{form.cleaned_data['format']}", content_type=content_type)
     return render(
         request, "audit/export.html", {"about": about, "kind": kind, "form": form, "count": events.count()}
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from masip.access.policy import Action, requires
+from masip.core.documents import attachment
 from masip.core.forms import add_service_errors
 from masip.core.spreadsheets import csv_text
 
@@ -144,9 +144,7 @@ def extract_download(request, extract_id):
     _nav(request)
     record = selectors.own_extract(request.user, extract_id)
     services.extract_download_logged(extract=record, acting_user=request.user, path=request.get_full_path())
-    response = HttpResponse(bytes(record.payload), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{record.filename}"'
-    return response
+    return attachment(bytes(record.payload), filename=record.filename)
 
 
 @requires(Action.EVALUATION_WORKBENCH)
@@ -154,9 +152,7 @@ def dictionary(request):
     _nav(request)
     rows = data_dictionary()
     if request.GET.get("format") == "csv":
-        response = HttpResponse(csv_text(rows, list(rows[0])), content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="masip-data-dictionary.csv"'
-        return response
+        return attachment(csv_text(rows, list(rows[0])), filename="masip-data-dictionary.csv")
     return render(request, "evaluation/dictionary.html", {"rows": rows})
 
 

@@ -179,9 +179,3 @@ def recipient_choices(meeting: Meeting) -> list[Agency]:
     )
 
 
-def minutes_pdf(minutes: Minutes) -> bytes:
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-
-    html = render_to_string("meetings/minutes_pdf.html", {"minutes": minutes})
-    return HTML(string=html).write_pdf()

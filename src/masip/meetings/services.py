@@ -25,9 +25,10 @@ from masip.access import policy
 from masip.access.models import Category
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
-from masip.audit.services import log_changes, log_event
+from masip.audit.services import disclosed_file, log_changes, log_event
 from masip.cases.models import Case, ReviewTrigger, RiskRank, StalkerType
 from masip.cases.services import case_set_risk
+from masip.core.documents import render_pdf
 from masip.meetings import action_rules, agenda, selectors
 from masip.meetings.models import (
     ActionNote,
@@ -1450,7 +1451,7 @@ def minutes_export(*, meeting: Meeting, acting_user: Any, recipient: Agency) -> 
     Rendered before the log is written (slow work outside the transaction);
     nothing is handed over unless the disclosure was logged.
     """
-    from masip.meetings.minutes import build_minutes, minutes_pdf
+    from masip.meetings.minutes import build_minutes
 
     _require_casework(acting_user, meeting.partnership_id)
     meeting = Meeting.objects.select_related("partnership", "series", "chair").get(pk=meeting.pk)
@@ -1459,23 +1460,20 @@ def minutes_export(*, meeting: Meeting, acting_user: Any, recipient: Agency) -> 
     if not _is_partner(meeting.partnership, recipient):
         raise ValidationError({"recipient": f"The agency chosen is not a partner agency of {meeting.partnership}."})
     minutes = build_minutes(meeting, reader=acting_user, recipient=recipient)
-    content = minutes_pdf(minutes)
-    with transaction.atomic():
-        log_event(
-            actor=acting_user,
-            operation=Operation.DISCLOSURE,
-            action="meeting.minutes_export",
-            partnership=meeting.partnership_id,
-            subjects=[meeting, *[m.item.subject for m in minutes.items]],
-            recipient=str(recipient),
-            reason=f"Minutes of {meeting} for {recipient}",
-            details={
-                "format": "pdf",
-                "cases": len(minutes.items),
-                "entries_shared": sum(len(m.shared) for m in minutes.items),
-            },
-        )
-    return content
+    return disclosed_file(
+        actor=acting_user,
+        action="meeting.minutes_export",
+        partnership=meeting.partnership_id,
+        subjects=[meeting, *[m.item.subject for m in minutes.items]],
+        recipient=str(recipient),
+        reason=f"Minutes of {meeting} for {recipient}",
+        details={
+            "format": "pdf",
+            "cases": len(minutes.items),
+            "entries_shared": sum(len(m.shared) for m in minutes.items),
+        },
+        render=lambda: render_pdf("meetings/minutes_pdf.html", {"minutes": minutes}),
+    )
 
 
 # -- retention -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from masip.access.sharing import sharing_view
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.models import CasePartyRole
+from masip.core.documents import attachment
 from masip.core.forms import add_service_errors
 from masip.core.ids import parse_id, parse_ids
 from masip.meetings import agenda, forms, selectors, services
@@ -741,12 +742,9 @@ def minutes_pdf(request, pk: int):
         messages.error(request, " ".join(exc.messages))
         return redirect("meetings:minutes", meeting.pk)
     request.audit_logged = True  # logged as a disclosure by the service
-    response = HttpResponse(content, content_type="application/pdf")
-    filename = (
-        f"minutes-{meeting.held_on:%Y-%m-%d}-{meeting.pk}-for-{recipient.short_name or recipient.pk}.pdf"
+    return attachment(
+        content, filename=f"minutes-{meeting.held_on:%Y-%m-%d}-{meeting.pk}-for-{recipient.short_name or recipient.pk}.pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename.replace(" ", "-")}"'
-    return response
 
 
 # -- actions -------------------------------------------------------------------

@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from masip.access.models import Category
-from masip.audit.models import Operation
-from masip.audit.services import log_event
+from masip.audit.services import disclosed_file
+from masip.core.documents import render_pdf
 from masip.people.models import ContactDetail, ContactKind, Person
 from masip.people.records import party_records
 from masip.people.redaction import Identifiers, Redactor, ThirdParty
@@ -104,14 +103,15 @@ def subject_access_export(*, person: Person, acting_user: Any, request_reference
     """Produce the pack as JSON or PDF and log the disclosure. Returns (content, content type)."""
     pack = subject_access_pack(person)
     pack["redactions"]["request_reference"] = request_reference
-    log_event(
-        actor=acting_user, operation=Operation.DISCLOSURE, action="person.subject_access",
-        partnership=person.partnership, subjects=[person], recipient="The data subject (subject access request)",
-        reason=f"Subject access request {request_reference}", details={"format": fmt},
-    )
-    if fmt == "json":
-        return json.dumps(pack, indent=2).encode(), "application/json"
-    from weasyprint import HTML
 
-    html = render_to_string("people/subject_access_pdf.html", {"pack": pack, "request_reference": request_reference})
-    return HTML(string=html).write_pdf(), "application/pdf"
+    def render() -> bytes:
+        if fmt == "json":
+            return json.dumps(pack, indent=2).encode()
+        return render_pdf("people/subject_access_pdf.html", {"pack": pack, "request_reference": request_reference})
+
+    content = disclosed_file(
+        actor=acting_user, action="person.subject_access", partnership=person.partnership, subjects=[person],
+        recipient="The data subject (subject access request)", reason=f"Subject access request {request_reference}",
+        details={"format": fmt}, render=render,
+    )
+    return content, "application/json" if fmt == "json" else "application/pdf"

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.audit.models import FieldChange
 from masip.audit.services import log_consultation
+from masip.core.documents import attachment
 from masip.core.forms import add_service_errors
 from masip.people import selectors
 from masip.people.forms import PersonEditForm, SubjectAccessForm
@@ -78,9 +78,7 @@ def subject_access(request, pk: int):
             person=person, acting_user=request.user, request_reference=form.cleaned_data["request_reference"],
             fmt=form.cleaned_data["format"],
         )
-        response = HttpResponse(content, content_type=content_type)
         extension = "json" if form.cleaned_data["format"] == "json" else "pdf"
-        response["Content-Disposition"] = f'attachment; filename="subject-access-{person.pk}.{extension}"'
-        return response
+        return attachment(content, filename=f"subject-access-{person.pk}.{extension}", content_type=content_type)
     log_consultation(request, action="person.subject_access_form", partnership=person.partnership, subjects=[person])
     return render(request, "people/subject_access.html", {"person": person, "form": form})

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.http import Http404, HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from masip.core.documents import attachment, render_pdf
 from masip.core.spreadsheets import csv_rows, xlsx_bytes
 from masip.reporting import figures as fig
 from masip.reporting import services
@@ -37,27 +37,22 @@ def _xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], pre
 
 def _pdf(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], preamble: Sequence[str],
          notes: Sequence[str]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("reporting/export_pdf.html", {
+    return render_pdf("reporting/export_pdf.html", {
         "title": title, "headers": headers, "rows": rows, "preamble": preamble, "notes": notes,
         "generated": timezone.localtime(),
     })
-    return HTML(string=html).write_pdf()
 
 
 def _response(fmt: str, content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    return attachment(content, filename=f"{filename}.{fmt}", content_type=FORMATS[fmt])
 
 
-def _render(fmt: str, *, title, headers, rows, preamble, notes, filename) -> HttpResponse:
+def _content(fmt: str, *, title, headers, rows, preamble, notes) -> bytes:
     if fmt == "csv":
-        return _response(fmt, _csv(headers, rows, [title, *preamble]), filename)
+        return _csv(headers, rows, [title, *preamble])
     if fmt == "xlsx":
-        return _response(fmt, _xlsx(title, headers, rows, [title, *preamble]), filename)
-    return _response(fmt, _pdf(title, headers, rows, preamble, notes), filename)
+        return _xlsx(title, headers, rows, [title, *preamble])
+    return _pdf(title, headers, rows, preamble, notes)
 
 
 def respond(request, *, fmt: str, title: str, status: str, rows: list[dict], partnership, filename: str,
@@ -65,17 +60,17 @@ def respond(request, *, fmt: str, title: str, status: str, rows: list[dict], par
     """One partnership's return as a file; the disclosure is logged before the file is handed over."""
     if fmt not in FORMATS:
         raise Http404("No such format")
-    services.export_logged(
-        acting_user=request.user, partnership=partnership, what="return", fmt=fmt,
-        recipient=recipient, details={"title": title, "suppressed": suppressed},
-        subjects=subjects,
-    )
     preamble = [status]
     if suppressed:
         preamble.append("Small numbers suppressed: counts below 5 are shown as 'fewer than 5'.")
     headers = ["Figure", "Value", "How collected", "Definition"]
     table = [[r["label"], r["shown"], r["note"], r["definition"]] for r in rows]
-    return _render(fmt, title=title, headers=headers, rows=table, preamble=preamble, notes=[], filename=filename)
+    content = services.export_disclosed(
+        acting_user=request.user, partnership=partnership, what="return", fmt=fmt,
+        recipient=recipient, details={"title": title, "suppressed": suppressed}, subjects=subjects,
+        render=lambda: _content(fmt, title=title, headers=headers, rows=table, preamble=preamble, notes=[]),
+    )
+    return _response(fmt, content, filename)
 
 
 def programme_table(parts: Sequence[tuple[str, dict]], total: dict) -> dict:
@@ -117,15 +112,35 @@ def programme_table(parts: Sequence[tuple[str, dict]], total: dict) -> dict:
 def respond_table(request, *, fmt: str, title: str, table: dict, filename: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format")
-    services.export_logged(
-        acting_user=request.user, partnership=None, what="programme_return", fmt=fmt, recipient="programme office",
-        details={"title": title, "suppressed": True},
-    )
     preamble = ["Small numbers suppressed: counts below 5 are shown as 'fewer than 5', and cells from which "
                 "one could be worked out as 'withheld'."]
     rows = [*table["rows"], table["total"]]
-    return _render(fmt, title=title, headers=table["headers"], rows=rows, preamble=preamble, notes=table["notes"],
-                   filename=filename)
+    content = services.export_disclosed(
+        acting_user=request.user, partnership=None, what="programme_return", fmt=fmt, recipient="programme office",
+        details={"title": title, "suppressed": True},
+        render=lambda: _content(fmt, title=title, headers=table["headers"], rows=rows, preamble=preamble,
+                                notes=table["notes"]),
+    )
+    return _response(fmt, content, filename)
+
+
+def _tables_content(fmt: str, *, title: str, tables: list[dict], suppressed: bool) -> bytes:
+    def lines(table):
+        return [table["headers"], *table["rows"], *([table["total"]] if table["total"] else [])]
+
+    if fmt == "pdf":
+        return render_pdf("reporting/export_pdf.html", {
+            "title": title, "tables": tables, "generated": timezone.localtime(),
+            "preamble": ["Small numbers suppressed: counts below 5 are shown as 'fewer than 5', and cells from "
+                         "which one could be worked out as 'withheld'."] if suppressed else [],
+        })
+    if fmt == "csv":
+        rows = [[title]]
+        for table in tables:
+            rows += [[], [table["title"]], *lines(table)]
+        return csv_rows(rows).encode("utf-8-sig")
+    sheets = [(f"Table {i}", [[table["title"]], *lines(table)]) for i, table in enumerate(tables, start=1)]
+    return xlsx_bytes(sheets, title=title, bold_rows=[1])
 
 
 def respond_tables(request, *, fmt: str, title: str, tables: list[dict], partnership, suppressed: bool,
@@ -133,26 +148,9 @@ def respond_tables(request, *, fmt: str, title: str, tables: list[dict], partner
     """A dashboard's tables as one file (CSV: one after another; XLSX: a sheet each), logged as a disclosure."""
     if fmt not in FORMATS:
         raise Http404("No such format")
-    services.export_logged(
+    content = services.export_disclosed(
         acting_user=request.user, partnership=partnership, what="dashboard", fmt=fmt, recipient=recipient,
         details={"title": title, "suppressed": suppressed, "tables": len(tables)},
+        render=lambda: _tables_content(fmt, title=title, tables=tables, suppressed=suppressed),
     )
-    def lines(table):
-        return [table["headers"], *table["rows"], *([table["total"]] if table["total"] else [])]
-
-    if fmt == "pdf":
-        from weasyprint import HTML
-
-        html = render_to_string("reporting/export_pdf.html", {
-            "title": title, "tables": tables, "generated": timezone.localtime(),
-            "preamble": ["Small numbers suppressed: counts below 5 are shown as 'fewer than 5', and cells from "
-                         "which one could be worked out as 'withheld'."] if suppressed else [],
-        })
-        return _response(fmt, HTML(string=html).write_pdf(), filename)
-    if fmt == "csv":
-        rows = [[title]]
-        for table in tables:
-            rows += [[], [table["title"]], *lines(table)]
-        return _response(fmt, csv_rows(rows).encode("utf-8-sig"), filename)
-    sheets = [(f"Table {i}", [[table["title"]], *lines(table)]) for i, table in enumerate(tables, start=1)]
-    return _response(fmt, xlsx_bytes(sheets, title=title, bold_rows=[1]), filename)
+    return _response(fmt, content, filename)

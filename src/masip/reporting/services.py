@@ -8,6 +8,7 @@ its form was opened at (docs/decisions/0003).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,7 +22,7 @@ from django.utils import timezone
 from masip.access import policy
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
-from masip.audit.services import log_changes, log_event
+from masip.audit.services import disclosed_file, log_changes, log_event
 from masip.partnerships.models import AgencyKind, Partnership
 from masip.reporting import figures as fig
 from masip.reporting.models import (
@@ -367,12 +368,12 @@ def return_file(
     return filed
 
 
-def export_logged(*, acting_user: Any, partnership: Partnership | None, what: str, fmt: str, recipient: str,
-                  details: dict | None = None, subjects: tuple = ()) -> None:
-    """An export leaves the unit: a disclosure in the audit trail, logged before the file is handed over."""
-    log_event(
-        actor=acting_user, operation=Operation.DISCLOSURE, action=f"reporting.export.{what}", partnership=partnership,
-        subjects=subjects, recipient=recipient, details={"format": fmt, **(details or {})},
+def export_disclosed(*, acting_user: Any, partnership: Partnership | None, what: str, fmt: str, recipient: str,
+                     render: Callable[[], bytes], details: dict | None = None, subjects: tuple = ()) -> bytes:
+    """An export leaves the unit: rendered, then a disclosure in the audit trail before the file is handed over."""
+    return disclosed_file(
+        actor=acting_user, action=f"reporting.export.{what}", partnership=partnership, subjects=subjects,
+        recipient=recipient, details={"format": fmt, **(details or {})}, render=render,
     )
 
 
