@@ -12,6 +12,8 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from masip.accounts.selectors import has_confirmed_device
+
 EXEMPT_URL_NAMES = {"accounts:login", "accounts:logout", "accounts:two_factor", "accounts:two_factor_setup",
                     "workspace:healthz", "accounts:keep_alive"}
 
@@ -44,9 +46,6 @@ class TwoFactorRequiredMiddleware:
                 except Resolver404:
                     name = ""
                 if name not in EXEMPT_URL_NAMES:
-                    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-                    has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
-                    target = "accounts:two_factor" if has_device else "accounts:two_factor_setup"
+                    target = "accounts:two_factor" if has_confirmed_device(request.user) else "accounts:two_factor_setup"
                     return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)

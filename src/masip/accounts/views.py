@@ -11,13 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from masip.access.policy import Action, public, requires
-from masip.accounts import lockout
-from masip.audit.models import Operation
+from masip.accounts import selectors, services
 from masip.audit.selectors import managed_staff
-from masip.audit.services import log_event
 from masip.core.forms import GovukFormMixin
 
 
@@ -85,7 +82,7 @@ def two_factor(request):
     """Second step of signing in: a code from the enrolled authenticator."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    device = selectors.confirmed_device(request.user)
     if device is None:
         return redirect("accounts:two_factor_setup")
     form = TokenForm(request.POST or None, device=device)
@@ -100,15 +97,12 @@ def two_factor_setup(request):
     """First sign-in: enrol an authenticator app by scanning a QR code and confirming a code."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+    if selectors.has_confirmed_device(request.user):
         return redirect("accounts:two_factor")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    device = services.two_factor_enrolment_start(user=request.user)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        services.two_factor_enrolment_confirm(device=device, acting_user=request.user)
         otp_login(request, device)
         messages.success(request, "Two-factor authentication is set up")
         return redirect(_next_url(request))
@@ -141,10 +135,6 @@ def keep_alive(request):
 @require_POST
 def unlock(request, user_id: int):
     member = get_object_or_404(managed_staff(request.user), pk=user_id)
-    lockout.unlock(member.username)
-    log_event(
-        actor=request.user, operation=Operation.ALTERATION, action="accounts.unlock",
-        details={"unlocked_user_id": member.pk},
-    )
+    services.account_unlock(member=member, acting_user=request.user)
     messages.success(request, f"{member.get_full_name() or member.username} can sign in again")
     return redirect("audit:staff")

@@ -221,6 +221,8 @@ class TestTwoFactor:
         assert client.get("/").status_code == 200
         device.refresh_from_db()
         assert device.confirmed
+        event = AuditEvent.objects.get(action="accounts.two_factor_enrol")
+        assert (event.operation, event.username) == ("alteration", "new-detective")
 
     def test_a_wrong_code_is_refused(self, client, real_user):
         attempt(client, "new-detective", "a long enough passphrase 42")
