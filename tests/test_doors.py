@@ -72,3 +72,28 @@ def test_a_rendered_file_is_returned_only_with_its_disclosure_logged(staff):
 def test_render_pdf_draws_a_pdf_from_a_template():
     assert render_pdf("reporting/export_pdf.html", {"title": "T", "headers": [], "rows": [], "preamble": [],
                                                     "notes": []}).startswith(b"%PDF")
+
+
+# -- views ask selectors; they do not query -------------------------------------------------
+
+QUERYING = re.compile(
+    r"\.objects\.|get_object_or_404\(|\.(filter|exclude|order_by|select_related|prefetch_related|annotate|aggregate"
+    r"|values_list|exists|count)\("
+)
+
+
+def view_modules():
+    for path in modules():
+        if path.name == "views.py" or "views" in path.parent.name:
+            yield path
+
+
+def test_views_do_not_query_the_database_themselves():
+    """Every read a page needs is a selector (filtered by the access policy); a view only calls it."""
+    found = []
+    for path in view_modules():
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            if QUERYING.search(code):
+                found.append(f"{path.relative_to(SRC)}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)

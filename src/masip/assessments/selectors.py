@@ -10,6 +10,7 @@ from masip.assessments.engine import AssessmentResult, redact_answers
 from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import Assessment, AssessmentStatus
 from masip.partnerships.models import Agency
+from masip.partnerships.selectors import partner_agencies
 
 
 def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
@@ -83,4 +84,4 @@ def answer_rows(definition, answers: dict[str, Any], kind: str) -> list[dict[str
 
 def recipient_agencies(assessment: Assessment) -> QuerySet[Agency]:
     """The agencies a printed copy of the assessment may go to: the partnership's partners."""
-    return Agency.objects.filter(partner_roles__partnership=assessment.partnership)
+    return partner_agencies(assessment.partnership)

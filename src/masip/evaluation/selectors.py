@@ -22,6 +22,19 @@ def plan(pk: int) -> AnalysisPlan:
     return get_object_or_404(AnalysisPlan.objects.select_related("evaluation", "locked_by", "created_by"), pk=pk)
 
 
+def runs_of(evaluation: Evaluation) -> Any:
+    return evaluation.runs.select_related("extract", "run_by")
+
+
+def plan_deviations(plan: AnalysisPlan) -> Any:
+    return plan.deviations.select_related("recorded_by")
+
+
+def plan_results(plan: AnalysisPlan, *, latest: int = 10) -> list[Any]:
+    """The plan's latest results, newest run first."""
+    return list(plan.results.select_related("run").order_by("-run__run_at")[:latest])
+
+
 def extracts_of(user: Any, evaluation: Evaluation) -> Any:
     return Extract.objects.filter(evaluation=evaluation, requested_by=user).defer("payload")
 

@@ -44,7 +44,7 @@ def detail(request, pk):
         "evaluation": evaluation,
         "plans": evaluation.plans.all(),
         "extracts": selectors.extracts_of(request.user, evaluation),
-        "runs": evaluation.runs.select_related("extract", "run_by"),
+        "runs": selectors.runs_of(evaluation),
     })
 
 
@@ -68,8 +68,7 @@ def plan_detail(request, plan_id):
     _nav(request)
     plan = selectors.plan(plan_id)
     return render(request, "evaluation/plan_detail.html", {
-        "plan": plan, "deviations": plan.deviations.select_related("recorded_by"),
-        "results": plan.results.select_related("run").order_by("-run__run_at")[:10],
+        "plan": plan, "deviations": selectors.plan_deviations(plan), "results": selectors.plan_results(plan),
     })
 
 
@@ -169,7 +168,7 @@ def run_create(request, pk):
         return render(request, "evaluation/detail.html", {
             "evaluation": evaluation, "plans": evaluation.plans.all(),
             "extracts": selectors.extracts_of(request.user, evaluation),
-            "runs": evaluation.runs.select_related("extract", "run_by"), "run_error": messages[0],
+            "runs": selectors.runs_of(evaluation), "run_error": messages[0],
         }, status=400)
     return redirect("evaluation:run_detail", run_id=run.pk)
 

@@ -77,3 +77,11 @@ def intervention_detail_get(user: Any, pk: int) -> Intervention:
 
         raise Http404("No such intervention")
     return found.intervention
+
+
+def intervention_events(intervention: Intervention) -> list[InterventionEvent]:
+    return list(intervention.events.select_related("recorded_by"))
+
+
+def intervention_sessions(intervention: Intervention) -> list[InterventionSession]:
+    return list(intervention.sessions.select_related("recorded_by"))

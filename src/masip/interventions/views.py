@@ -73,8 +73,8 @@ def intervention_detail(request, intervention_id: int):
     context = {"case": intervention.case, "found": found, "intervention": intervention}
     if found.detail_visible:
         context.update(
-            events=list(intervention.events.select_related("recorded_by")),
-            sessions=list(intervention.sessions.select_related("recorded_by")),
+            events=selectors.intervention_events(intervention),
+            sessions=selectors.intervention_sessions(intervention),
             next_states=next_engagement_states(intervention.engagement or None)
             if intervention.intervention_type.needs_consent
             else [],

@@ -7,8 +7,16 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
-from masip.justice.models import INVESTIGATION_CONCLUDED, JusticeEvent, OrderStatus, ProtectiveOrder
+from masip.cases.models import CasePartyRole
+from masip.justice.models import (
+    INVESTIGATION_CONCLUDED,
+    JusticeEvent,
+    OrderKind,
+    OrderStatus,
+    ProtectiveOrder,
+)
 from masip.monitoring.models import Incident
+from masip.people.models import Person
 
 
 def orders_visible_to(user: Any) -> QuerySet[ProtectiveOrder]:
@@ -66,3 +74,13 @@ def conclusions_before(*, case_id: Any, before: date) -> QuerySet[JusticeEvent]:
     """The outcomes that concluded the investigation of case `case_id` (a value or an expression
     such as OuterRef("pk")) before the day `before`."""
     return JusticeEvent.objects.filter(case_id=case_id, kind__in=INVESTIGATION_CONCLUDED, occurred_on__lt=before)
+
+
+def victims_of_case(case: Any) -> QuerySet[Person]:
+    """The case's victims: whom an order may protect."""
+    return Person.objects.filter(case_parties__case=case, case_parties__role=CasePartyRole.VICTIM).order_by("id")
+
+
+def interim_orders(case: Any) -> QuerySet[ProtectiveOrder]:
+    """Interim stalking protection orders on the case, which a full order may follow."""
+    return ProtectiveOrder.objects.filter(case=case, kind=OrderKind.SPO, interim=True)

@@ -6,13 +6,10 @@ from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
 from masip.cases.access import case_page
-from masip.cases.models import CasePartyRole
 from masip.core.forms import add_service_errors
 from masip.justice import selectors, services
 from masip.justice.forms import JusticeEventForm, OrderForm, OrderUpdateForm
-from masip.justice.models import OrderKind, ProtectiveOrder
 from masip.monitoring.web import log_case_page
-from masip.people.models import Person
 
 
 @requires(Action.JUSTICE_RECORD)
@@ -39,11 +36,9 @@ def event_add(request, pk: int):
 @case_page(action="justice.order_form")
 def order_add(request, pk: int):
     case = request.case_access.case
-    victims = Person.objects.filter(
-        case_parties__case=case, case_parties__role=CasePartyRole.VICTIM
-    ).order_by("id")
-    interim = ProtectiveOrder.objects.filter(case=case, kind=OrderKind.SPO, interim=True)
-    form = OrderForm(request.POST or None, victims=victims, interim_orders=interim)
+    form = OrderForm(
+        request.POST or None, victims=selectors.victims_of_case(case), interim_orders=selectors.interim_orders(case)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             order = services.order_record(case=case, acting_user=request.user, data=form.to_input())

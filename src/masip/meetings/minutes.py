@@ -25,6 +25,7 @@ from masip.cases.models import RiskRank, StalkerType
 from masip.meetings import selectors
 from masip.meetings.models import AgendaItem, Attendance, AttendanceStatus, CaseAction, Meeting
 from masip.partnerships.models import Agency, AgencyKind, Partnership
+from masip.partnerships.selectors import partner_agencies
 from masip.sharing.models import InformationEntry
 
 
@@ -173,7 +174,7 @@ def attendance_rows(records: list[Attendance], meeting: Meeting) -> dict[str, An
 
 def recipient_choices(meeting: Meeting) -> list[Agency]:
     return list(
-        selectors.partner_agencies(meeting.partnership).exclude(
+        partner_agencies(meeting.partnership).exclude(
             kind__in=[AgencyKind.PMO, AgencyKind.EVALUATION]
         )
     )

@@ -172,8 +172,23 @@ def attendance(meeting: Meeting) -> list[Attendance]:
     return list(meeting.attendance.select_related("agency", "user").order_by("agency__name", "id"))
 
 
-def partner_agencies(partnership: Partnership) -> QuerySet[Agency]:
-    return Agency.objects.filter(partner_roles__partnership=partnership).order_by("name")
+def latest_triage_decision(referral: Any):
+    """The referral's latest triage decision, wherever it was made (queue or meeting)."""
+    return referral.triage_decisions.select_related("decided_by", "case").order_by("-decided_at", "-id").first()
+
+
+def series_of_model(partnership: Partnership) -> QuerySet[MeetingSeries]:
+    """The meeting series of the partnership's operating model today (none without a model)."""
+    model = partnership.operating_model_on()
+    return model.meeting_series.all() if model else MeetingSeries.objects.none()
+
+
+def attendance_recorded(meeting: Meeting) -> bool:
+    return meeting.attendance.exists()
+
+
+def series_by_name(series_list) -> QuerySet[MeetingSeries]:
+    return MeetingSeries.objects.filter(pk__in=[s.pk for s in series_list]).order_by("name")
 
 
 def partnership_staff(partnership: Partnership):

@@ -31,7 +31,7 @@ from masip.core.ids import parse_id, parse_ids
 from masip.meetings import agenda, forms, selectors, services
 from masip.meetings.minutes import build_minutes, recipient_choices
 from masip.meetings.models import ActionStatus, AttendanceStatus, PlanArea
-from masip.partnerships.models import MeetingSeries
+from masip.partnerships.selectors import partner_agencies
 from masip.referrals.selectors import suspect_of, victims_of
 from masip.referrals.urgency import urgency_flags
 
@@ -110,8 +110,7 @@ def meeting_schedule(request, slug: str):
     if not selectors.may_schedule(request.user, partnership):
         raise PermissionDenied("Only the unit manager, a triage lead or business support schedule meetings.")
     request.partnership, request.nav = partnership, "meetings"
-    model = partnership.operating_model_on()
-    series_qs = model.meeting_series.all() if model else MeetingSeries.objects.none()
+    series_qs = selectors.series_of_model(partnership)
     # At the weekend, offer the next working day: the unit's meetings are held on weekdays.
     initial = {"first": agenda.next_meeting_dates("weekdays", first=timezone.localdate(), count=1)[0]}
     if parse_id(request.GET.get("series")):
@@ -181,7 +180,7 @@ def _item_context(
     user = request.user
     closed = meeting.is_closed
     running = not closed and services.is_held_yet(meeting)
-    agencies = list(selectors.partner_agencies(meeting.partnership))
+    agencies = list(partner_agencies(meeting.partnership))
     context = {
         "meeting": meeting,
         "item": item,
@@ -239,7 +238,7 @@ def _item_context(
 def _referral_context(context, request, meeting, item, *, running: bool, triage_form=None):
     """A referral awaiting triage: what it says, what partners shared, and the triage form."""
     referral = item.referral
-    latest = referral.triage_decisions.select_related("decided_by", "case").order_by("-decided_at", "-id").first()
+    latest = selectors.latest_triage_decision(referral)
     context.update(
         {
             "referral": referral,
@@ -263,7 +262,7 @@ def _referral_context(context, request, meeting, item, *, running: bool, triage_
 
 
 def _series_qs(series_list):
-    return MeetingSeries.objects.filter(pk__in=[s.pk for s in series_list]).order_by("name")
+    return selectors.series_by_name(series_list)
 
 
 def _meeting_page(request, meeting, item=None, *, status=200, **item_forms):
@@ -396,7 +395,7 @@ def item_share(request, pk: int, item_pk: int):
     meeting, item = request.case_record
     request.partnership, request.nav = meeting.partnership, "meetings"
     form = forms.ShareForm(
-        request.POST, agencies=selectors.partner_agencies(meeting.partnership), prefix="share"
+        request.POST, agencies=partner_agencies(meeting.partnership), prefix="share"
     )
     message = ""
     if form.is_valid():
@@ -473,7 +472,7 @@ def item_action(request, pk: int, item_pk: int):
         return _refused(request, meeting, services.REFERRAL_NOT_DISCUSSED, item=item)
     form = forms.ActionForm(
         request.POST,
-        agencies=selectors.partner_agencies(meeting.partnership),
+        agencies=partner_agencies(meeting.partnership),
         staff=selectors.partnership_staff(meeting.partnership),
         prefix="action",
     )
@@ -552,7 +551,7 @@ def attendance(request, pk: int):
     form = forms.AttendanceForm(
         request.POST or None,
         staff=staff,
-        agencies=selectors.partner_agencies(meeting.partnership),
+        agencies=partner_agencies(meeting.partnership),
         guests=guests,
         current=current,
         initial={"version": meeting.attendance_version},
@@ -698,7 +697,7 @@ def meeting_close(request, pk: int):
             "meeting": meeting,
             "discussed": len(items) - len(not_reached),
             "not_reached": not_reached,
-            "attendance_recorded": meeting.attendance.exists(),
+            "attendance_recorded": selectors.attendance_recorded(meeting),
         },
     )
 
@@ -760,7 +759,7 @@ def action_list(request, slug: str):
     status = request.GET.get("status", "")
     if status not in ActionStatus.values:
         status = ""
-    agencies = list(selectors.partner_agencies(partnership))
+    agencies = list(partner_agencies(partnership))
     agency_id = parse_id(request.GET.get("agency"))
     if agency_id not in {a.pk for a in agencies}:
         agency_id = None
@@ -848,7 +847,7 @@ def action_update(request, pk: int):
     form = forms.ActionUpdateForm(
         request.POST or None,
         initial={"completed_on": timezone.localdate(), "version": action.version},
-        agencies=selectors.partner_agencies(action.partnership),
+        agencies=partner_agencies(action.partnership),
         staff=selectors.partnership_staff(action.partnership),
     )
     if request.method == "POST" and action.status != ActionStatus.OPEN:
@@ -925,7 +924,7 @@ def case_action_add(request, pk: int):
     request.partnership, request.nav = case.partnership, "cases"
     form = forms.ActionForm(
         request.POST or None,
-        agencies=selectors.partner_agencies(case.partnership),
+        agencies=partner_agencies(case.partnership),
         staff=selectors.partnership_staff(case.partnership),
     )
     if request.method == "POST" and form.is_valid():
@@ -975,7 +974,7 @@ def plan_edit(request, pk: int):
     case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
     current = selectors.current_plan(case)
-    agencies = list(selectors.partner_agencies(case.partnership))
+    agencies = list(partner_agencies(case.partnership))
     if current is not None:
         initial_rows = [
             {

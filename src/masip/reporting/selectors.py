@@ -196,11 +196,16 @@ def compute_return(partnership: Partnership, quarter: Quarter, *, as_at: datetim
     )
 
 
-def filed_returns(partnership: Partnership | None, quarter: Quarter | None = None):
+def filed_returns(partnership: Partnership | None, quarter: Quarter | None = None, *, oldest_first: bool = False):
     qs = QuarterlyReturn.objects.filter(partnership=partnership).select_related("filed_by")
     if quarter is not None:
         qs = qs.filter(year=quarter.year, quarter=quarter.number)
-    return qs
+    return qs.order_by("revision") if oldest_first else qs
+
+
+def collection_bases(partnership: Partnership) -> dict[str, Any]:
+    """How the partnership collects each return figure it has said anything about, by figure code."""
+    return {b.figure: b for b in CollectionBasis.objects.filter(partnership=partnership)}
 
 
 def latest_filed(partnership: Partnership, quarter: Quarter) -> QuarterlyReturn | None:

@@ -15,6 +15,7 @@ from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.cases.selectors import casework_staff
 from masip.core.forms import add_service_errors
+from masip.partnerships.selectors import partner_agencies
 from masip.reporting import exports, selectors, services
 from masip.reporting import figures as fig
 from masip.reporting.forms import (
@@ -170,9 +171,7 @@ def staffing(request, slug: str):
 
 
 def _agencies(partnership):
-    from masip.partnerships.models import Agency
-
-    return Agency.objects.filter(partner_roles__partnership=partnership).order_by("name")
+    return partner_agencies(partnership)
 
 
 @requires(Action.REPORTING_MANAGE)
@@ -274,10 +273,8 @@ def _published_row(partnerships, partnership, quarter: Quarter) -> list[str]:
 @requires(Action.REPORTING_MANAGE)
 def collection(request, slug: str):
     """Which return figures the partnership collects, and how: a figure not collected is 'not reported'."""
-    from masip.reporting.models import CollectionBasis
-
     partnership = selectors.managed_partnership(request.user, slug)
-    existing = {b.figure: b for b in CollectionBasis.objects.filter(partnership=partnership)}
+    existing = selectors.collection_bases(partnership)
     initial = {"version": services.collection_version(partnership)}
     for code in fig.FIGURES:
         basis = existing.get(code)
@@ -300,7 +297,7 @@ def collection(request, slug: str):
 def returns(request, slug: str):
     partnership = selectors.reporting_partnership(request.user, slug)
     request.partnership, request.nav = partnership, "reporting"
-    filed = {(r.year, r.quarter): r for r in selectors.filed_returns(partnership).order_by("revision")}
+    filed = {(r.year, r.quarter): r for r in selectors.filed_returns(partnership, oldest_first=True)}
     quarters = [{"quarter": q, "filed": filed.get((q.year, q.number))} for q in past_quarters(timezone.localdate(), 8)]
     return render(request, "reporting/returns.html", {
         "partnership": partnership, "quarters": quarters,

@@ -5,6 +5,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from masip.access.sharing import sharing_view
+from masip.partnerships.models import Agency
+from masip.partnerships.selectors import partner_agencies
 from masip.sharing.models import HealthSummaryShare, InformationEntry
 
 
@@ -41,3 +43,8 @@ def case_page_context(case: Any, user: Any) -> dict[str, Any]:
         "information": list(information_for_case(user, case)),
         "health_summaries": list(health_summaries_for_case(user, case)),
     }
+
+
+def health_summary_recipients(case: Any, *, sender: Any) -> QuerySet[Agency]:
+    """The partner agencies a health summary on the case may go to: any but the sender's own."""
+    return partner_agencies(case.partnership).exclude(pk=sender.agency_id)

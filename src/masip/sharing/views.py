@@ -7,8 +7,7 @@ from django.shortcuts import redirect, render
 from masip.access.policy import Action, requires
 from masip.cases.access import case_page
 from masip.core.forms import add_service_errors
-from masip.partnerships.models import Agency
-from masip.sharing import services
+from masip.sharing import selectors, services
 from masip.sharing.forms import HealthSummaryForm, InformationForm
 
 
@@ -34,7 +33,7 @@ def information_add(request, pk: int):
 def health_summary_add(request, pk: int):
     case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
-    agencies = Agency.objects.filter(partner_roles__partnership=case.partnership).exclude(pk=request.user.agency_id)
+    agencies = selectors.health_summary_recipients(case, sender=request.user)
     form = HealthSummaryForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:
