@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from masip.core.models import Recorded
+
 
 class Hypothesis(models.TextChoices):
     H1 = "H1", "H1 Training raises referrals, especially from non-police agencies"
@@ -184,7 +186,7 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-class Deviation(models.Model):
+class Deviation(Recorded):
     """A change to a locked plan, with its reason. The locked text stays as it was."""
 
     audit_type = "plan_deviation"
@@ -194,8 +196,6 @@ class Deviation(models.Model):
     was = models.JSONField(null=True)
     now = models.JSONField(null=True)
     reason = models.TextField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["recorded_at", "id"]

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from masip.access.models import Category
+from masip.core.models import Recorded
 
 
 class InterventionMode(models.TextChoices):
@@ -96,7 +96,7 @@ class InterventionOutcome(models.TextChoices):
     NOT_STARTED = "not_started", "Did not start"
 
 
-class Intervention(models.Model):
+class Intervention(Recorded):
     audit_type = "intervention"
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
@@ -139,8 +139,6 @@ class Intervention(models.Model):
     assessment_after = models.ForeignKey(
         "assessments.Assessment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
     # Moves on with every change of engagement, follow-up or outcome, so a form opened
     # before a colleague's update cannot silently undo it.
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -194,7 +192,7 @@ class InterventionEventKind(models.TextChoices):
     OUTCOME = "outcome", "Outcome"
 
 
-class InterventionEvent(models.Model):
+class InterventionEvent(Recorded):
     """The dated history of an intervention: each engagement state, service status and outcome."""
 
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="events")
@@ -202,8 +200,6 @@ class InterventionEvent(models.Model):
     value = models.CharField(max_length=24)
     on = models.DateField()
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["on", "recorded_at", "id"]
@@ -230,13 +226,11 @@ class Attendance(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class InterventionSession(models.Model):
+class InterventionSession(Recorded):
     intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="sessions")
     held_on = models.DateField()
     attendance = models.CharField(max_length=16, choices=Attendance.choices)
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["held_on", "id"]

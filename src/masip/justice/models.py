@@ -19,10 +19,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from masip.core.models import Recorded
 from masip.referrals.choices import Offence
 
 
@@ -93,7 +93,7 @@ EVENTS_WITH_OFFENCE = frozenset(
 )
 
 
-class JusticeEvent(models.Model):
+class JusticeEvent(Recorded):
     audit_type = "justice_event"
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
@@ -112,11 +112,9 @@ class JusticeEvent(models.Model):
     custody_months = models.PositiveSmallIntegerField(null=True, blank=True)
     court = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_agency = models.ForeignKey(
         "partnerships.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -180,7 +178,7 @@ def spo_notification_deadline(served_on: date) -> date:
     return served_on + timedelta(days=SPO_NOTIFICATION_DAYS - 1)
 
 
-class ProtectiveOrder(models.Model):
+class ProtectiveOrder(Recorded):
     audit_type = "protective_order"
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
@@ -207,11 +205,9 @@ class ProtectiveOrder(models.Model):
         null=True, blank=True, help_text="When the subject notified the police (SPO)."
     )
     court = models.CharField(max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_agency = models.ForeignKey(
         "partnerships.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
     # Moves on with every update, so an update form opened before a colleague's
     # (the order made, served, varied) cannot silently undo it.
     version = models.PositiveIntegerField(default=0, editable=False)

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from masip.cases.models import RiskRank, StalkerType
+from masip.core.models import Recorded
 from masip.meetings.action_rules import ReminderKind
 
 
@@ -82,7 +83,7 @@ class AttendanceStatus(models.TextChoices):
     APOLOGIES = "apologies", "Apologies"
 
 
-class Attendance(models.Model):
+class Attendance(Recorded):
     """Who came, and from where: a member of staff (their agency), a guest from a partner agency
     (an officer in charge), or a guest from an organisation outside the partnership (a CPS
     lawyer, a MARAC chair), recorded with that organisation and not under a partner agency."""
@@ -105,8 +106,6 @@ class Attendance(models.Model):
     name = models.CharField(max_length=200, blank=True, help_text="For someone without an account.")
     role_title = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=AttendanceStatus.choices)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["meeting", "agency__name", "id"]
@@ -360,7 +359,7 @@ class ActionNoteKind(models.TextChoices):
     REASSIGNED = "reassigned", "Reassigned"
 
 
-class ActionNote(models.Model):
+class ActionNote(Recorded):
     """What happened on an open action: a progress note, a new due date (with why), or a
     handover to another agency or person. The action keeps its current values; these rows
     keep the story, for the owner and for "actions completed on time"."""
@@ -372,8 +371,6 @@ class ActionNote(models.Model):
     due_on_after = models.DateField(null=True, blank=True)
     owner_before = models.CharField(max_length=300, blank=True)
     owner_after = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["action", "recorded_at", "id"]

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from masip.core.models import Recorded
 from masip.monitoring.episodes import Reporter, Severity
 from masip.referrals.choices import Behaviour
 
@@ -39,7 +40,7 @@ class ReportedBy(models.TextChoices):
     OTHER_AGENCY = Reporter.OTHER_AGENCY.value, "Another agency"
 
 
-class Incident(models.Model):
+class Incident(Recorded):
     """One contact by the suspect with a victim, reported after the referral."""
 
     audit_type = "incident"
@@ -73,11 +74,9 @@ class Incident(models.Model):
     possible_duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_agency = models.ForeignKey(
         "partnerships.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-occurred_on", "-occurred_at", "-id"]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from masip.core.models import Recorded
 from masip.partnerships.models import AgencyKind
 
 
@@ -21,7 +22,7 @@ class TrainingDirection(models.TextChoices):
     INWARD = "inward", "Received by the unit's staff (inward)"
 
 
-class TrainingEvent(models.Model):
+class TrainingEvent(Recorded):
     audit_type = "training_event"
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
@@ -36,8 +37,6 @@ class TrainingEvent(models.Model):
     # "More than 930": the partnership counted approximately, and the number is a lower bound.
     number_is_lower_bound = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -69,7 +68,7 @@ class ConsultancyKind(models.TextChoices):
     OTHER = "other", "Other consultancy"
 
 
-class Consultancy(models.Model):
+class Consultancy(Recorded):
     """Advice given outside a case the unit manages."""
 
     audit_type = "consultancy"
@@ -80,8 +79,6 @@ class Consultancy(models.Model):
     agency_name = models.CharField(max_length=200, blank=True)
     given_on = models.DateField()
     notes = models.TextField(blank=True, help_text="No names: this register is not case information.")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

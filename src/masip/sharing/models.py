@@ -11,9 +11,10 @@ from django.db import models
 from django.utils import timezone
 
 from masip.access.models import Category
+from masip.core.models import Recorded
 
 
-class InformationEntry(models.Model):
+class InformationEntry(Recorded):
     audit_type = "information"
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
@@ -33,8 +34,6 @@ class InformationEntry(models.Model):
     source_agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=200)
     body = models.TextField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
     # Set when the agency shared it at a multi-agency meeting (meetings app).
     agenda_item = models.ForeignKey(
         "meetings.AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="information_entries"

@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from masip.access.models import Category
+from masip.core.models import Recorded
 
 
 class SupportStatus(models.TextChoices):
@@ -83,14 +84,12 @@ class ContactPurpose(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class AdvocateContact(models.Model):
+class AdvocateContact(Recorded):
     support = models.ForeignKey(VictimSupport, on_delete=models.CASCADE, related_name="contacts")
     contact_on = models.DateField()
     mode = models.CharField(max_length=16, choices=ContactMode.choices)
     purpose = models.CharField(max_length=24, choices=ContactPurpose.choices)
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-contact_on", "-id"]
@@ -99,7 +98,7 @@ class AdvocateContact(models.Model):
         return f"{self.get_mode_display()} on {self.contact_on:%d %b %Y}"
 
 
-class SafetyPlan(models.Model):
+class SafetyPlan(Recorded):
     """A version of a victim's safety plan. A change is a new version; earlier ones are kept."""
 
     audit_type = "safety_plan"
@@ -109,8 +108,6 @@ class SafetyPlan(models.Model):
     agreed_on = models.DateField()
     review_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -169,7 +166,7 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-class VictimReferral(models.Model):
+class VictimReferral(Recorded):
     support = models.ForeignKey(VictimSupport, on_delete=models.CASCADE, related_name="referrals")
     kind = models.CharField(max_length=24, choices=ReferralKind.choices)
     made_on = models.DateField()
@@ -177,8 +174,6 @@ class VictimReferral(models.Model):
     status = models.CharField(max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.MADE)
     notes = models.TextField(blank=True)
     category = models.CharField(max_length=32, choices=Category.choices, default=Category.ADVOCACY_NOTES)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-made_on", "-id"]
@@ -195,14 +190,12 @@ class CourtSupportKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class CourtSupport(models.Model):
+class CourtSupport(Recorded):
     support = models.ForeignKey(VictimSupport, on_delete=models.CASCADE, related_name="court_support")
     kind = models.CharField(max_length=24, choices=CourtSupportKind.choices)
     on = models.DateField()
     hearing_on = models.DateField(null=True, blank=True)
     outcome = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-on", "-id"]
@@ -240,7 +233,7 @@ SURVEY_QUESTIONS = [
 ]
 
 
-class PerceptionSurvey(models.Model):
+class PerceptionSurvey(Recorded):
     """A victim perception survey: optional, and recorded only with the victim's consent."""
 
     audit_type = "perception_survey"
@@ -255,8 +248,6 @@ class PerceptionSurvey(models.Model):
     agency_support = models.PositiveSmallIntegerField(choices=Agreement.choices, null=True, blank=True)
     feels_safer = models.PositiveSmallIntegerField(choices=Agreement.choices, null=True, blank=True)
     comments = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-on", "-id"]
