@@ -7,14 +7,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from masip.access.policy import Action, public, requires
 from masip.accounts import selectors, services
-from masip.audit.selectors import managed_staff
+from masip.audit.selectors import managed_staff_member
 from masip.core.forms import GovukFormMixin
 
 
@@ -134,7 +134,7 @@ def keep_alive(request):
 @requires(Action.ACCOUNT_UNLOCK)
 @require_POST
 def unlock(request, user_id: int):
-    member = get_object_or_404(managed_staff(request.user), pk=user_id)
+    member = managed_staff_member(request.user, user_id)
     services.account_unlock(member=member, acting_user=request.user)
     messages.success(request, f"{member.get_full_name() or member.username} can sign in again")
     return redirect("audit:staff")

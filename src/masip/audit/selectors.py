@@ -61,3 +61,12 @@ def managed_staff(user: Any) -> QuerySet:
 
 def staff_member_for_review(user: Any, staff_id: int):
     return get_object_or_404(managed_staff(user), pk=staff_id)
+
+
+def event_count(events: QuerySet[AuditEvent]) -> int:
+    return events.count()
+
+
+def managed_staff_member(user: Any, pk: int) -> Any:
+    """A member of staff in a partnership the user manages (404 elsewhere)."""
+    return get_object_or_404(managed_staff(user), pk=pk)

@@ -92,5 +92,5 @@ def export(request, kind: str, pk: int):
         name = registry.audited_kind(kind).name(about)
         return attachment(content, filename=f"audit-log-{name}.{form.cleaned_data['format']}", content_type=content_type)
     return render(
-        request, "audit/export.html", {"about": about, "kind": kind, "form": form, "count": events.count()}
+        request, "audit/export.html", {"about": about, "kind": kind, "form": form, "count": selectors.event_count(events)}
     )

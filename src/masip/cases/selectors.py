@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from masip.access import policy
 from masip.accounts.models import User
-from masip.cases.models import Case, CaseParty, ReviewTrigger
+from masip.cases.models import Case, CaseParty, RetentionProposal, ReviewTrigger
 from masip.partnerships.models import CASEWORK_ROLES, Partnership
 
 
@@ -54,4 +54,26 @@ def casework_staff(partnership: Partnership):
         )
         .select_related("agency")
         .order_by("agency__name", "last_name", "first_name")
+    )
+
+
+def allocated_user_ids(case: Case) -> list[int]:
+    """The staff allocated to the case."""
+    return list(case.allocations.values_list("user_id", flat=True))
+
+
+def pending_retention_proposals(partnership: Partnership) -> list[RetentionProposal]:
+    """Retention proposals waiting for a second person's decision."""
+    return list(
+        RetentionProposal.objects.filter(partnership=partnership, status=RetentionProposal.Status.PENDING)
+        .select_related("proposed_by", "case")
+    )
+
+
+def retention_proposal_get(user: Any, pk: int) -> RetentionProposal:
+    """A retention proposal in a partnership where the user does casework (404 elsewhere)."""
+    return get_object_or_404(
+        RetentionProposal.objects.filter(partnership_id__in=policy.casework_partnership_ids(user))
+        .select_related("proposed_by", "partnership"),
+        pk=pk,
     )

@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from masip.access import policy
 from masip.access.policy import Action, requires
@@ -13,7 +13,7 @@ from masip.audit.services import log_consultation
 from masip.cases import registry, retention, selectors, services
 from masip.cases.access import case_page
 from masip.cases.forms import CaseAreaForm, CaseDetailsForm, RetentionDecisionForm, RetentionProposalForm
-from masip.cases.models import CasePartyRole, CaseStatus, RetentionProposal
+from masip.cases.models import CasePartyRole, CaseStatus
 from masip.cases.panels import case_panels
 from masip.cases.timeline import case_timeline
 from masip.core.forms import add_service_errors
@@ -75,7 +75,7 @@ def case_edit(request, pk: int):
     staff = selectors.casework_staff(case.partnership)
     initial = {
         "lead_officer": case.lead_officer_id,
-        "allocated_staff": list(case.allocations.values_list("user_id", flat=True)),
+        "allocated_staff": selectors.allocated_user_ids(case),
         "version": case.team_version,
     }
     form = CaseDetailsForm(request.POST or None, initial=initial, staff_queryset=staff)
@@ -140,10 +140,7 @@ def retention_queue(request, slug: str):
         raise PermissionDenied("Only the unit manager reviews retention.")
     request.partnership, request.nav = partnership, "cases"
     cases = list(retention.review_queue(request.user, partnership))
-    pending = list(
-        RetentionProposal.objects.filter(partnership=partnership, status=RetentionProposal.Status.PENDING)
-        .select_related("proposed_by", "case")
-    )
+    pending = selectors.pending_retention_proposals(partnership)
     for proposal in pending:  # the proposer waits for a second person: no "Decide" link for them
         proposal.may_decide = retention.may_approve(request.user, proposal)
     request.audit_not_personal = True  # references, dates and proposals only: no names
@@ -182,11 +179,7 @@ def retention_propose(request, pk: int):
 
 @requires(Action.CASE_VIEW)
 def retention_decide(request, proposal_id: int):
-    proposal = get_object_or_404(
-        RetentionProposal.objects.filter(partnership_id__in=policy.casework_partnership_ids(request.user))
-        .select_related("proposed_by", "partnership"),
-        pk=proposal_id,
-    )
+    proposal = selectors.retention_proposal_get(request.user, proposal_id)
     if not retention.may_approve(request.user, proposal):
         raise PermissionDenied("A different unit manager or triage lead of this partnership must decide.")
     request.partnership, request.nav = proposal.partnership, "cases"

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
+from masip.audit.models import FieldChange
 from masip.partnerships.models import Partnership
 from masip.people.matching import (
     KnownPerson,
@@ -354,3 +355,29 @@ def people_search(user: Any, query: str, *, limit: int = 50) -> PeopleSearch:
     people = [loaded[pk] for pk in order]
     truncated |= len(kept) > limit
     return PeopleSearch(people, truncated)
+
+
+def case_parties_of(person: Person) -> QuerySet:
+    """The cases the person is a party to, newest first (the relation belongs to cases)."""
+    return person.case_parties.select_related("case").order_by("-case__opened_on")
+
+
+def referral_parties_of(person: Person) -> QuerySet:
+    """The referrals the person is a party to, newest first (the relation belongs to referrals)."""
+    return person.referral_parties.select_related("referral").order_by("-referral__received_on")
+
+
+def changes_to(person: Person, *, latest: int = 50) -> list[FieldChange]:
+    """The latest field changes to the person's record, from the audit trail."""
+    return list(
+        FieldChange.objects.filter(object_type="person", object_id=person.pk)
+        .select_related("event")
+        .order_by("-event__at", "-id")[:latest]
+    )
+
+
+def person_for_subject_access(user: Any, pk: int) -> Person:
+    """A person in a partnership the user manages: only a unit manager answers a subject access request."""
+    return get_object_or_404(
+        people_visible_to(user).filter(partnership_id__in=policy.managed_partnership_ids(user)), pk=pk
+    )

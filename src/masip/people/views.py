@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from masip.access import policy
 from masip.access.policy import Action, requires
-from masip.audit.models import FieldChange
 from masip.audit.services import log_consultation
 from masip.core.documents import attachment
 from masip.core.forms import add_service_errors
@@ -31,11 +30,9 @@ def person_detail(request, pk: int):
         {
             "person": person,
             "contacts": contacts,
-            "case_parties": person.case_parties.select_related("case").order_by("-case__opened_on"),
-            "referral_parties": person.referral_parties.select_related("referral").order_by("-referral__received_on"),
-            "changes": FieldChange.objects.filter(object_type="person", object_id=person.pk)
-            .select_related("event")
-            .order_by("-event__at", "-id")[:50],
+            "case_parties": selectors.case_parties_of(person),
+            "referral_parties": selectors.referral_parties_of(person),
+            "changes": selectors.changes_to(person),
             "is_manager": policy.manages(request.user, person.partnership),
         },
     )
@@ -67,10 +64,7 @@ def person_edit(request, pk: int):
 @requires(Action.SUBJECT_ACCESS)
 def subject_access(request, pk: int):
     """A unit manager produces a subject access pack for one person."""
-    person = get_object_or_404(
-        selectors.people_visible_to(request.user).filter(partnership_id__in=policy.managed_partnership_ids(request.user)),
-        pk=pk,
-    )
+    person = selectors.person_for_subject_access(request.user, pk)
     request.partnership = person.partnership
     form = SubjectAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
