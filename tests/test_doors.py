@@ -10,7 +10,7 @@ import pytest
 
 from masip.audit.models import AuditEvent, Operation
 from masip.audit.services import disclosed_file
-from masip.core.documents import attachment, render_pdf, safe_filename
+from masip.core.documents import attachment, render_pdf
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "masip"
 
