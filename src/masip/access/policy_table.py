@@ -112,6 +112,7 @@ POLICY: dict[str, dict[str, str]] = {
     "victims:referral_add": ADVOCACY_ONLY,
     "victims:court_support_add": ADVOCACY_ONLY,
     "victims:survey_add": ADVOCACY_ONLY,
+    "victims:referral_support": ADVOCACY_ONLY,  # support for a victim of a referral not (yet) a case
     "justice:event_add": CASEWORK_IN_LONDON,
     "justice:order_add": CASEWORK_IN_LONDON,
     "justice:order_detail": CASEWORK_IN_LONDON,

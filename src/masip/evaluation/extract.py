@@ -513,7 +513,9 @@ def read_raw(partnership_ids: list[int]) -> dict[str, pd.DataFrame]:
     )
     support = _with_case_unit(
         _frame(
-            VictimSupport.objects.filter(partnership_id__in=partnership_ids).values_list(
+            # Support in a case: the evaluation's unit is the case (support from a referral that never
+            # became one is counted in the return, not here).
+            VictimSupport.objects.filter(partnership_id__in=partnership_ids, case__isnull=False).values_list(
                 "pk", "case_id", "victim_id", "status", "offered_on", "accepted_on", "ended_on"
             ),
             ["id", "case_id", "victim_id", "status", "offered_on", "accepted_on", "ended_on"],

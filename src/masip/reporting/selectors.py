@@ -234,10 +234,12 @@ def figure_records(partnership: Partnership, quarter: Quarter, code: str) -> tup
         ]
     elif code == fig.VICTIMS_SUPPORTED:
         rows = [
-            {"reference": f"{s.case.reference}, support {s.pk}", "date": s.accepted_on,
-             "detail": f"{s.get_status_display()}{f', ended {s.ended_on:%-d %b %Y}' if s.ended_on else ''}",
-             "link": ("cases:detail", s.case_id)}
-            for s in VictimSupport.objects.filter(pk__in=ids).select_related("case").order_by("accepted_on", "id")
+            {"reference": f"{(s.case or s.referral).reference}, support {s.pk}", "date": s.accepted_on,
+             "detail": f"{s.get_status_display()}{f', ended {s.ended_on:%-d %b %Y}' if s.ended_on else ''}"
+                       f"{'' if s.case_id else ' (from the referral, no case)'}",
+             "link": ("cases:detail", s.case_id) if s.case_id else ("referrals:detail", s.referral_id)}
+            for s in VictimSupport.objects.filter(pk__in=ids).select_related("case", "referral")
+            .order_by("accepted_on", "id")
         ]
     elif code == fig.DIRECT_INTERVENTIONS:
         rows = [

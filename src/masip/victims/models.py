@@ -31,12 +31,21 @@ class SupportStatus(models.TextChoices):
 
 
 class VictimSupport(models.Model):
-    """One victim's support in one case."""
+    """One victim's support: in a case, or from a referral the unit did not take on as a case
+    (advice only, signposted, or not yet triaged) - advocates support those victims too, and the
+    quarterly return counts each victim once. When the referral becomes a case, its support
+    follows it there (victims.registrations)."""
 
     audit_type = "victim_support"
 
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="victim_supports")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="victim_supports"
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.CASCADE, null=True, blank=True, related_name="victim_supports",
+        help_text="The referral support began from, when it began before (or without) a case.",
+    )
     victim = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=SupportStatus.choices)
     offered_on = models.DateField()
@@ -53,11 +62,21 @@ class VictimSupport(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "victim"], name="uniq_victim_support")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "victim"], name="uniq_victim_support"),
+            models.UniqueConstraint(
+                fields=["referral", "victim"], condition=models.Q(case__isnull=True),
+                name="uniq_referral_victim_support",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(referral__isnull=False),
+                name="victim_support_in_case_or_referral",
+            ),
+        ]
         ordering = ["case", "id"]
 
     def __str__(self) -> str:
-        return f"Support for {self.victim_id} in {self.case_id}"
+        return f"Support for {self.victim_id} in {self.case_id or f'referral {self.referral_id}'}"
 
     @property
     def reference(self) -> str:

@@ -11,6 +11,7 @@ from django.http import Http404
 from masip.access.models import Category
 from masip.access.sharing import sharing_view
 from masip.cases.models import CasePartyRole
+from masip.referrals.selectors import victims_of
 from masip.victims.models import AdvocateContact, SafetyPlan, VictimSupport
 
 
@@ -88,3 +89,29 @@ def victim_get(user: Any, case: Any, person_id: int) -> VictimSupportView:
     if not found:
         raise Http404("No such victim in this case")
     return found[0]
+
+
+@dataclass
+class ReferralSupportRow:
+    """A victim of a referral and their support, wherever it is now recorded (the referral or a case)."""
+
+    victim: Any
+    support: VictimSupport | None
+
+
+def referral_support_rows(referral: Any) -> list[ReferralSupportRow]:
+    """Each victim of the referral, with the support begun from it (one query for all of them)."""
+    parties = victims_of(referral)
+    supports = {
+        s.victim_id: s
+        for s in VictimSupport.objects.filter(referral=referral).select_related("advocate", "case").order_by("-id")
+    }
+    return [ReferralSupportRow(victim=p.person, support=supports.get(p.person_id)) for p in parties]
+
+
+def referral_victim_get(referral: Any, person_id: int) -> ReferralSupportRow:
+    """A victim of the referral the URL names (anyone else: not found)."""
+    for row in referral_support_rows(referral):
+        if row.victim.pk == person_id:
+            return row
+    raise Http404("No such victim in this referral")

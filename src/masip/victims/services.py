@@ -24,6 +24,8 @@ from masip.cases.models import Case, CasePartyRole
 from masip.cases.retention import ANONYMISED
 from masip.cases.selectors import casework_staff
 from masip.partnerships.models import AgencyKind
+from masip.referrals.models import Referral
+from masip.referrals.selectors import victims_of
 from masip.victims.models import (
     SURVEY_QUESTIONS,
     AdvocateContact,
@@ -55,11 +57,12 @@ SUPPORT_FIELD_LABELS = {
 }
 
 
-def may_record(user: Any, case: Case) -> bool:
+def may_record(user: Any, case: Case | Referral) -> bool:
+    """Victim support (in a case or from a referral) is recorded by the partnership's advocacy services."""
     return policy.does_casework_in(user, case.partnership) and user.agency_kind in ADVOCACY_KINDS
 
 
-def _advocacy_only(user: Any, case: Case) -> None:
+def _advocacy_only(user: Any, case: Case | Referral) -> None:
     if not may_record(user, case):
         raise PermissionDenied("Victim support is recorded by the partnership's victim advocacy services.")
 
@@ -74,7 +77,7 @@ def _not_future(errors: dict[str, str], name: str, value: date | None, label: st
         errors[name] = f"{label} must be today or in the past"
 
 
-def advocates(case: Case):
+def advocates(case: Case | Referral):
     """Staff who may be a victim's advocate in this partnership: advocacy and IDVA practitioners."""
     return casework_staff(case.partnership).filter(agency__kind__in=ADVOCACY_KINDS)
 
@@ -100,6 +103,46 @@ def support_update(
     _advocacy_only(acting_user, case)
     _check_victim(case, victim)
     support = VictimSupport.objects.select_for_update().filter(case=case, victim=victim).first()
+    return _support_save(
+        support, holder=case, victim=victim, acting_user=acting_user, status=status, on=on,
+        expected_version=expected_version, advocate=advocate, reason=reason, new={"case": case},
+    )
+
+
+@transaction.atomic
+def referral_support_update(
+    *,
+    referral: Referral,
+    victim: Any,
+    acting_user: Any,
+    status: str,
+    on: date,
+    expected_version: int,
+    advocate: Any = None,
+    reason: str = "",
+) -> VictimSupport:
+    """Support for a victim of a referral the unit has not taken on as a case (advice only,
+    signposted, or awaiting triage). Once the referral is in a case, support is recorded there."""
+    _advocacy_only(acting_user, referral)
+    if not any(party.person_id == victim.pk for party in victims_of(referral)):
+        raise ValidationError("This person is not a victim in this referral.")
+    support = (
+        VictimSupport.objects.select_for_update()
+        .filter(referral=referral, victim=victim).order_by("case_id").first()
+    )
+    if support is not None and support.case_id is not None:
+        raise ValidationError(f"This victim's support is now recorded in case {support.case.reference}.")
+    return _support_save(
+        support, holder=referral, victim=victim, acting_user=acting_user, status=status, on=on,
+        expected_version=expected_version, advocate=advocate, reason=reason, new={"referral": referral},
+    )
+
+
+def _support_save(
+    support: VictimSupport | None, *, holder: Case | Referral, victim: Any, acting_user: Any, status: str, on: date,
+    expected_version: int, advocate: Any, reason: str, new: dict[str, Any],
+) -> VictimSupport:
+    """Where a victim's support stands, after the caller has locked the record and checked who may record it."""
     current_version = support.version if support is not None else 0
     if current_version != expected_version:
         raise stale_edit(
@@ -113,7 +156,7 @@ def support_update(
     if status == SupportStatus.ACCEPTED:
         if advocate is None:
             errors["advocate"] = "Select the victim's advocate"
-        elif not advocates(case).filter(pk=advocate.pk).exists():
+        elif not advocates(holder).filter(pk=advocate.pk).exists():
             errors["advocate"] = "Select an advocate of this partnership"
     if status == SupportStatus.ENDED:
         if support is None or support.status != SupportStatus.ACCEPTED:
@@ -147,11 +190,11 @@ def support_update(
     )
     if support is None:
         support = VictimSupport(
-            partnership=case.partnership,
-            case=case,
+            partnership=holder.partnership,
             victim=victim,
             offered_on=on,
             source_agency_id=acting_user.agency_id,
+            **new,
         )
     support.status = status
     if status == SupportStatus.OFFERED:
@@ -177,15 +220,34 @@ def support_update(
         actor=acting_user,
         action="victim_support.update",
         record=support,
-        partnership=case.partnership,
+        partnership=holder.partnership,
         before=before,
         after=after,
         reason=reason,
         operation=Operation.ALTERATION if before else Operation.COLLECTION,
-        extra_subjects=[case, victim],
+        extra_subjects=[holder, victim],
         details={"version": support.version},
     )
     return support
+
+
+def support_follows_referral(*, referral: Referral, case: Case, acting_user: Any) -> None:
+    """The referral is taken into a case: support begun from it moves to the case, unless the
+    victim already has support there (then the case's record stands and the referral's stays as
+    history; the return counts the victim once either way). Runs in the triage transaction."""
+    held = set(VictimSupport.objects.filter(case=case).values_list("victim_id", flat=True))
+    moving = list(
+        VictimSupport.objects.select_for_update()
+        .filter(referral=referral, case__isnull=True).exclude(victim_id__in=held)
+    )
+    for support in moving:
+        support.case = case
+        support.save(update_fields=["case"])
+        log_event(
+            actor=acting_user, operation=Operation.ALTERATION, action="victim_support.follow_referral",
+            partnership=case.partnership, subjects=[support, case, referral, support.victim],
+            details={"case": case.reference},
+        )
 
 
 def _support_for(case: Case, victim: Any) -> VictimSupport:

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
+from masip.audit.services import log_consultation
 from masip.cases.access import by_case_pk, case_page
 from masip.core.forms import add_service_errors
 from masip.monitoring.web import log_case_page
+from masip.referrals.selectors import referral_get
 from masip.victims import selectors, services
 from masip.victims.forms import (
     ContactForm,
@@ -205,3 +207,32 @@ def survey_add(request, pk: int, person_id: int):
         save=save,
         success="Survey recorded",
     )
+
+
+# -- support begun from a referral (advice only, signposted, awaiting triage) -------------------
+
+
+@requires(Action.VICTIM_SUPPORT_RECORD)
+def referral_support(request, pk: int, person_id: int):
+    """An advocate records support for a victim of a referral that is not (yet) a case."""
+    referral = referral_get(request.user, pk)
+    request.partnership, request.nav = referral.partnership, "referrals"
+    row = selectors.referral_victim_get(referral, person_id)
+    if not services.may_record(request.user, referral):
+        raise PermissionDenied("Victim support is recorded by the partnership's victim advocacy services.")
+    form = SupportForm(request.POST or None, advocates=services.advocates(referral), support=row.support)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.referral_support_update(
+                referral=referral, victim=row.victim, acting_user=request.user, status=d["status"], on=d["on"],
+                advocate=d["advocate"], reason=d["reason"], expected_version=d["version"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Support recorded")
+            return redirect("referrals:detail", referral.pk)
+    log_consultation(request, action="victim_support.referral_form", partnership=referral.partnership,
+                     subjects=[referral, row.victim])
+    return render(request, "victims/referral_support_form.html", {"referral": referral, "row": row, "form": form})
