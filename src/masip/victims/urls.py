@@ -14,5 +14,5 @@ urlpatterns = [
     path(_victim + "referrals/new/", views.referral_add, name="referral_add"),
     path(_victim + "court-support/new/", views.court_support_add, name="court_support_add"),
     path(_victim + "survey/new/", views.survey_add, name="survey_add"),
-    path("referrals/<int:pk>/victims/<int:person_id>/support/", views.referral_support, name="referral_support"),
+    path("referrals/<int:pk>/victim-support/<int:person_id>/", views.referral_support, name="referral_support"),
 ]

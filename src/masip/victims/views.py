@@ -218,6 +218,8 @@ def referral_support(request, pk: int, person_id: int):
     referral = referral_get(request.user, pk)
     request.partnership, request.nav = referral.partnership, "referrals"
     row = selectors.referral_victim_get(referral, person_id)
+    if referral.case_id is not None:  # the referral is in a case now: its support is the case's (through its door)
+        return redirect("victims:support", referral.case_id, row.victim.pk)
     if not services.may_record(request.user, referral):
         raise PermissionDenied("Victim support is recorded by the partnership's victim advocacy services.")
     form = SupportForm(request.POST or None, advocates=services.advocates(referral), support=row.support)

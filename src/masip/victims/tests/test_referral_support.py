@@ -90,6 +90,8 @@ def test_support_follows_the_referral_into_its_case(referral, accept, staff, as_
                                 on=timezone.localdate(), expected_version=support.version)
     page = as_user("london-advocate").get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert reverse("victims:support", args=[case.pk, person.pk]) in page
+    moved = as_user("london-advocate").get(url(referral))  # to the case's own page, through the case's door
+    assert moved.status_code == 302 and moved["Location"] == reverse("victims:support", args=[case.pk, person.pk])
     updated = support_update(case=case, victim=person, acting_user=advocate, status="ended",
                              on=timezone.localdate(), reason="Moved away", expected_version=support.version)
     assert updated.pk == support.pk and updated.status == "ended"
