@@ -48,11 +48,51 @@ def pytest_report_header(config):
 
 
 
-@pytest.fixture
-def partnerships(db):
+# -- reference data, loaded once ----------------------------------------------
+#
+# The three partnerships, their agencies, operating models, agreements and the demo staff are
+# the same for every test, so they are created once, in the test database, right after it is
+# migrated. Each test runs in a transaction rolled back at its end, so a test that changes
+# them changes them for itself only. Tests that use transactional_db (the live_server ones)
+# end with a flush, which empties every table: pytest-django runs them after all the others,
+# and `partnerships` creates the reference data again when it finds it missing.
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     from masip.demo.reference import ensure_reference_data
 
-    return ensure_reference_data()
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
+
+def forget_reference_data():
+    """Delete the session's reference data (inside the caller's transaction, so only for its test or module).
+
+    For tests that seed the demo themselves: the generator creates the reference data as of the
+    day it seeds (agreements lapse, accounts join), as it does in a fresh database."""
+    from masip.accounts.models import User
+    from masip.partnerships.models import Agency, Partnership
+
+    User.objects.all().delete()
+    Partnership.objects.all().delete()  # with its partner agencies, memberships, models, rules and agreements
+    Agency.objects.all().delete()
+
+
+@pytest.fixture
+def no_reference_data(db):
+    forget_reference_data()
+
+
+@pytest.fixture
+def partnerships(db):
+    from masip.demo.reference import PARTNERSHIPS, ensure_reference_data
+    from masip.partnerships.models import Partnership
+
+    found = {p.slug: p for p in Partnership.objects.filter(slug__in=PARTNERSHIPS)}
+    if len(found) == len(PARTNERSHIPS):
+        return found  # fetched afresh for each test: no test sees another's changes to the objects
+    return ensure_reference_data()  # after a flush (transactional_db), or once forgotten
 
 
 @pytest.fixture

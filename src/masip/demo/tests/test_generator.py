@@ -3,7 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from conftest import forget_reference_data
 from django.core.management import call_command
+from django.db import transaction
 
 from masip.cases.models import Case, CaseStatus
 from masip.core.forms import nhs_number_is_valid
@@ -19,9 +21,50 @@ def on_demo_day():
         yield
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The full-size demo, seeded once for the tests that read it and rolled back after the module
+    (each test's own changes are rolled back after the test, as ever)."""
+    evening = datetime(2026, 11, 27, 18, 0, tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(evening, tick=True), django_db_blocker.unblock(), transaction.atomic():
+        forget_reference_data()  # created as of TODAY, as in a fresh database
+        yield seed(scale=1, seed_value=7, today=TODAY)
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db, on_demo_day):
-    return seed(scale=1, seed_value=7, today=TODAY)
+def seeded(seeded_once, db, on_demo_day):
+    return seeded_once
+
+
+# These two seed an empty database, so they come before the first test that uses `seeded` (seeded once
+# for the module, which then holds the full demo until its end).
+
+
+def test_same_seed_gives_the_same_data(no_reference_data, on_demo_day):
+    seed(scale=0.05, seed_value=3, today=TODAY)
+    first = list(
+        Referral.objects.order_by("reference").values_list("reference", "received_on", "summary", "status")
+    )
+    Referral.objects.all().delete()
+    from masip.cases.models import Case
+    from masip.partnerships.models import Partnership
+
+    Case.objects.all().delete()
+    Partnership.objects.update(next_referral_number=1, next_case_number=1)
+    seed(scale=0.05, seed_value=3, today=TODAY)
+    second = list(
+        Referral.objects.order_by("reference").values_list("reference", "received_on", "summary", "status")
+    )
+    assert first == second
+
+
+def test_command_skips_when_data_exists(no_reference_data, capsys, on_demo_day):
+    call_command("seed_demo", "--scale", "0.02", "--today", "2026-11-27")
+    count = Referral.objects.count()
+    call_command("seed_demo", "--scale", "0.02", "--if-empty")
+    assert Referral.objects.count() == count
+    assert "already loaded" in capsys.readouterr().out
 
 
 def test_volumes_follow_the_report(seeded):
@@ -80,24 +123,6 @@ def test_data_is_internally_consistent(seeded):
         assert referral.case.opened_on <= TODAY
 
 
-def test_same_seed_gives_the_same_data(db, on_demo_day):
-    seed(scale=0.05, seed_value=3, today=TODAY)
-    first = list(
-        Referral.objects.order_by("reference").values_list("reference", "received_on", "summary", "status")
-    )
-    Referral.objects.all().delete()
-    from masip.cases.models import Case
-    from masip.partnerships.models import Partnership
-
-    Case.objects.all().delete()
-    Partnership.objects.update(next_referral_number=1, next_case_number=1)
-    seed(scale=0.05, seed_value=3, today=TODAY)
-    second = list(
-        Referral.objects.order_by("reference").values_list("reference", "received_on", "summary", "status")
-    )
-    assert first == second
-
-
 def test_synthetic_nhs_numbers_are_valid_and_in_the_test_range():
     import random
 
@@ -105,14 +130,6 @@ def test_synthetic_nhs_numbers_are_valid_and_in_the_test_range():
     for _ in range(50):
         number = synthetic_nhs_number(rng)
         assert number.startswith("999") and nhs_number_is_valid(number)
-
-
-def test_command_skips_when_data_exists(db, capsys, on_demo_day):
-    call_command("seed_demo", "--scale", "0.02", "--today", "2026-11-27")
-    count = Referral.objects.count()
-    call_command("seed_demo", "--scale", "0.02", "--if-empty")
-    assert Referral.objects.count() == count
-    assert "already loaded" in capsys.readouterr().out
 
 
 def test_meetings_with_attendance_sharing_decisions_actions_and_plans(seeded):

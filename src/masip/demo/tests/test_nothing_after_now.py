@@ -68,7 +68,7 @@ def _after_now(now: datetime) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("moment", MOMENTS)
-def test_a_demo_seeded_at_any_time_of_day_has_nothing_after_now(db, moment):
+def test_a_demo_seeded_at_any_time_of_day_has_nothing_after_now(no_reference_data, moment):
     now = datetime.fromisoformat(moment)
     with time_machine.travel(now, tick=False):
         seed(scale=0.03, seed_value=5)
@@ -87,7 +87,7 @@ def test_a_demo_seeded_at_any_time_of_day_has_nothing_after_now(db, moment):
             assert apps.get_model(label).objects.exists(), label
 
 
-def test_a_case_is_triaged_on_the_day_it_opened_and_its_timeline_has_nothing_after_now(db):
+def test_a_case_is_triaged_on_the_day_it_opened_and_its_timeline_has_nothing_after_now(no_reference_data):
     """The 2018 legacy cases went through today's services: their triage is dated when it happened."""
     now = datetime.fromisoformat(MOMENTS[1])
     with time_machine.travel(now, tick=False):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from conftest import forget_reference_data
 from django.db import transaction
 from django.db.models import Count, Q
 
@@ -32,6 +33,7 @@ def seeded(django_db_setup, django_db_blocker):
     The module runs on the evening of TODAY, whatever day the suite runs, so no record is after now."""
     evening = datetime(2026, 11, 27, 18, 0, tzinfo=ZoneInfo("Europe/London"))
     with time_machine.travel(evening, tick=True), django_db_blocker.unblock(), transaction.atomic():
+        forget_reference_data()  # the demo creates it as of TODAY, as in a fresh database
         seed(scale=0.5, seed_value=11, today=TODAY)
         yield
         transaction.set_rollback(True)
