@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,11 +27,21 @@ PLAN = {
 }
 
 
-@pytest.fixture
-def seeded(db):
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module's tests that use it and rolled back at the module's end.
+    It stays until then, so the tests that use it come after those that do not."""
     from masip.demo.generator import seed
 
-    seed(scale=0.15, seed_value=5, today=timezone.localdate())
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed(scale=0.15, seed_value=5, today=timezone.localdate())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(seeded_once, db):
+    pass  # each test's own changes are rolled back after it, as ever
 
 
 @pytest.fixture
@@ -51,6 +62,103 @@ def test_unit_staff_and_the_programme_office_get_no_extract(client, staff, db):
         assert client.post(url, {"purpose": "x", "file_format": "csv", "coarsen": "on"}).status_code == 403
         assert client.get(reverse("evaluation:home")).status_code == 403
     assert not Extract.objects.exists()
+
+
+def test_a_locked_plan_cannot_change_and_a_deviation_is_recorded(evaluator, staff, db):
+    evaluation = _evaluation(staff)
+    response = evaluator.post(reverse("evaluation:plan_add", kwargs={"pk": evaluation.pk}), PLAN)
+    assert response.status_code == 302
+    plan = AnalysisPlan.objects.get()
+    assert plan.covariates == ["risk_rank"] and plan.parameters == {"exposure": "direct_intervention"}
+    # No result for an unlocked plan.
+    with pytest.raises(services.PlanNotLocked):
+        services.result_compute(plan=plan, tables={})
+
+    evaluator.post(reverse("evaluation:plan_lock", kwargs={"plan_id": plan.pk}))
+    plan.refresh_from_db()
+    assert plan.is_locked and len(plan.locked_sha256) == 64
+    import hashlib
+
+    assert hashlib.sha256(plan.locked_text.encode()).hexdigest() == plan.locked_sha256
+    assert '"minimum_sample":20' in plan.locked_text
+
+    # The edit page refuses; the service refuses; the model refuses.
+    edit = evaluator.post(reverse("evaluation:plan_edit", kwargs={"plan_id": plan.pk}), {**PLAN, "alpha": "0.01"})
+    assert edit.status_code == 409 and "deviation" in edit.content.decode()
+    with pytest.raises(PlanLocked):
+        services.plan_update(plan=plan, data={**plan.content(), "alpha": 0.01}, expected_version=plan.version,
+                             acting_user=staff["evaluator"])
+    plan.alpha = 0.01
+    with pytest.raises(PlanLocked):
+        plan.save()
+    with pytest.raises(PlanLocked):
+        AnalysisPlan.objects.get(pk=plan.pk).delete()
+    plan.refresh_from_db()
+    assert plan.alpha == 0.05
+
+    deviation = evaluator.post(reverse("evaluation:plan_deviate", kwargs={"plan_id": plan.pk}),
+                               {"field": "minimum_sample", "now": "10", "reason": "Fewer cases than expected."})
+    assert deviation.status_code == 302
+    recorded = Deviation.objects.get()
+    assert (recorded.was, recorded.now) == (20, 10)
+    assert services.effective_plan(plan)["minimum_sample"] == 10
+    plan.refresh_from_db()
+    assert '"minimum_sample":20' in plan.locked_text  # the locked text is untouched
+    page = evaluator.get(reverse("evaluation:plan_detail", kwargs={"plan_id": plan.pk})).content.decode()
+    assert plan.locked_sha256 in page and "Fewer cases than expected." in page
+
+
+def test_a_deviation_without_a_reason_is_refused(evaluator, staff, db):
+    evaluation = _evaluation(staff)
+    evaluator.post(reverse("evaluation:plan_add", kwargs={"pk": evaluation.pk}), PLAN)
+    plan = AnalysisPlan.objects.get()
+    services.plan_lock(plan=plan, acting_user=staff["evaluator"])
+    response = evaluator.post(reverse("evaluation:plan_deviate", kwargs={"plan_id": plan.pk}),
+                              {"field": "alpha", "now": "0.01", "reason": ""})
+    assert response.status_code == 200 and "Enter why the plan deviates" in response.content.decode()
+    assert not Deviation.objects.exists()
+
+
+def test_a_run_with_no_locked_plan_is_refused(evaluator, staff, db):
+    evaluation = _evaluation(staff)
+    extract = Extract.objects.create(evaluation=evaluation, requested_by=staff["evaluator"], purpose="x",
+                                     content_sha256="0" * 64, file_sha256="0" * 64, payload=b"")
+    response = evaluator.post(reverse("evaluation:run_create", kwargs={"pk": evaluation.pk}), {"extract": extract.pk})
+    assert response.status_code == 400 and "No plan is locked yet" in response.content.decode()
+
+
+def test_another_evaluators_extract_is_not_found(client, staff, db):
+    from masip.accounts.models import User
+    from masip.partnerships.models import Membership, Partnership, Role
+
+    evaluation = _evaluation(staff)
+    extract = Extract.objects.create(evaluation=evaluation, requested_by=staff["evaluator"], purpose="x",
+                                     content_sha256="0" * 64, file_sha256="0" * 64, payload=b"")
+    colleague = User.objects.create_user(username="second-evaluator", password="x" * 20, is_demo_account=True)
+    Membership.objects.create(user=colleague, partnership=Partnership.objects.get(slug="london"), role=Role.EVALUATOR)
+    client.force_login(colleague)
+    assert client.get(reverse("evaluation:extract_download", kwargs={"extract_id": extract.pk})).status_code == 404
+    assert client.get(reverse("evaluation:home")).status_code == 200
+
+
+def test_the_data_dictionary_comes_from_the_models(evaluator, db):
+    page = evaluator.get(reverse("evaluation:dictionary")).content.decode()
+    assert "Keyed pseudonym of the person" in page
+    assert "s4a=Stalking" in page.replace("&quot;", '"') or "s4a=" in page  # codes from the model's choices
+    csv_text = evaluator.get(reverse("evaluation:dictionary") + "?format=csv").content.decode()
+    assert csv_text.startswith("table,column,kind,source,meaning,codes")
+
+
+def test_the_evaluator_home_page_links_to_the_workbench(evaluator, client, staff, db):
+    assert reverse("evaluation:home") in evaluator.get("/").content.decode()
+    client.force_login(staff["pmo"])
+    assert reverse("evaluation:home") not in client.get("/").content.decode()
+
+
+def test_evaluation_name_must_be_unique(evaluator, staff, db):
+    Evaluation.objects.create(name="Taken", created_by=staff["evaluator"])
+    response = evaluator.post(reverse("evaluation:home"), {"name": "Taken"})
+    assert response.status_code == 200 and "already exists" in response.content.decode()
 
 
 def test_an_extract_is_a_logged_disclosure_and_holds_no_identifier_or_free_text(evaluator, staff, seeded):
@@ -123,61 +231,6 @@ def test_the_extract_is_refused_with_a_reason_when_coarsening_is_declined(evalua
     assert not AuditEvent.objects.filter(action="evaluation.extract", reason="strict").exists()
 
 
-def test_a_locked_plan_cannot_change_and_a_deviation_is_recorded(evaluator, staff, db):
-    evaluation = _evaluation(staff)
-    response = evaluator.post(reverse("evaluation:plan_add", kwargs={"pk": evaluation.pk}), PLAN)
-    assert response.status_code == 302
-    plan = AnalysisPlan.objects.get()
-    assert plan.covariates == ["risk_rank"] and plan.parameters == {"exposure": "direct_intervention"}
-    # No result for an unlocked plan.
-    with pytest.raises(services.PlanNotLocked):
-        services.result_compute(plan=plan, tables={})
-
-    evaluator.post(reverse("evaluation:plan_lock", kwargs={"plan_id": plan.pk}))
-    plan.refresh_from_db()
-    assert plan.is_locked and len(plan.locked_sha256) == 64
-    import hashlib
-
-    assert hashlib.sha256(plan.locked_text.encode()).hexdigest() == plan.locked_sha256
-    assert '"minimum_sample":20' in plan.locked_text
-
-    # The edit page refuses; the service refuses; the model refuses.
-    edit = evaluator.post(reverse("evaluation:plan_edit", kwargs={"plan_id": plan.pk}), {**PLAN, "alpha": "0.01"})
-    assert edit.status_code == 409 and "deviation" in edit.content.decode()
-    with pytest.raises(PlanLocked):
-        services.plan_update(plan=plan, data={**plan.content(), "alpha": 0.01}, expected_version=plan.version,
-                             acting_user=staff["evaluator"])
-    plan.alpha = 0.01
-    with pytest.raises(PlanLocked):
-        plan.save()
-    with pytest.raises(PlanLocked):
-        AnalysisPlan.objects.get(pk=plan.pk).delete()
-    plan.refresh_from_db()
-    assert plan.alpha == 0.05
-
-    deviation = evaluator.post(reverse("evaluation:plan_deviate", kwargs={"plan_id": plan.pk}),
-                               {"field": "minimum_sample", "now": "10", "reason": "Fewer cases than expected."})
-    assert deviation.status_code == 302
-    recorded = Deviation.objects.get()
-    assert (recorded.was, recorded.now) == (20, 10)
-    assert services.effective_plan(plan)["minimum_sample"] == 10
-    plan.refresh_from_db()
-    assert '"minimum_sample":20' in plan.locked_text  # the locked text is untouched
-    page = evaluator.get(reverse("evaluation:plan_detail", kwargs={"plan_id": plan.pk})).content.decode()
-    assert plan.locked_sha256 in page and "Fewer cases than expected." in page
-
-
-def test_a_deviation_without_a_reason_is_refused(evaluator, staff, db):
-    evaluation = _evaluation(staff)
-    evaluator.post(reverse("evaluation:plan_add", kwargs={"pk": evaluation.pk}), PLAN)
-    plan = AnalysisPlan.objects.get()
-    services.plan_lock(plan=plan, acting_user=staff["evaluator"])
-    response = evaluator.post(reverse("evaluation:plan_deviate", kwargs={"plan_id": plan.pk}),
-                              {"field": "alpha", "now": "0.01", "reason": ""})
-    assert response.status_code == 200 and "Enter why the plan deviates" in response.content.decode()
-    assert not Deviation.objects.exists()
-
-
 def test_a_run_over_an_extract_records_plan_and_data_hashes_and_the_report_traces_them(evaluator, staff, seeded):
     evaluation = _evaluation(staff)
     locked = services.plan_create(evaluation=evaluation, acting_user=staff["evaluator"], data={
@@ -212,48 +265,6 @@ def test_a_run_over_an_extract_records_plan_and_data_hashes_and_the_report_trace
     page = evaluator.get(response["Location"]).content.decode()
     assert its.locked_sha256 in page and locked.locked_sha256 in page and extract.content_sha256 in page
     assert "<svg" in page and "no true counterfactual" in page
-
-
-def test_a_run_with_no_locked_plan_is_refused(evaluator, staff, db):
-    evaluation = _evaluation(staff)
-    extract = Extract.objects.create(evaluation=evaluation, requested_by=staff["evaluator"], purpose="x",
-                                     content_sha256="0" * 64, file_sha256="0" * 64, payload=b"")
-    response = evaluator.post(reverse("evaluation:run_create", kwargs={"pk": evaluation.pk}), {"extract": extract.pk})
-    assert response.status_code == 400 and "No plan is locked yet" in response.content.decode()
-
-
-def test_another_evaluators_extract_is_not_found(client, staff, db):
-    from masip.accounts.models import User
-    from masip.partnerships.models import Membership, Partnership, Role
-
-    evaluation = _evaluation(staff)
-    extract = Extract.objects.create(evaluation=evaluation, requested_by=staff["evaluator"], purpose="x",
-                                     content_sha256="0" * 64, file_sha256="0" * 64, payload=b"")
-    colleague = User.objects.create_user(username="second-evaluator", password="x" * 20, is_demo_account=True)
-    Membership.objects.create(user=colleague, partnership=Partnership.objects.get(slug="london"), role=Role.EVALUATOR)
-    client.force_login(colleague)
-    assert client.get(reverse("evaluation:extract_download", kwargs={"extract_id": extract.pk})).status_code == 404
-    assert client.get(reverse("evaluation:home")).status_code == 200
-
-
-def test_the_data_dictionary_comes_from_the_models(evaluator, db):
-    page = evaluator.get(reverse("evaluation:dictionary")).content.decode()
-    assert "Keyed pseudonym of the person" in page
-    assert "s4a=Stalking" in page.replace("&quot;", '"') or "s4a=" in page  # codes from the model's choices
-    csv_text = evaluator.get(reverse("evaluation:dictionary") + "?format=csv").content.decode()
-    assert csv_text.startswith("table,column,kind,source,meaning,codes")
-
-
-def test_the_evaluator_home_page_links_to_the_workbench(evaluator, client, staff, db):
-    assert reverse("evaluation:home") in evaluator.get("/").content.decode()
-    client.force_login(staff["pmo"])
-    assert reverse("evaluation:home") not in client.get("/").content.decode()
-
-
-def test_evaluation_name_must_be_unique(evaluator, staff, db):
-    Evaluation.objects.create(name="Taken", created_by=staff["evaluator"])
-    response = evaluator.post(reverse("evaluation:home"), {"name": "Taken"})
-    assert response.status_code == 200 and "already exists" in response.content.decode()
 
 
 def test_the_demo_gives_the_evaluator_locked_plans_with_results(evaluator, seeded):
