@@ -17,7 +17,7 @@ help:
 	@echo "make demo   - install, load synthetic demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - install (including Debian's chromium) and run the whole suite"
 	@echo "make bench  - run the scale and speed benchmarks in benchmarks/"
-	@echo "make lint   - ruff, and import-linter (the floors in docs/architecture.md)"
+	@echo "make lint   - ruff, import-linter (the floors in docs/architecture.md) and mypy"
 
 install: $(BIN)/.installed
 
@@ -60,10 +60,12 @@ test: install assets system-deps
 bench: install
 	$(BIN)/python -m benchmarks
 
-# PYTHONPATH=src so import-linter reads this checkout's code (.importlinter holds the contracts).
+# PYTHONPATH=src so import-linter and mypy read this checkout's code (.importlinter holds the
+# contracts; [tool.mypy] in pyproject.toml the type-checking settings).
 lint: install
 	$(BIN)/ruff check src benchmarks tests conftest.py
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
+	PYTHONPATH=src $(BIN)/mypy src/masip
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) data/*.sqlite3*

@@ -39,14 +39,22 @@ PERSONAS = {
 ALL_OK = {p: "ok" for p in PERSONAS}
 
 
-def _row(police, health, advocate, manager, other, pmo, evaluator, anonymous="sign_in"):
+def _row(police: str, health: str, advocate: str, manager: str, other: str, pmo: str, evaluator: str,
+         anonymous: str = "sign_in") -> dict[str, str]:
     return dict(police=police, health=health, advocate=advocate, manager=manager, other=other, pmo=pmo,
                 evaluator=evaluator, anonymous=anonymous)
 
 
+def _everyone(outcome: str) -> dict[str, str]:
+    """The same outcome for every persona, the anonymous visitor included."""
+    return {p: outcome for p in PERSONAS}
+
+
 CASEWORK_IN_LONDON = _row("ok", "ok", "ok", "ok", "not_found", "forbidden", "forbidden")
 MANAGER_ONLY = _row("forbidden", "forbidden", "forbidden", "ok", "forbidden", "forbidden", "forbidden")
-POST_ONLY = _row(*["post_only"] * 7, anonymous="post_only")
+POST_ONLY = _everyone("post_only")
+# Unit staff may POST (a GET is refused); the programme office and evaluators may not.
+STAFF_POST_ONLY = _row("post_only", "post_only", "post_only", "post_only", "post_only", "forbidden", "forbidden")
 HEALTH_DETAIL_ONLY = _row("not_found", "ok", "not_found", "not_found", "not_found", "forbidden", "forbidden")
 EVALUATOR_ONLY = _row("forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "ok")
 EVALUATOR_POST_ONLY = _row("forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden", "post_only")
@@ -86,7 +94,7 @@ POLICY: dict[str, dict[str, str]] = {
     "assessments:start_case": CASEWORK_IN_LONDON,
     "assessments:detail": CASEWORK_IN_LONDON,
     "assessments:correct": CASEWORK_IN_LONDON,
-    "assessments:reassess": _row(*["post_only"] * 5, "forbidden", "forbidden"),
+    "assessments:reassess": STAFF_POST_ONLY,
     "assessments:compare": CASEWORK_IN_LONDON,
     "assessments:pdf": CASEWORK_IN_LONDON,
     "sharing:information_add": CASEWORK_IN_LONDON,
@@ -126,10 +134,10 @@ POLICY: dict[str, dict[str, str]] = {
     "meetings:attendance": CASEWORK_IN_LONDON,
     "meetings:item_add": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "meetings:item": CASEWORK_IN_LONDON,
-    "meetings:item_share": _row(*["post_only"] * 5, "forbidden", "forbidden"),
-    "meetings:item_record": _row(*["post_only"] * 5, "forbidden", "forbidden"),
-    "meetings:item_action": _row(*["post_only"] * 5, "forbidden", "forbidden"),
-    "meetings:item_triage": _row(*["post_only"] * 5, "forbidden", "forbidden"),
+    "meetings:item_share": STAFF_POST_ONLY,
+    "meetings:item_record": STAFF_POST_ONLY,
+    "meetings:item_action": STAFF_POST_ONLY,
+    "meetings:item_triage": STAFF_POST_ONLY,
     "meetings:item_remove": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "meetings:close": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     "meetings:minutes": CASEWORK_IN_LONDON,
@@ -158,7 +166,7 @@ POLICY: dict[str, dict[str, str]] = {
     "evaluation:plan_lock": EVALUATOR_POST_ONLY,
     "evaluation:run_create": EVALUATOR_POST_ONLY,
     # Any other path under /api/ (a non-numeric id, say): a JSON 404 for anyone.
-    "api:not_found": _row(*["not_found"] * 7, anonymous="not_found"),
+    "api:not_found": _everyone("not_found"),
     # The Django admin (reference data): staff accounts only - unit managers.
     "admin": _row("sign_in", "sign_in", "sign_in", "ok", "sign_in", "sign_in", "sign_in"),
 }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -11,11 +14,12 @@ from rest_framework.exceptions import ParseError
 MAX_DEPTH = 20
 
 
-def depth(value) -> int:
+def depth(value: Any) -> int:
     """How deeply lists and objects nest in a parsed JSON value (iterative: no recursion to exhaust)."""
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

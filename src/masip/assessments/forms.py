@@ -8,11 +8,11 @@ from typing import Any
 from django import forms
 
 from masip.assessments.engine import InstrumentDefinition, ItemType
-from masip.assessments.engine.definition import AnswerIn, Section
+from masip.assessments.engine.definition import AnswerIn, Condition, Item, Section
 from masip.core.forms import GovukDateField, GovukFormMixin, ModelChoiceField, VersionField
 
 
-def describe_condition(definition: InstrumentDefinition, condition) -> str:
+def describe_condition(definition: InstrumentDefinition, condition: Condition | None) -> str:
     if isinstance(condition, AnswerIn) and definition.has_item(condition.item_id):
         item = definition.item(condition.item_id)
         values = " or ".join(sorted(item.option_label(v).lower() for v in condition.values))
@@ -20,8 +20,8 @@ def describe_condition(definition: InstrumentDefinition, condition) -> str:
     return "Only where it applies"
 
 
-def _field_for(item) -> forms.Field:
-    common = {"label": item.label, "required": False, "help_text": item.help}
+def _field_for(item: Item) -> forms.Field:
+    common: dict[str, Any] = {"label": item.label, "required": False, "help_text": item.help}
     if item.type in (
         ItemType.YES_NO_DONT_KNOW,
         ItemType.YES_NO,
@@ -36,11 +36,13 @@ def _field_for(item) -> forms.Field:
             choices=[(o.value, o.label) for o in item.options], widget=forms.CheckboxSelectMultiple, **common
         )
     if item.type == ItemType.NUMBER:
-        limits = {"min_value": item.minimum, "max_value": item.maximum}
-        limits = {k: v for k, v in limits.items() if v is not None}
         if item.integer:
-            return forms.IntegerField(**common, **{k: int(v) for k, v in limits.items()})
-        return forms.FloatField(**common, **limits)
+            return forms.IntegerField(
+                min_value=None if item.minimum is None else int(item.minimum),
+                max_value=None if item.maximum is None else int(item.maximum),
+                **common,
+            )
+        return forms.FloatField(min_value=item.minimum, max_value=item.maximum, **common)
     if item.type == ItemType.DATE:
         return GovukDateField(label_for_errors=item.label, earliest=date(1900, 1, 1), **common)
     return forms.CharField(max_length=item.max_length or 5000, widget=forms.Textarea, **common)
@@ -65,7 +67,7 @@ class AssessmentForm(GovukFormMixin, forms.Form):
         for section in self.sections:
             for item in section.items:
                 self.fields[item.id] = _field_for(item)
-                if item.id in (from_record or {}):
+                if from_record and item.id in from_record:
                     # Shown, not picked: a rule reads this answer, and the record decides it.
                     value, where = from_record[item.id]
                     self.fields[item.id].disabled = True

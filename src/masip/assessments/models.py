@@ -8,9 +8,15 @@ each contribution records who, which agency and which items.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from masip.cases.models import Case
+    from masip.referrals.models import Referral
 
 
 class AssessmentStatus(models.TextChoices):
@@ -89,6 +95,13 @@ class Assessment(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status != AssessmentStatus.DRAFT
+
+    @property
+    def subject(self) -> Case | Referral:
+        """The case or referral assessed: the case once there is one (a constraint makes one of them set)."""
+        subject = self.case or self.referral
+        assert subject is not None, "assessment_has_subject"
+        return subject
 
 
 class Contribution(models.Model):

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
-from masip.assessments.engine import AssessmentResult, redact_answers
+from masip.assessments.engine import AssessmentResult, InstrumentDefinition, Judgement, evaluate, redact_answers
 from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import Assessment, AssessmentStatus
 from masip.partnerships.models import Agency
@@ -28,12 +28,23 @@ def assessment_get(user: Any, pk: int) -> Assessment:
     )
 
 
-def definition_of(assessment: Assessment):
+def definition_of(assessment: Assessment) -> InstrumentDefinition:
     return instrument_definition(assessment.instrument_code, assessment.instrument_version)
 
 
 def result_of(assessment: Assessment) -> AssessmentResult | None:
     return AssessmentResult.from_dict(assessment.result) if assessment.result else None
+
+
+def scored_result(assessment: Assessment) -> AssessmentResult:
+    """The stored result; for a row stored without one, the result its answers give now."""
+    stored = result_of(assessment)
+    if stored is not None:
+        return stored
+    judgement = (
+        Judgement(assessment.judgement_level, assessment.judgement_reason) if assessment.judgement_level else None
+    )
+    return evaluate(definition_of(assessment), assessment.answers, judgement=judgement)
 
 
 def visible_answers(user: Any, assessment: Assessment) -> dict[str, Any]:

@@ -155,7 +155,7 @@ def assessment_contribute(
         )
     definition = _definition_of(locked)
     kind = acting_user.agency_kind
-    subject = locked.case or locked.referral
+    subject = locked.subject
     from_record = record_facts(definition, subject)
     contradicted = {
         item_id: describe_fact(definition, item_id, value, subject)
@@ -214,7 +214,7 @@ def assessment_contribute(
             operation=Operation.ALTERATION,
             action="assessment.contribute",
             partnership=locked.partnership,
-            subjects=[locked, locked.case or locked.referral],
+            subjects=[locked, locked.subject],
             details={"items": len(changed), "restricted_sections": restricted, "version": locked.version},
         )
     return locked
@@ -261,7 +261,7 @@ def assessment_sign_off(*, assessment: Assessment, acting_user: Any) -> Assessme
     if not may_sign_off(acting_user, locked.partnership):
         raise PermissionDenied(sign_off_refusal(locked.partnership))
     definition = _definition_of(locked)
-    subject = locked.case or locked.referral
+    subject = locked.subject
     stale = {
         item_id: f"The record has changed since these answers were saved. {describe_fact(definition, item_id, value, subject)} Save the assessment again before signing it off."
         for item_id, value in record_facts(definition, subject).items()
@@ -290,7 +290,7 @@ def assessment_sign_off(*, assessment: Assessment, acting_user: Any) -> Assessme
         operation=Operation.ALTERATION,
         action="assessment.sign_off",
         partnership=locked.partnership,
-        subjects=[locked, locked.case or locked.referral],
+        subjects=[locked, locked.subject],
         details={"instrument": locked.instrument_code, "level": result.final_level, "rank": result.risk_rank},
     )
     _apply_to_subject(locked, acting_user)
@@ -315,7 +315,7 @@ def result_summary(assessment: Assessment) -> str:
     scores = (assessment.result or {}).get("scores", {})
     for score in definition.scores:
         if score.id in scores:
-            answers = getattr(score.rule, "answers", frozenset())
+            answers: frozenset[str] = getattr(score.rule, "answers", frozenset())
             said = f" {next(iter(answers))}" if len(answers) == 1 else ""
             return f"{short_name(definition)} {scores[score.id]}/{score.maximum}{said}"
     return f"{short_name(definition)} signed off"
@@ -329,11 +329,11 @@ def _apply_to_subject(assessment: Assessment, acting_user: Any) -> None:
     """
     label = result_summary(assessment)
     source = f"{assessment.instrument_name} signed off {timezone.localdate():%d %b %Y}"
-    if assessment.referral_id and (assessment.risk_rank or not assessment.referral.risk_rank):
-        referral = assessment.referral
+    referral = assessment.referral
+    if referral is not None and (assessment.risk_rank or not referral.risk_rank):
         referral.risk_rank, referral.risk_label = assessment.risk_rank, label
         referral.save(update_fields=["risk_rank", "risk_label"])
-    case = assessment.case or (assessment.referral.case if assessment.referral_id else None)
+    case = assessment.case or (referral.case if referral is not None else None)
     if case is None:
         return
     if not assessment.risk_rank and not assessment.stalker_type and not case.risk_rank:

@@ -25,7 +25,7 @@ def screening_panel(referral: Any, user: Any) -> TriagePanel:
     signed_off, seen = [], set()
     for a in sorted(
         (a for a in assessments if a.status == AssessmentStatus.SIGNED_OFF),
-        key=lambda a: a.signed_off_at, reverse=True,
+        key=lambda a: a.signed_off_at or a.started_at, reverse=True,
     ):
         if a.instrument_code not in seen:  # the latest of each tool stands
             seen.add(a.instrument_code)

@@ -89,7 +89,7 @@ def detail(request, pk: int):
             "judgement_level": assessment.judgement_level,
             "judgement_reason": assessment.judgement_reason,
         }
-        subject = assessment.case or assessment.referral
+        subject = assessment.subject
         from_record = {
             item_id: (value, describe_fact(definition, item_id, value, subject))
             for item_id, value in record_facts(definition, subject).items()
@@ -125,7 +125,7 @@ def detail(request, pk: int):
                 else:
                     messages.success(request, "Your answers are saved")
                 return redirect("assessments:detail", saved.pk)
-    subject = assessment.case or assessment.referral
+    subject = assessment.subject
     log_consultation(
         request, action="assessment.view", partnership=assessment.partnership, subjects=[assessment, subject]
     )
@@ -197,10 +197,10 @@ def compare(request, pk: int):
     before_def, after_def = selectors.definition_of(previous), selectors.definition_of(assessment)
     comparison = compare_assessments(
         AssessmentSnapshot(
-            before_def, redact_answers(before_def, previous.answers, kind), selectors.result_of(previous)
+            before_def, redact_answers(before_def, previous.answers, kind), selectors.scored_result(previous)
         ),
         AssessmentSnapshot(
-            after_def, redact_answers(after_def, assessment.answers, kind), selectors.result_of(assessment)
+            after_def, redact_answers(after_def, assessment.answers, kind), selectors.scored_result(assessment)
         ),
     )
     log_consultation(

@@ -601,7 +601,8 @@ def _custody(partnership_ids) -> dict[int, tuple[date, date]]:
         .order_by("occurred_on", "id")
         .values_list("case__suspect_id", "occurred_on", "custody_months")
     ):
-        periods[suspect_id] = custody_period(on, months)
+        if months is not None:  # the filter leaves none out; this tells the type checker
+            periods[suspect_id] = custody_period(on, months)
     return periods
 
 

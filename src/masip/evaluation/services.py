@@ -269,10 +269,12 @@ def analysis_run(*, evaluation: Evaluation, extract: Extract, acting_user: Any) 
     tables = extract_module.tables_from_zip(bytes(extract.payload))
     version = code_version()
     outcomes = [(plan, result_compute(plan=plan, tables=tables)) for plan in plans]
-    computed = [(plan, o) for plan, o in outcomes if o.status == ResultStatus.COMPUTED and o.p_value is not None]
+    p_values = {
+        plan.pk: o.p_value for plan, o in outcomes if o.status == ResultStatus.COMPUTED and o.p_value is not None
+    }
     from .stats import holm
 
-    adjusted = dict(zip([p.pk for p, _ in computed], holm([o.p_value for _, o in computed]), strict=True))
+    adjusted = dict(zip(p_values, holm(list(p_values.values())), strict=True))
     with transaction.atomic():
         run = AnalysisRun.objects.create(evaluation=evaluation, extract=extract, run_by=acting_user,
                                          code_version=version)

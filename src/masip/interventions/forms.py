@@ -128,7 +128,9 @@ class EngagementForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, states: list[str], version: int, **kwargs):
         super().__init__(*args, initial={"on": timezone.localdate(), "version": version}, **kwargs)
-        self.fields["state"].choices = [(s, Engagement(s).label) for s in states]
+        field = self.fields["state"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(s, Engagement(s).label) for s in states]
         self.fields["state"].error_messages["required"] = "Select the engagement state"
 
 

@@ -209,11 +209,12 @@ class InterventionEvent(Recorded):
 
     @property
     def value_label(self) -> str:
-        choices = {
+        by_kind: dict[str, type[models.TextChoices]] = {
             InterventionEventKind.ENGAGEMENT: Engagement,
             InterventionEventKind.SERVICE_STATUS: ServiceStatus,
             InterventionEventKind.OUTCOME: InterventionOutcome,
-        }[self.kind]
+        }
+        choices = by_kind[self.kind]
         try:
             return str(choices(self.value).label)
         except ValueError:

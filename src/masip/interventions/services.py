@@ -187,6 +187,7 @@ def intervention_record(*, case: Case, acting_user: Any, data: InterventionInput
     )
     events = []
     if kind.needs_consent:
+        assert data.offered_on is not None, "checked above: consent asked needs the date offered"
         events.append(
             InterventionEvent(
                 intervention=intervention,

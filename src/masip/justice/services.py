@@ -203,15 +203,12 @@ def order_errors(
     if data.notified_on and data.kind != OrderKind.SPO:
         errors["notified_on"] = "Only a Stalking Protection Order carries notification requirements"
     if data.replaces_id is not None:
+        interims = ProtectiveOrder.objects.filter(case=case, kind=OrderKind.SPO, interim=True, pk=data.replaces_id)
+        if exclude_pk is not None:
+            interims = interims.exclude(pk=exclude_pk)
         if data.kind != OrderKind.SPO or data.interim:
             errors["replaces"] = "Only a full Stalking Protection Order replaces an interim one"
-        elif (
-            not ProtectiveOrder.objects.filter(
-                case=case, kind=OrderKind.SPO, interim=True, pk=data.replaces_id
-            )
-            .exclude(pk=exclude_pk)
-            .exists()
-        ):
+        elif not interims.exists():
             errors["replaces"] = "Select an interim Stalking Protection Order recorded on this case"
     if (
         data.protected_person_id is not None

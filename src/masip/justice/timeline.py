@@ -40,28 +40,28 @@ def justice_entries(case: Any, user: Any) -> list[TimelineEntry]:
             )
         if order.decided_on:
             verb = "made" if order.status == OrderStatus.GRANTED else "refused"
-            lines = [order.duration_text] if order.duration_text else []
+            made_lines = [order.duration_text] if order.duration_text else []
             entries.append(
                 TimelineEntry(
                     when=at_start_of(order.decided_on),
                     kind="justice",
                     title=f"{order.label} {verb}",
                     url=url,
-                    lines=tuple(lines),
+                    lines=tuple(made_lines),
                     date_only=True,
                 )
             )
         if order.served_on:
-            lines = []
+            served_lines = []
             if order.notification_deadline:
-                lines.append(f"Subject must notify the police by {order.notification_deadline:%-d %b %Y}")
+                served_lines.append(f"Subject must notify the police by {order.notification_deadline:%-d %b %Y}")
             entries.append(
                 TimelineEntry(
                     when=at_start_of(order.served_on),
                     kind="justice",
                     title=f"{order.label} served",
                     url=url,
-                    lines=tuple(lines),
+                    lines=tuple(served_lines),
                     date_only=True,
                 )
             )

@@ -171,7 +171,7 @@ def validate_answers(
     return problems
 
 
-def redact_answers(definition: InstrumentDefinition, answers: Answers, agency_kind: str) -> dict[str, object]:
+def redact_answers(definition: InstrumentDefinition, answers: Answers, agency_kind: str | None) -> dict[str, object]:
     """The answers an agency kind may see: restricted sections' answers removed."""
     visible = {item.id for item in definition.items_visible_to(agency_kind)}
     return {k: v for k, v in answers.items() if k in visible}
@@ -280,8 +280,8 @@ def condition_holds(
             case Answered(item_id=i):
                 return is_answered(answers.get(i))
             case ScoreBetween(score_id=s, minimum=low, maximum=high):
-                value = (scores or {}).get(s)
-                return value is not None and (low is None or value >= low) and (high is None or value <= high)
+                score = (scores or {}).get(s)
+                return score is not None and (low is None or score >= low) and (high is None or score <= high)
             case LevelAtLeast(level_id=level_id):
                 if level_index is None or definition is None:
                     return False

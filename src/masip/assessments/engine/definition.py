@@ -246,7 +246,7 @@ class Section:
     def is_restricted(self) -> bool:
         return bool(self.restricted_to)
 
-    def visible_to(self, agency_kind: str) -> bool:
+    def visible_to(self, agency_kind: str | None) -> bool:
         return not self.restricted_to or agency_kind in self.restricted_to
 
 
@@ -395,8 +395,8 @@ class InstrumentDefinition:
         """The cross-instrument risk rank of one of this instrument's levels."""
         return RISK_RANK_NONE if level_id is None else self.level(level_id).rank
 
-    def sections_visible_to(self, agency_kind: str) -> tuple[Section, ...]:
+    def sections_visible_to(self, agency_kind: str | None) -> tuple[Section, ...]:
         return tuple(s for s in self.sections if s.visible_to(agency_kind))
 
-    def items_visible_to(self, agency_kind: str) -> tuple[Item, ...]:
+    def items_visible_to(self, agency_kind: str | None) -> tuple[Item, ...]:
         return tuple(item for s in self.sections_visible_to(agency_kind) for item in s.items)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from masip.assessments.engine.checking import Checker, join
 from masip.assessments.engine.definition import InstrumentDefinition, Item, Section
@@ -130,13 +131,16 @@ def apply_wording(
 
     def reword_item(item: Item) -> Item:
         text = wording.items.get(item.id)
-        return item if text is None else replace(item, **{k: v for k, v in text.fields.items()})
+        # The wording file's keys were checked against the item's text fields (label, help).
+        changes: dict[str, Any] = {} if text is None else dict(text.fields)
+        return replace(item, **changes)
 
     def reword_section(section: Section) -> Section:
         text = wording.sections.get(section.id)
         items = tuple(reword_item(item) for item in section.items)
-        fields = {} if text is None else dict(text.fields)
-        return replace(section, items=items, **fields)
+        # The keys were checked against the section's text fields (title, description).
+        changes: dict[str, Any] = {} if text is None else dict(text.fields)
+        return replace(section, items=items, **changes)
 
     return replace(
         definition,

@@ -76,9 +76,9 @@ def parse_yaml(text: str, file: str) -> tuple[YNode | None, list[DefinitionProbl
         ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        at = mark.line + 1 if mark is not None else None
         reason = " ".join(part for part in (exc.context, exc.problem) if part)
-        return None, [DefinitionProblem(file, line, "", f"not valid YAML: {reason}")]
+        return None, [DefinitionProblem(file, at, "", f"not valid YAML: {reason}")]
     except yaml.YAMLError as exc:
         return None, [DefinitionProblem(file, None, "", f"not valid YAML: {exc}")]
     except RecursionError:
