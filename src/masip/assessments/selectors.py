@@ -6,7 +6,13 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
-from masip.assessments.engine import AssessmentResult, InstrumentDefinition, Judgement, evaluate, redact_answers
+from masip.assessments.engine import (
+    AssessmentResult,
+    InstrumentDefinition,
+    Judgement,
+    evaluate,
+    redact_answers,
+)
 from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import Assessment, AssessmentStatus
 from masip.partnerships.models import Agency

@@ -53,7 +53,7 @@ functions decide, services write. See tests/test_agenda_rules.py.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -339,6 +339,7 @@ def build_agenda(
     reasons_by_case: dict[int, list[Reason]] = {}
     by_id: dict[int, CaseFacts] = {}
     new_candidates: list[CaseFacts] = []
+    accepted_at: dict[int, datetime] = {}  # case id -> accepted at triage, for the new-case candidates
     referred_candidates: list[CaseFacts] = []
     for fact in facts:
         by_id[fact.case_id] = fact
@@ -355,6 +356,7 @@ def build_agenda(
             and rule.new_cases.admits(fact.risk_rank)
         ):
             new_candidates.append(fact)
+            accepted_at[fact.case_id] = fact.accepted_at
         if rule.referred and fact.pending_referrals:
             referred_candidates.append(fact)
         if rule.triggers:
@@ -390,10 +392,12 @@ def build_agenda(
             reasons_by_case[fact.case_id] = reasons
 
     if rule.new_cases:
-        chosen = _highest(new_candidates, rule.new_cases.limit, lambda f: f.accepted_at)
+        chosen = _highest(new_candidates, rule.new_cases.limit, lambda f: accepted_at[f.case_id])
         for fact in chosen:
             reasons_by_case.setdefault(fact.case_id, []).append(
-                Reason(ReasonKind.NEW_CASE, "Accepted at triage since the last meeting", fact.accepted_at)
+                Reason(
+                    ReasonKind.NEW_CASE, "Accepted at triage since the last meeting", accepted_at[fact.case_id]
+                )
             )
     if rule.referred:
         chosen = _highest(
@@ -423,21 +427,21 @@ def build_agenda(
             )
         )
     if rule.untriaged_referrals:
-        for referral in referrals:
-            if referral.received_at > until:
+        for waiting in referrals:
+            if waiting.received_at > until:
                 continue
             proposals.append(
                 Proposal(
                     case_id=None,
-                    referral_id=referral.referral_id,
-                    risk_rank=referral.risk_rank,
-                    waiting_since=referral.received_at,
+                    referral_id=waiting.referral_id,
+                    risk_rank=waiting.risk_rank,
+                    waiting_since=waiting.received_at,
                     reasons=(
                         Reason(
                             ReasonKind.UNTRIAGED_REFERRAL,
-                            f"Referral received {referral.received_at:%-d %b %Y}, awaiting triage",
-                            referral.received_at,
-                            referral.referral_id,
+                            f"Referral received {waiting.received_at:%-d %b %Y}, awaiting triage",
+                            waiting.received_at,
+                            waiting.referral_id,
                         ),
                     ),
                 )
@@ -450,7 +454,9 @@ def _earliest_referral(fact: CaseFacts) -> PendingReferral:
     return min(fact.pending_referrals, key=lambda r: r.referred_at)
 
 
-def _highest(candidates: list[CaseFacts], limit: int | None, since) -> list[CaseFacts]:
+def _highest(
+    candidates: list[CaseFacts], limit: int | None, since: Callable[[CaseFacts], datetime]
+) -> list[CaseFacts]:
     ranked = sorted(candidates, key=lambda f: order_key(f.risk_rank, since(f), f.case_id))
     return ranked if limit is None else ranked[:limit]
 
@@ -514,11 +520,11 @@ def reconcile(stored: Sequence[StoredItem], proposals: Sequence[Proposal]) -> Ag
         wanted[proposal.key] = proposal
     changes = AgendaChanges()
     for proposal in proposals:
-        item = by_key.get(proposal.key)
-        if item is None:
+        listed = by_key.get(proposal.key)
+        if listed is None:
             changes.add.append(proposal)
-        elif not item.removed and not item.recorded:
-            changes.update.append((item.item_id, proposal))
+        elif not listed.removed and not listed.recorded:
+            changes.update.append((listed.item_id, proposal))
     for item in stored:
         if item.key not in wanted and item.automatic and not item.removed and not item.recorded:
             changes.drop.append(item.item_id)
@@ -541,7 +547,8 @@ def next_meeting_dates(cadence: str, *, first: date, count: int) -> list[date]:
     if cadence == "as_needed":
         return [first]
     if cadence == "weekdays":
-        dates, day = [], first
+        dates: list[date] = []
+        day = first
         while len(dates) < count:
             if day.weekday() < 5:
                 dates.append(day)

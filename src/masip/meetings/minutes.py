@@ -79,7 +79,7 @@ def decisions_of(item: AgendaItem) -> list[str]:
     decision = item.triage_decision if item.triage_decision_id else None
     if decision is not None:
         line = f"Triage: {decision.get_outcome_display()}"
-        if decision.case_id:
+        if decision.case is not None:
             verb = "joined open case" if decision.joined_existing_case else "opened case"
             line += f" ({verb} {decision.case.reference})"
         lines.append(line)
@@ -91,7 +91,7 @@ def decisions_of(item: AgendaItem) -> list[str]:
         lines.append(f"Next steps: {item.next_steps}")
     if item.keep_on_agenda:
         lines.append("Keep on the agenda for the next meeting")
-    if item.refer_to_id:
+    if item.refer_to is not None:
         lines.append(f"Refer to: {item.refer_to.name}")
     return lines
 
@@ -103,7 +103,7 @@ def build_minutes(meeting: Meeting, *, reader: Any, recipient: Agency | None = N
         visible &= agency_sharing_view(meeting.partnership, recipient).visible_q()
     items = selectors.agenda_items(meeting)
     live = [i for i in items if not i.is_removed]
-    entries: dict[int, list[InformationEntry]] = {}
+    entries: dict[int | None, list[InformationEntry]] = {}  # by agenda item (all set: filtered on it)
     for entry in (
         InformationEntry.objects.filter(agenda_item__meeting=meeting)
         .filter(visible)
@@ -112,7 +112,7 @@ def build_minutes(meeting: Meeting, *, reader: Any, recipient: Agency | None = N
         .order_by("recorded_at", "id")
     ):
         entries.setdefault(entry.agenda_item_id, []).append(entry)
-    actions: dict[int, list[CaseAction]] = {}
+    actions: dict[int | None, list[CaseAction]] = {}
     for action in (
         CaseAction.objects.filter(agenda_item__meeting=meeting)
         .select_related("owner_agency", "owner_user")
@@ -120,7 +120,7 @@ def build_minutes(meeting: Meeting, *, reader: Any, recipient: Agency | None = N
     ):
         actions.setdefault(action.agenda_item_id, []).append(action)
     rows = attendance_rows(selectors.attendance(meeting), meeting)
-    minutes_items = []
+    minutes_items: list[MinutesItem] = []
     for item in live:
         if not item.is_discussed:
             continue
@@ -156,11 +156,12 @@ def attendance_rows(records: list[Attendance], meeting: Meeting) -> dict[str, An
     kinds_present = set()
     for record in records:
         label = record.display_name + (f", {record.role_title}" if record.role_title else "")
-        if record.status == AttendanceStatus.PRESENT and record.is_outside_guest:
+        agency = record.agency  # None for a guest from outside the partnership
+        if record.status == AttendanceStatus.PRESENT and agency is None:
             guests.append(f"{label} ({record.organisation})")
-        elif record.status == AttendanceStatus.PRESENT:
-            present.setdefault(str(record.agency), []).append(label)
-            kinds_present.add(record.agency.kind)
+        elif record.status == AttendanceStatus.PRESENT and agency is not None:
+            present.setdefault(str(agency), []).append(label)
+            kinds_present.add(agency.kind)
         else:
             apologies.append(f"{label} ({record.affiliation})")
     expected = [k for k in meeting.series.expected_agency_kinds if k not in kinds_present]

@@ -13,14 +13,19 @@ same access policy governs who sees it here, on the case page and in minutes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from masip.cases.models import RiskRank, StalkerType
+from masip.cases.models import Case, RiskRank, StalkerType
 from masip.core.models import Recorded
 from masip.meetings.action_rules import ReminderKind
+
+if TYPE_CHECKING:
+    from masip.referrals.models import Referral
 
 
 class MeetingStatus(models.TextChoices):
@@ -239,19 +244,22 @@ class AgendaItem(models.Model):
     @property
     def subject_reference(self) -> str:
         """The case or referral reference, as the agenda shows it."""
-        return self.referral.reference if self.referral_id else self.case.reference
+        return self.subject.reference
 
     @property
     def subject_name(self) -> str:
         """The suspect's name (a referral's parties are prefetched by the selectors)."""
-        if self.referral_id:
-            return next((p.person.display_name for p in self.referral.parties.all() if p.role == "suspect"), "")
-        return self.case.suspect.display_name if self.case.suspect_id else ""
+        subject = self.subject
+        if isinstance(subject, Case):
+            return subject.suspect.display_name if subject.suspect is not None else ""
+        return next((p.person.display_name for p in subject.parties.all() if p.role == "suspect"), "")
 
     @property
-    def subject(self):
-        """The case or the referral, for the audit log."""
-        return self.referral if self.referral_id else self.case
+    def subject(self) -> Case | Referral:
+        """The case or the referral (a constraint makes it one of them), for the agenda and the audit log."""
+        subject = self.referral if self.referral_id else self.case
+        assert subject is not None, "agenda_item_case_or_referral"
+        return subject
 
     @property
     def is_removed(self) -> bool:

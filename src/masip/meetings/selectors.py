@@ -112,7 +112,7 @@ _REFERRAL_PARTIES = Prefetch(
 def agenda_items(meeting: Meeting) -> list[AgendaItem]:
     """The meeting's items, in agenda order (removed ones last), with each case and its suspect,
     or each referral, its people and the triage decision the meeting recorded."""
-    items = list(
+    items: list[AgendaItem] = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case__suspect", "refer_to", "referral", "triage_decision__case")
         .prefetch_related(_REFERRAL_PARTIES)
@@ -475,9 +475,9 @@ def agenda_inputs_for(
                     triggers[case_id].append(fact)
         overdue: dict[int, list[agenda.ActionFact]] = defaultdict(list)
         if rule.overdue_actions:
-            for case_id, fact in overdue_rows:
-                if fact.due_on < as_of:
-                    overdue[case_id].append(fact)
+            for case_id, action_fact in overdue_rows:
+                if action_fact.due_on < as_of:
+                    overdue[case_id].append(action_fact)
         due_reviews = (
             {c: d for c, d in reviews.items() if d <= as_of} if rule.plan_reviews else {}
         )

@@ -323,11 +323,11 @@ def _plan_agendas(meetings: list[Meeting], *, now: datetime, strict: bool = Fals
         return {}
     inputs = selectors.agenda_inputs_for(meetings, rules, now=now)
     stored_by_meeting: dict[int, list[AgendaItem]] = {m.pk: [] for m in meetings}
-    for item in AgendaItem.objects.filter(meeting_id__in=[m.pk for m in meetings]).annotate(
+    for listed in AgendaItem.objects.filter(meeting_id__in=[m.pk for m in meetings]).annotate(
         has_information=Exists(InformationEntry.objects.filter(agenda_item=OuterRef("pk"))),
         has_actions=Exists(CaseAction.objects.filter(agenda_item=OuterRef("pk"))),
     ):
-        stored_by_meeting[item.meeting_id].append(item)
+        stored_by_meeting[listed.meeting_id].append(listed)
     plans = {}
     for meeting in meetings:
         found = inputs[meeting.pk]
@@ -353,7 +353,7 @@ def _plan_agendas(meetings: list[Meeting], *, now: datetime, strict: bool = Fals
         ]
         changes = agenda.reconcile(stored, proposals)
         by_pk = {i.pk: i for i in items}
-        updated = []
+        updated: list[AgendaItem] = []
         for pk, proposal in changes.update:
             item = by_pk[pk]
             reasons = [r.as_json() for r in proposal.reasons]
@@ -545,7 +545,7 @@ def agenda_item_remove(*, item: AgendaItem, acting_user: Any, reason: str) -> Ag
         operation=Operation.ALTERATION,
         action="meeting.item_remove",
         partnership=locked.partnership_id,
-        subjects=[locked, item.referral or item.case],
+        subjects=[locked, item.subject],
         reason=reason,
     )
     return item
@@ -735,7 +735,7 @@ def item_share_information(
         operation=Operation.COLLECTION,
         action="information.record",
         partnership=meeting.partnership_id,
-        subjects=[item.referral or item.case, entry, meeting],
+        subjects=[item.subject, entry, meeting],
         details={"category": category, "source_agency": str(source_agency), "at_meeting": meeting.pk},
     )
     return entry
@@ -763,7 +763,8 @@ def item_record_discussion(
     """
     meeting, item = _open_item(item)
     _require_casework(acting_user, meeting.partnership_id)
-    if item.is_referral:
+    discussed = item.subject
+    if not isinstance(discussed, Case):
         raise ValidationError(REFERRAL_NOT_DISCUSSED)
     if item.version != expected_version:
         raise ValidationError(
@@ -820,18 +821,19 @@ def item_record_discussion(
         partnership=meeting.partnership_id,
         before=before,
         after={f: _plain(getattr(item, f)) for f in fields},
-        extra_subjects=[item.case, meeting],
+        extra_subjects=[discussed, meeting],
     )
-    case = Case.objects.select_for_update().get(pk=item.case_id)
-    rank_changed = record.agreed_risk_rank is not None and record.agreed_risk_rank != case.risk_rank
+    case = Case.objects.select_for_update().get(pk=discussed.pk)
+    new_rank = case.risk_rank if record.agreed_risk_rank is None else record.agreed_risk_rank
+    rank_changed = new_rank != case.risk_rank
     type_changed = bool(record.agreed_stalker_type) and record.agreed_stalker_type != case.stalker_type
     if rank_changed or type_changed:
         source = f"Agreed at {meeting}"
         case_set_risk(
             case=case,
             acting_user=acting_user,
-            rank=record.agreed_risk_rank if rank_changed else case.risk_rank,
-            label=f"{RiskRank(record.agreed_risk_rank).label} (agreed at meeting)"
+            rank=new_rank,
+            label=f"{RiskRank(new_rank).label} (agreed at meeting)"
             if rank_changed
             else case.risk_label,
             source=source if rank_changed else case.risk_source,
@@ -842,7 +844,7 @@ def item_record_discussion(
     ]
     if trigger_ids:
         resolved = ReviewTrigger.objects.filter(
-            pk__in=trigger_ids, case_id=item.case_id, resolved_at__isnull=True
+            pk__in=trigger_ids, case_id=case.pk, resolved_at__isnull=True
         ).update(resolved_at=now)
         if resolved:
             log_event(
@@ -850,7 +852,7 @@ def item_record_discussion(
                 operation=Operation.ALTERATION,
                 action="case.triggers_resolved",
                 partnership=meeting.partnership_id,
-                subjects=[item.case, meeting],
+                subjects=[case, meeting],
                 reason=f"Discussed at {meeting}",
                 details={"triggers": resolved},
             )
@@ -877,14 +879,15 @@ def agenda_item_triage(
     """
     meeting, item = _open_item(item)
     _require_casework(acting_user, meeting.partnership_id)
-    if not item.is_referral:
+    referral = item.referral
+    if referral is None:
         raise ValidationError("Only a referral on the agenda is triaged here.")
     if item.version != expected_version or item.triage_decision_id:
         raise ValidationError(
             "Someone else recorded this referral's triage at the meeting while you were deciding. "
             "Nothing was saved: read their decision above."
         )
-    row = triage_decide(referral=item.referral, acting_user=acting_user, decision=decision)
+    row = triage_decide(referral=referral, acting_user=acting_user, decision=decision)
     now = timezone.now()
     item.triage_decision = row
     item.discussion = discussion.strip()
@@ -896,8 +899,8 @@ def agenda_item_triage(
         operation=Operation.ALTERATION,
         action="meeting.item_triage",
         partnership=meeting.partnership_id,
-        subjects=[item.referral, meeting, *([row.case] if row.case_id else [])],
-        details={"outcome": row.outcome, "case": row.case.reference if row.case_id else ""},
+        subjects=[referral, meeting, *([row.case] if row.case is not None else [])],
+        details={"outcome": row.outcome, "case": row.case.reference if row.case is not None else ""},
     )
     _mark_started(meeting, now)
     return item
@@ -1082,7 +1085,7 @@ def action_reschedule(
     reason = reason.strip()
     if not reason:
         errors["due_reason"] = "Enter why the due date is changing"
-    if errors:
+    if errors or due_on is None:
         raise ValidationError(errors)
     before = locked.due_on
     ActionNote.objects.create(
@@ -1266,8 +1269,9 @@ def action_send_reminders(*, today: date | None = None, base_url: str = "") -> R
         if (action.pk, kind.value, action.due_on) in sent_before:
             report.already_sent += 1
             continue
-        if action.owner_user_id and action.owner_user.is_active and action.owner_user.email:
-            to = [action.owner_user.email]
+        owner = action.owner_user
+        if owner is not None and owner.is_active and owner.email:
+            to = [owner.email]
         else:
             to = recipients.get((action.partnership_id, action.owner_agency_id), [])
         if not to:

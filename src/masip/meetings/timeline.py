@@ -36,6 +36,8 @@ def meeting_entries(case: Any, user: Any) -> list[TimelineEntry]:
                 )
             )
             continue
+        if item.discussed_at is None:  # the query leaves none out: removed or discussed
+            continue
         entries.append(
             TimelineEntry(
                 when=item.discussed_at,
@@ -75,6 +77,7 @@ def action_entries(case: Any, user: Any) -> list[TimelineEntry]:
             )
         )
         for note in action.notes.all():
+            lines_: tuple[str, ...]
             if note.kind == ActionNoteKind.DUE_DATE:
                 title = f"Action for {action.owner_agency}: new due date {note.due_on_after:%-d %b %Y}"
                 lines_ = (f"Was due {note.due_on_before:%-d %b %Y}",)

@@ -9,6 +9,7 @@ every form also works as an ordinary post without JavaScript.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -112,7 +113,9 @@ def meeting_schedule(request, slug: str):
     request.partnership, request.nav = partnership, "meetings"
     series_qs = selectors.series_of_model(partnership)
     # At the weekend, offer the next working day: the unit's meetings are held on weekdays.
-    initial = {"first": agenda.next_meeting_dates("weekdays", first=timezone.localdate(), count=1)[0]}
+    initial: dict[str, Any] = {
+        "first": agenda.next_meeting_dates("weekdays", first=timezone.localdate(), count=1)[0]
+    }
     if parse_id(request.GET.get("series")):
         initial["series"] = parse_id(request.GET.get("series"))
     form = forms.ScheduleForm(
@@ -421,7 +424,7 @@ def item_share(request, pk: int, item_pk: int):
                     f". {entry.get_category_display()} information from {entry.source_agency} is not shown to your "
                     "agency, so it does not appear below"
                 )
-            form = None
+            return _after_item_change(request, meeting, item, message)
     return _after_item_change(request, meeting, item, message, share_form=form)
 
 
@@ -434,7 +437,9 @@ def item_record(request, pk: int, item_pk: int):
     if item.is_referral:
         return _refused(request, meeting, services.REFERRAL_NOT_DISCUSSED, item=item)
     others = [s for s in selectors.current_series(meeting.partnership) if s.pk != meeting.series_id]
-    form = forms.DiscussionForm(request.POST, series=_series_qs(others), prefix="record")
+    form = forms.DiscussionForm(
+        request.POST, series=_series_qs(others), prefix="record"
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -456,9 +461,9 @@ def item_record(request, pk: int, item_pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            form = None
+            return _after_item_change(request, meeting, item, f"Discussion of {item.subject_reference} saved")
     return _after_item_change(
-        request, meeting, item, f"Discussion of {item.case.reference} saved", discussion_form=form
+        request, meeting, item, f"Discussion of {item.subject_reference} saved", discussion_form=form
     )
 
 
@@ -495,7 +500,7 @@ def item_action(request, pk: int, item_pk: int):
             add_service_errors(form, exc)
         else:
             message = f"Action added for {action.owner_agency}, due {action.due_on:%-d %b %Y}"
-            form = None
+            return _after_item_change(request, meeting, item, message)
     return _after_item_change(request, meeting, item, message, action_form=form)
 
 
@@ -528,11 +533,12 @@ def item_triage(request, pk: int, item_pk: int):
         else:
             item = selectors.item_get(meeting, item.pk)
             decision = item.triage_decision
-            message = f"Triage of {item.referral.reference} recorded: {decision.get_outcome_display().lower()}"
-            if decision.case_id:
+            assert decision is not None, "the service has just recorded it"
+            message = f"Triage of {item.subject_reference} recorded: {decision.get_outcome_display().lower()}"
+            if decision.case is not None:
                 verb = "joined open case" if decision.joined_existing_case else "opened case"
                 message += f", {verb} {decision.case.reference}"
-            form = None
+            return _after_item_change(request, meeting, item, message)
     return _after_item_change(request, meeting, item, message, triage_form=form)
 
 
@@ -627,7 +633,7 @@ def item_add(request, pk: int):
             else:
                 add_service_errors(form, exc)
         else:
-            messages.success(request, f"{item.case.reference} added to the agenda")
+            messages.success(request, f"{item.subject_reference} added to the agenda")
             return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"?item={item.pk}{ITEM_ANCHOR}")
     request.audit_not_personal = True
     return render(request, "meetings/item_add.html", {"meeting": meeting, "form": form})
@@ -896,7 +902,7 @@ def action_update(request, pk: int):
     if form.is_bound and form.errors:
         # Show the action as it is now (someone may have changed it), and post back from this copy.
         action = selectors.action_get(request.user, pk)
-        data = form.data.copy()
+        data = request.POST.copy()  # what the form was bound to
         data["version"] = action.version
         form.data = data
     log_consultation(
@@ -1040,7 +1046,7 @@ def plan_edit(request, pk: int):
     for number, strategy_form in enumerate(formset.forms, start=1):
         for anchor, message in strategy_form.error_list():
             error_items.append((anchor, f"Strategy {number}: {message}"))
-    error_items += [("", e) for e in formset.non_form_errors()]
+    error_items += [("", str(e)) for e in formset.non_form_errors()]
     log_consultation(request, action="plan.view", partnership=case.partnership, subjects=[case])
     return render(
         request,

@@ -154,7 +154,7 @@ class PostHolding(models.Model):
 
     @property
     def holder(self) -> str:
-        if self.user_id:
+        if self.user is not None:
             return self.user.get_full_name() or self.user.username
         return self.holder_name
 

@@ -141,7 +141,7 @@ def _pinned(
     if alone:
         return sorted(alone)
     shown = {cell: int(full[cell]) for cell, s in status.items() if s == SHOWN}
-    hidden = {
+    hidden: dict[tuple[int, int], tuple[int, int | None]] = {
         cell: ((0, threshold - 1) if s == PRIMARY else (threshold, None)) for cell, s in status.items() if s != SHOWN
     }
     ranges = value_ranges(shown, hidden, full.shape, row_totals=row_totals)
@@ -193,6 +193,7 @@ def _protect(table: tuple[tuple[int, ...], ...], threshold: int, row_totals: boo
                 best = (cell, still)
             if len(still) < len(pinned):
                 break  # the cheapest cell that helps: take it (cheaper to compute than the best one)
+        assert best is not None, "candidates is not empty, so the loop chose one"
         status[best[0]] = SECONDARY
         pinned = best[1]
     return ProtectedTable(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -275,7 +278,7 @@ def collection(request, slug: str):
     """Which return figures the partnership collects, and how: a figure not collected is 'not reported'."""
     partnership = selectors.managed_partnership(request.user, slug)
     existing = selectors.collection_bases(partnership)
-    initial = {"version": services.collection_version(partnership)}
+    initial: dict[str, Any] = {"version": services.collection_version(partnership)}
     for code in fig.FIGURES:
         basis = existing.get(code)
         initial[f"collected_{code}"] = basis.collected if basis else True
@@ -309,18 +312,18 @@ def returns(request, slug: str):
 @requires(Action.RETURN_VIEW)
 def return_detail(request, slug: str, quarter: str):
     partnership = selectors.reporting_partnership(request.user, slug)
-    quarter = _past_quarter(quarter)
+    period = _past_quarter(quarter)
     request.partnership, request.nav = partnership, "reporting"
     unit_staff = policy.does_casework_in(request.user, partnership)
-    computed = fig.as_json(selectors.compute_return(partnership, quarter))
-    filed = selectors.latest_filed(partnership, quarter)
+    computed = fig.as_json(selectors.compute_return(partnership, period))
+    filed = selectors.latest_filed(partnership, period)
     published = None if unit_staff else _published_row(selectors.programme_partnerships(request.user), partnership,
-                                                       quarter)
+                                                       period)
     return render(request, "reporting/return_detail.html", {
-        "partnership": partnership, "quarter": quarter, "unit_staff": unit_staff,
+        "partnership": partnership, "quarter": period, "unit_staff": unit_staff,
         "rows": _figure_rows(computed, published=published),
         "filed": filed, "filed_rows": _figure_rows(filed.figures, published=published) if filed else None,
-        "differences": fig.differences(filed.figures, _rerun(partnership, quarter)) if filed and unit_staff else [],
+        "differences": fig.differences(filed.figures, _rerun(partnership, period)) if filed and unit_staff else [],
         "may_file": policy.manages(request.user, partnership), "file_form": FileReturnForm(),
     })
 
@@ -334,35 +337,35 @@ def _rerun(partnership, quarter: Quarter) -> dict:
 def return_file(request, slug: str, quarter: str):
     """The first filing stores the figures as they stood at the quarter's end; a revision, the records as now."""
     partnership = selectors.managed_partnership(request.user, slug)
-    quarter = _past_quarter(quarter)
+    period = _past_quarter(quarter)
     form = FileReturnForm(request.POST)
     if form.is_valid():
-        if selectors.latest_filed(partnership, quarter) is None:
-            figures = fig.as_json(selectors.compute_return(partnership, quarter))
+        if selectors.latest_filed(partnership, period) is None:
+            figures = fig.as_json(selectors.compute_return(partnership, period))
         else:
-            figures = _rerun(partnership, quarter)
+            figures = _rerun(partnership, period)
         try:
             filed = services.return_file(
-                partnership=partnership, quarter=quarter, figures=figures, acting_user=request.user,
+                partnership=partnership, quarter=period, figures=figures, acting_user=request.user,
                 for_publication=form.cleaned_data["for_publication"], note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"Return for {quarter} filed (revision {filed.revision})")
-    return redirect("reporting:return_detail", slug, quarter.code)
+            messages.success(request, f"Return for {period} filed (revision {filed.revision})")
+    return redirect("reporting:return_detail", slug, period.code)
 
 
 @requires(Action.REPORTING_RECORD)
 def return_records(request, slug: str, quarter: str, figure: str):
     partnership = selectors.unit_partnership(request.user, slug)
-    quarter = _past_quarter(quarter)
+    period = _past_quarter(quarter)
     if figure not in fig.FIGURES:
         raise Http404("No such figure")
     request.partnership, request.nav = partnership, "reporting"
-    result, records = selectors.figure_records(partnership, quarter, figure)
+    result, records = selectors.figure_records(partnership, period, figure)
     return render(request, "reporting/return_records.html", {
-        "partnership": partnership, "quarter": quarter, "label": fig.LABELS[figure],
+        "partnership": partnership, "quarter": period, "label": fig.LABELS[figure],
         "definition": fig.DEFINITIONS[figure], "shown": fig.display(result.as_json()), "records": records,
         "reported": result.reported,
     })
@@ -371,24 +374,24 @@ def return_records(request, slug: str, quarter: str, figure: str):
 @requires(Action.RETURN_VIEW)
 def return_export(request, slug: str, quarter: str, fmt: str):
     partnership = selectors.reporting_partnership(request.user, slug)
-    quarter = _past_quarter(quarter)
+    period = _past_quarter(quarter)
     unit_staff = policy.does_casework_in(request.user, partnership)
-    computed = fig.as_json(selectors.compute_return(partnership, quarter))
-    filed = selectors.latest_filed(partnership, quarter)
+    computed = fig.as_json(selectors.compute_return(partnership, period))
+    filed = selectors.latest_filed(partnership, period)
     figures = filed.figures if filed else computed
     # Anything leaving the unit - the programme office's copy, or a return marked for publication - is suppressed.
     suppressed = not unit_staff or bool(filed and filed.for_publication)
     published = None
     if suppressed:
         readers = selectors.programme_partnerships(request.user) if not unit_staff else selectors.all_partnerships()
-        published = _published_row(readers, partnership, quarter)
+        published = _published_row(readers, partnership, period)
     rows = _figure_rows(figures, published=published)
-    title = f"{partnership.name} quarterly return, {quarter}"
+    title = f"{partnership.name} quarterly return, {period}"
     status = f"Filed (revision {filed.revision}) by {filed.filed_by} on {timezone.localtime(filed.filed_at):%-d %B %Y}" \
         if filed else "Not filed: figures as computed now from the records as they stood at the end of the quarter"
     return exports.respond(
         request, fmt=fmt, title=title, status=status, rows=rows, partnership=partnership,
-        filename=f"return-{partnership.slug}-{quarter.code}", subjects=(filed,) if filed else (),
+        filename=f"return-{partnership.slug}-{period.code}", subjects=(filed,) if filed else (),
         suppressed=suppressed,
         recipient="programme office" if not unit_staff else ("publication" if suppressed else "the unit"),
     )
@@ -415,23 +418,23 @@ def programme_returns(request):
 
 @requires(Action.PROGRAMME_VIEW)
 def programme_return(request, quarter: str):
-    quarter = _past_quarter(quarter)
+    period = _past_quarter(quarter)
     request.nav = "programme"
-    parts, total = _programme_figures(selectors.programme_partnerships(request.user), quarter)
+    parts, total = _programme_figures(selectors.programme_partnerships(request.user), period)
     table = exports.programme_table(parts, total)
     return render(request, "reporting/programme_return.html", {
-        "quarter": quarter, "table": table, "definitions": [(fig.LABELS[c], fig.DEFINITIONS[c]) for c in fig.FIGURES],
+        "quarter": period, "table": table, "definitions": [(fig.LABELS[c], fig.DEFINITIONS[c]) for c in fig.FIGURES],
     })
 
 
 @requires(Action.PROGRAMME_VIEW)
 def programme_export(request, quarter: str, fmt: str):
-    quarter = _past_quarter(quarter)
-    parts, total = _programme_figures(selectors.programme_partnerships(request.user), quarter)
+    period = _past_quarter(quarter)
+    parts, total = _programme_figures(selectors.programme_partnerships(request.user), period)
     table = exports.programme_table(parts, total)
     return exports.respond_table(
-        request, fmt=fmt, title=f"MASIP programme quarterly return, {quarter}", table=table,
-        filename=f"programme-return-{quarter.code}",
+        request, fmt=fmt, title=f"MASIP programme quarterly return, {period}", table=table,
+        filename=f"programme-return-{period.code}",
     )
 
 
@@ -441,7 +444,7 @@ PERIODS = {"1": "This quarter so far", "2": "The last two quarters", "4": "The l
            "8": "The last eight quarters"}
 
 
-def _period(request) -> tuple[str, object, object]:
+def _period(request: HttpRequest) -> tuple[str, date, date]:
     chosen = request.GET.get("quarters", "4")
     if chosen not in PERIODS:
         chosen = "4"
