@@ -94,6 +94,7 @@ class _Builder:
                 self.signers.append(m.user)
         self.rows: list[Assessment] = []
         self.contributions: list[tuple[Assessment, Any, list[str]]] = []
+        self.reassessments: list[tuple[Assessment, Assessment]] = []  # (row, the earlier row it follows)
 
     def user(self, kind: str):
         return self.rng.choice(self.by_kind.get(kind) or self.signers)
@@ -136,7 +137,8 @@ class _Builder:
             signed_off_by=signer,
             signed_off_at=_at(on, hour, 40, today=self.today),
         )
-        row.demo_previous = previous  # linked once both rows have ids (save())
+        if previous is not None:
+            self.reassessments.append((row, previous))  # linked once both rows have ids (save())
         self.rows.append(row)
         self.contributions.append((row, signer, sorted(answers)))
         return row
@@ -144,10 +146,9 @@ class _Builder:
     def save(self) -> int:
         Assessment.objects.bulk_create(self.rows, batch_size=500)
         # Reassessments point at rows saved in the same batch: set the links now the ids exist.
-        linked = [r for r in self.rows if r.demo_previous is not None]
-        for row in linked:
-            row.previous_id = row.demo_previous.pk
-        Assessment.objects.bulk_update(linked, ["previous"], batch_size=500)
+        for row, previous in self.reassessments:
+            row.previous_id = previous.pk
+        Assessment.objects.bulk_update([row for row, _ in self.reassessments], ["previous"], batch_size=500)
         Contribution.objects.bulk_create(
             [
                 Contribution(
@@ -223,7 +224,8 @@ def seed_assessments(partnership: Partnership, *, rng: random.Random, today: dat
         first_referral.setdefault(case_id, pk)
     srp_share = {"hampshire": 0.65, "cheshire": 0.5, "london": 0.4}[slug]
     for case_id, opened, _suspect in cases:
-        relationship = relationships.get(first_referral.get(case_id), "unknown")
+        first_referral_id = first_referral.get(case_id)
+        relationship = relationships.get(first_referral_id, "unknown") if first_referral_id is not None else "unknown"
         # Rejected stalkers are ex-intimates (the report: the easiest type to identify).
         stalker_type = (
             "rejected"
@@ -300,18 +302,18 @@ def _apply_current_risk(partnership: Partnership) -> None:
             latest_referral[a.referral_id] = a
     cases = list(Case.objects.filter(pk__in=set(latest_case) | set(screened_case)))
     for case in cases:
-        a = latest_case.get(case.pk)
-        if a is not None and a.risk_rank:
-            case.risk_rank, case.risk_label = a.risk_rank, result_summary(a)
-            case.risk_source = f"{a.instrument_name} signed off {a.signed_off_at:%d %b %Y}"
-            case.risk_updated_at = a.signed_off_at
+        latest = latest_case.get(case.pk)
+        if latest is not None and latest.risk_rank:
+            case.risk_rank, case.risk_label = latest.risk_rank, result_summary(latest)
+            case.risk_source = f"{latest.instrument_name} signed off {latest.signed_off_at:%d %b %Y}"
+            case.risk_updated_at = latest.signed_off_at
         elif case.pk in screened_case and not case.risk_rank:
             s = screened_case[case.pk]
             case.risk_label = result_summary(s)
             case.risk_source = f"{s.instrument_name} signed off {s.signed_off_at:%d %b %Y}"
             case.risk_updated_at = s.signed_off_at
-        if a is not None and a.stalker_type:
-            case.stalker_type = a.stalker_type
+        if latest is not None and latest.stalker_type:
+            case.stalker_type = latest.stalker_type
     Case.objects.bulk_update(
         cases, ["risk_rank", "risk_label", "risk_source", "risk_updated_at", "stalker_type"], batch_size=500
     )

@@ -33,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
-from typing import Any
+from typing import Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -93,8 +93,25 @@ from masip.victims.models import (
     VictimSupport,
 )
 
+
+class Profile(TypedDict):
+    """Shares of a partnership's accepted cases that get each kind of work, and what it offers."""
+
+    direct: float
+    direct_types: list[tuple[str, int]]  # (intervention type code, weight)
+    signposting: float
+    tactical_advice: float
+    mappa: float
+    consultation: float
+    substance: float
+    advocate: float
+    arrest: float
+    offences: list[tuple[str, int]]  # (charged offence, weight)
+    services: list[str]
+
+
 # Shares of each partnership's accepted cases (Table 2 against the cases each LAP takes in).
-PROFILES = {
+PROFILES: dict[str, Profile] = {
     "cheshire": {
         "direct": 0.09,
         "direct_types": [
@@ -231,7 +248,7 @@ def _time_of_day(day: date, at: dtime | None) -> dtime | None:
     return at if at <= timezone.localtime().time() else None
 
 
-def _pick(rng: random.Random, pairs):
+def _pick(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs], k=1)[0]
 
 
@@ -290,7 +307,7 @@ class _Seeder:
             .order_by("id")
         ):
             victims[case_id].append(person_id)
-        referrals: dict[int, list[Referral]] = defaultdict(list)
+        referrals: dict[int | None, list[Referral]] = defaultdict(list)  # by case (all set: filtered on it)
         for referral in (
             Referral.objects.filter(case__in=cases)
             .prefetch_related("reported_incidents")
@@ -342,20 +359,23 @@ class _Seeder:
                 rows.append(self._direct(facts, self.types[code], pairs.get(case.pk)))
                 direct_done += 1
             for share, code in (
-                ("signposting", "signposting"),
-                ("tactical_advice", "tactical_advice"),
-                ("mappa", "mappa_referral"),
-                ("consultation", "external_consultation"),
-                ("substance", "substance_misuse_referral"),
+                (profile["signposting"], "signposting"),
+                (profile["tactical_advice"], "tactical_advice"),
+                (profile["mappa"], "mappa_referral"),
+                (profile["consultation"], "external_consultation"),
+                (profile["substance"], "substance_misuse_referral"),
             ):
-                if rng.random() < profile[share]:
+                if rng.random() < share:
                     rows.append(self._indirect(facts, self.types[code]))
         interventions = [r[0] for r in rows]
         Intervention.objects.bulk_create(interventions, batch_size=500)
-        events, sessions = [], []
+        events: list[InterventionEvent] = []
+        sessions: list[InterventionSession] = []
         for intervention, its_events, its_sessions in rows:
-            for row in (*its_events, *its_sessions):
-                row.intervention = intervention
+            for event in its_events:
+                event.intervention = intervention
+            for session in its_sessions:
+                session.intervention = intervention
             events += its_events
             sessions += its_sessions
         InterventionEvent.objects.bulk_create(events, batch_size=1000)
@@ -432,7 +452,7 @@ class _Seeder:
             before = before_id
         events: list[InterventionEvent] = []
         state, state_on, start, end = self._engagement(offered, events, recorder)
-        sessions = []
+        sessions: list[InterventionSession] = []
         outcome = ""
         if start:
             if pair is not None and state == Engagement.ACCEPTED:
@@ -471,7 +491,7 @@ class _Seeder:
                 outcome = InterventionOutcome.COMPLETED
             elif state == Engagement.DISENGAGED:
                 outcome = InterventionOutcome.ENDED_DISENGAGED
-            if outcome:
+            if outcome and end is not None:  # a completed or disengaged run has ended
                 events.append(
                     InterventionEvent(
                         kind=InterventionEventKind.OUTCOME, value=outcome, on=end, recorded_by=recorder
@@ -543,7 +563,7 @@ class _Seeder:
                 )
                 if status in SERVICE_STATUS_FINAL:
                     break
-            if state == Engagement.DECLINED and status not in SERVICE_STATUS_FINAL:
+            if state == Engagement.DECLINED and state_on is not None and status not in SERVICE_STATUS_FINAL:
                 status = ServiceStatus.NOT_TAKEN_UP
                 events.append(
                     InterventionEvent(
@@ -714,6 +734,7 @@ class _Seeder:
         rng.shuffle(candidates)
         for n, facts in enumerate(candidates[: max(1, round(len(all_facts) * 0.015))]):
             applied = facts.case.opened_on + timedelta(days=rng.randint(5, 25))
+            served = min(applied + timedelta(days=3), self.today)
             interim = ProtectiveOrder(
                 kind=OrderKind.SPO,
                 interim=True,
@@ -722,10 +743,10 @@ class _Seeder:
                 decided_on=min(applied + timedelta(days=2), self.today),
                 ends_on=None,
                 conditions="Not to contact the victim or go within 200 metres of her home or workplace.",
-                served_on=min(applied + timedelta(days=3), self.today),
+                served_on=served,
                 court="Magistrates' court",
             )
-            interim.notified_on = min(interim.served_on + timedelta(days=rng.randint(0, 2)), self.today)
+            interim.notified_on = min(served + timedelta(days=rng.randint(0, 2)), self.today)
             orders.append((facts, interim))
             hearing = self.day(applied, 28, 56)
             if n % 4 == 3 or hearing is None:
@@ -758,7 +779,7 @@ class _Seeder:
             order.partnership, order.case, order.suspect_id = self.p, facts.case, facts.case.suspect_id
             order.protected_person_id = facts.victims[0]
             order.recorded_by, order.recorded_agency_id = recorder, recorder.agency_id
-            order.recorded_at = _at(order.decided_on or order.applied_on, 18, today=self.today)
+            order.recorded_at = _at(order.decided_on or order.applied_on or self.today, 18, today=self.today)
             rows.append(order)
             facts.orders.append(order)
         interims = [o for o in rows if o.interim]
@@ -906,7 +927,7 @@ class _Seeder:
                         )
                     )
             if facts.charged_on:
-                for kind in rng.sample(
+                for court_kind in rng.sample(
                     [
                         CourtSupportKind.SPECIAL_MEASURES,
                         CourtSupportKind.PERSONAL_STATEMENT,
@@ -919,7 +940,7 @@ class _Seeder:
                         court.append(
                             CourtSupport(
                                 support=support,
-                                kind=kind,
+                                kind=court_kind,
                                 on=on,
                                 hearing_on=on + timedelta(days=rng.randint(7, 60)),
                                 recorded_by=advocate,
@@ -964,7 +985,7 @@ class _Seeder:
         VictimReferral.objects.bulk_create(referrals)
         CourtSupport.objects.bulk_create(court)
         PerceptionSurvey.objects.bulk_create(surveys)
-        self.rows += sum(map(len, (supports, contacts, plans, measures, referrals, court, surveys)))
+        self.rows += sum(len(rows) for rows in (supports, contacts, plans, measures, referrals, court, surveys))
 
     # -- incidents, episodes and re-review ------------------------------------------------
     def incidents(self, all_facts: list[_CaseFacts]) -> None:
@@ -1086,7 +1107,7 @@ class _Seeder:
         for row in incidents:
             what = f"{row.get_behaviour_display()} on {row.occurred_on:%-d %b %Y}, severity: {SeverityLevel(row.severity).label.lower()}"
             kind = TriggerKind.BREACH if row.breach_of_id else TriggerKind.NEW_INCIDENT
-            reason = f"Breach of the {row.breach_of.short_label}: {what}." if row.breach_of_id else f"{what}."
+            reason = f"Breach of the {row.breach_of.short_label}: {what}." if row.breach_of is not None else f"{what}."
             triggers.append(
                 ReviewTrigger(
                     case=row.case,
@@ -1097,6 +1118,8 @@ class _Seeder:
                 )
             )
         for facts in charges:
+            if facts.charged_on is None:  # charges holds the charged cases only
+                continue
             label = ChargedOffence(facts.charge_offence).label
             triggers.append(
                 ReviewTrigger(

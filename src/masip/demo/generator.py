@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,7 +26,7 @@ from django.utils import timezone
 from masip.access.models import Category
 from masip.accounts.models import User
 from masip.audit.models import AuditEvent, AuditSubject, Operation
-from masip.audit.services import append_events
+from masip.audit.services import ChainEntry, append_events
 from masip.cases.models import (
     Case,
     CaseAllocation,
@@ -281,9 +281,11 @@ class PartnershipGenerator:
     def _review_date(self, closed_on: date) -> date:
         from masip.cases.retention import retention_review_date
 
+        model = self.model
+        assert model is not None, "every demo partnership has an operating model"
         return retention_review_date(
-            closed_on=closed_on, tracking_months=self.model.tracking_months_after_closure,
-            retention_months=self.model.retention_months_after_tracking,
+            closed_on=closed_on, tracking_months=model.tracking_months_after_closure,
+            retention_months=model.retention_months_after_tracking,
         )
 
     def _maybe_close(self, case: Case) -> None:
@@ -303,7 +305,9 @@ class PartnershipGenerator:
             )
 
     # -- people ---------------------------------------------------------------
-    def _person(self, *, sex: str, age_low: int, age_high: int) -> tuple[Person, list, list, list]:
+    def _person(
+        self, *, sex: str, age_low: int, age_high: int
+    ) -> tuple[Person, list[str], list[tuple[str, str]], list[tuple[str, str]]]:
         rng = self.rng
         first = rng.choice(names.FEMALE_FIRST if sex == Sex.FEMALE else names.MALE_FIRST)
         last = rng.choice(names.SURNAMES)
@@ -323,7 +327,9 @@ class PartnershipGenerator:
             sex=sex,
         )
         person.refresh_keys()
-        aliases, identifiers, contacts = [], [], []
+        aliases: list[str] = []
+        identifiers: list[tuple[str, str]] = []
+        contacts: list[tuple[str, str]] = []
         if rng.random() < 0.12:
             alias = f"{first.lower()}{last.lower()}{rng.choice(names.ONLINE_HANDLES)}"
             aliases.append(alias)
@@ -342,7 +348,7 @@ class PartnershipGenerator:
 
     def _suspect_identifiers(self, year: int) -> list[tuple[str, str]]:
         rng = self.rng
-        ids = []
+        ids: list[tuple[str, str]] = []
         if rng.random() < 0.45:
             ids.append(
                 (
@@ -531,13 +537,14 @@ class PartnershipGenerator:
             case.area = opened_by.get(case.pk, "")
         Case.objects.bulk_update(new_cases, ["area"])
 
-        party_rows, incident_rows, decision_rows, trigger_rows = [], [], [], []
+        referral_party_rows: list[ReferralParty] = []
+        incident_rows, decision_rows, trigger_rows = [], [], []
         for spec, referral in zip(specs, referral_rows, strict=True):
-            party_rows.append(
+            referral_party_rows.append(
                 ReferralParty(referral=referral, person_id=spec["suspect"].person_id, role=PartyRole.SUSPECT)
             )
             for vi in spec["victim_indices"]:
-                party_rows.append(
+                referral_party_rows.append(
                     ReferralParty(
                         referral=referral,
                         person_id=new_people[vi].pk,
@@ -568,14 +575,14 @@ class PartnershipGenerator:
                         else None,
                     )
                 )
-        ReferralParty.objects.bulk_create(party_rows)
+        ReferralParty.objects.bulk_create(referral_party_rows)
         ReportedIncident.objects.bulk_create(incident_rows)
         TriageDecision.objects.bulk_create(decision_rows)
         ReviewTrigger.objects.bulk_create(trigger_rows)
         Referral.objects.bulk_update(
             [r for r, s in zip(referral_rows, specs, strict=True) if s.get("corrected")], ["current_offence"]
         )
-        rows += len(party_rows) + len(incident_rows) + len(decision_rows) + len(trigger_rows)
+        rows += len(referral_party_rows) + len(incident_rows) + len(decision_rows) + len(trigger_rows)
         rows += self._casework(new_cases, specs, referral_rows, decision_rows)
         return rows
 
@@ -599,6 +606,7 @@ class PartnershipGenerator:
                     people = self.staff_by_kind.get(kind, [])
                     if people:
                         author = rng.choice(people)
+                        assert author.agency_id is not None, "staff_by_kind holds staff with an agency"
                         entries.append(InformationEntry(
                             partnership=self.p, case=case, category=category, source_agency_id=author.agency_id,
                             title=title, body=body, recorded_by=author, recorded_at=when,
@@ -606,6 +614,7 @@ class PartnershipGenerator:
                 health = self.staff_by_kind.get("health", [])
                 if health and self.health_recipients and rng.random() < 0.25 and self.slug != "hampshire":
                     author = rng.choice(health)
+                    assert author.agency_id is not None, "staff_by_kind holds staff with an agency"
                     summaries.append(HealthSummaryShare(
                         partnership=self.p, case=case, source_agency_id=author.agency_id,
                         recipient_agency=rng.choice(self.health_recipients), shared_by=author, shared_at=when,
@@ -647,7 +656,7 @@ class PartnershipGenerator:
                                               path=f"/cases/{case.pk}/"))
                     subjects.append([("case", case.pk, case.reference)])
         # Through the audit service, so the demo's history is sealed into the hash chain like any other.
-        entries = [
+        entries: list[ChainEntry] = [
             (event, [AuditSubject(object_type=t, object_id=i, label=label) for t, i, label in items], [])
             for event, items in zip(events, subjects, strict=True)
         ]
@@ -737,9 +746,9 @@ class PartnershipGenerator:
             joined_existing_case=bool(spec.get("joined")),
         )
 
-    def _summary(self, relationship: str, behaviours: list[str], frightened: bool, victim_sex: str) -> str:
+    def _summary(self, relationship: str, behaviours: Sequence[str], frightened: bool, victim_sex: str) -> str:
         her, she = ("his", "he") if victim_sex == Sex.MALE else ("her", "she")
-        who = {
+        whom: dict[str, str] = {
             Relationship.EX_INTIMATE: f"{her} former partner",
             Relationship.ACQUAINTANCE: "an acquaintance",
             Relationship.STRANGER: f"someone {she} does not know",
@@ -748,7 +757,8 @@ class PartnershipGenerator:
             Relationship.FAMILY: "a family member",
             Relationship.PROFESSIONAL: f"a client {she} met through work",
             Relationship.PUBLIC_FIGURE: "a member of the public",
-        }.get(relationship, f"someone {she} cannot identify")
+        }
+        who = whom.get(relationship, f"someone {she} cannot identify")
         labels = dict(Behaviour.choices)
         acts = ", ".join(str(labels[b]).lower() for b in behaviours[:4])
         text = f"Victim reports unwanted attention from {who}: {acts}."
@@ -886,6 +896,7 @@ def seed_legacy_cases(partnerships: dict[str, Partnership], *, rng: random.Rando
                                                repeated=True, repeated_note="Contact on many occasions over months."))
             referral.refresh_from_db()
             case = referral.case
+            assert case is not None, "accepted at triage: the referral opened a case"
             closed_on = received + timedelta(days=rng.randint(90, 300))
             opened_on = received + timedelta(days=2)
             Case.objects.filter(pk=case.pk).update(

@@ -244,7 +244,8 @@ class _Seeder:
         self.staff = [m.user for m in members if m.is_casework and m.user.agency_id]
         self.by_kind: dict[str, list] = defaultdict(list)
         for user in self.staff:
-            self.by_kind[user.agency.kind].append(user)
+            if user.agency is not None:  # all of them: casework staff with an agency
+                self.by_kind[user.agency.kind].append(user)
         chairs = [m.user for m in members if m.role in (Role.TRIAGE_LEAD, Role.UNIT_MANAGER)]
         self.chair = chairs[0] if chairs else self.staff[0]
         self.agencies = {

@@ -4,6 +4,7 @@ and the demo staff accounts. Idempotent: running it twice changes nothing."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, TypedDict
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -83,7 +84,21 @@ AGENCIES = [
     ("MASIP Evaluation Team", "Evaluation", AgencyKind.EVALUATION),
 ]
 
-PARTNERSHIPS = {
+class PartnershipSpec(TypedDict):
+    """One demo partnership: its fields, partner agencies (name, status), operating model and meetings."""
+
+    code: str
+    name: str
+    unit_name: str
+    police_force: str
+    areas: list[str]
+    crime_reference_example: str
+    agencies: list[tuple[str, str]]
+    model: dict[str, Any]  # OperatingModel fields
+    series: list[tuple[str, str, str, list[str]]]  # name, kind, cadence, expected agency kinds
+
+
+PARTNERSHIPS: dict[str, PartnershipSpec] = {
     "cheshire": {
         "code": "CHE",
         "name": "Cheshire",
@@ -450,14 +465,14 @@ def ensure_reference_data(today: date | None = None) -> dict[str, Partnership]:
             model = OperatingModel.objects.create(
                 partnership=partnership, version=1, effective_from=OPERATING_MODELS_FROM, **spec["model"]
             )
-            for name, kind, cadence, expected in spec["series"]:
+            for series_name, series_kind, cadence, expected in spec["series"]:
                 MeetingSeries.objects.create(
                     operating_model=model,
-                    name=name,
-                    kind=kind,
+                    name=series_name,
+                    kind=series_kind,
                     cadence=cadence,
                     expected_agency_kinds=expected,
-                    agenda_rule=AGENDA_RULES.get(name, {}),
+                    agenda_rule=AGENDA_RULES.get(series_name, {}),
                 )
     for partnership in partnerships.values():
         ensure_need_to_know_defaults(partnership)

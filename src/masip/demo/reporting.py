@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,14 @@ from masip.reporting.models import (
 WINDOW_DAYS = 204
 
 # (held days before today's window end, outward?, topic, audience, number, approximate?)
-TRAINING = {
+class TrainingSpec(TypedDict):
+    trainer: str
+    numbers: list[int]  # people trained at each event
+    approximate: bool
+    audiences: list[list[str]]  # agency kinds at each event
+
+
+TRAINING: dict[str, TrainingSpec] = {
     "cheshire": {
         "trainer": "IASU detective sergeant and psychologist",
         "numbers": [212, 187, 164, 151, 138, 126, 118, 97],  # 1,193 people, counted from sign-in sheets
@@ -56,7 +64,7 @@ TOPICS = ["Recognising stalking (FOUR)", "Stalking and the s.2A/s.4A offences", 
           "Stalking protection orders", "Working with the unit: referral pathway"]
 PLACES = ["Force headquarters", "Divisional training suite", "Online", "Magistrates' court", "Probation office"]
 
-BASES = {
+BASES: dict[str, list[tuple[str, bool, str]]] = {
     "cheshire": [("people_trained", True, "Precise counts from sign-in sheets")],
     "hampshire": [("victims_supported", False, "Not collected in the first return"),
                   ("people_trained", True, "Approximate counts")],
@@ -71,7 +79,7 @@ CONSULTANCY = {
 }
 
 # Posts by agency kind: role, FTE, funded by the programme.
-POSTS = {
+POSTS: dict[str, list[tuple[str, str, bool]]] = {
     AgencyKind.POLICE: [("Detective sergeant", "1", True), ("Detective constable", "1", True)],
     AgencyKind.HEALTH: [("Clinical psychologist", "0.8", True)],
     AgencyKind.VICTIM_ADVOCACY: [("Stalking advocate", "1", True)],
