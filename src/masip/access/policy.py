@@ -19,13 +19,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from masip.partnerships.models import CASEWORK_ROLES, AgencyKind, Membership, Partnership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from masip.accounts.models import User
 
 
 class Action(StrEnum):
@@ -83,7 +88,7 @@ class Action(StrEnum):
 _CACHE_ATTR = "_masip_memberships"
 
 
-def memberships(user: Any) -> dict[int, Membership]:
+def memberships(user: User) -> dict[int, Membership]:
     """Active memberships by partnership id, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return {}
@@ -97,31 +102,31 @@ def memberships(user: Any) -> dict[int, Membership]:
     return cached
 
 
-def forget_memberships(user: Any) -> None:
+def forget_memberships(user: User) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def partnerships_of(user: Any) -> list[Partnership]:
+def partnerships_of(user: User) -> list[Partnership]:
     return sorted((m.partnership for m in memberships(user).values()), key=lambda p: p.name)
 
 
-def casework_partnership_ids(user: Any) -> set[int]:
+def casework_partnership_ids(user: User) -> set[int]:
     """Partnerships whose case records (people, referrals, cases) the user may read."""
     return {pid for pid, m in memberships(user).items() if m.role in CASEWORK_ROLES}
 
 
-def role_in(user: Any, partnership: Partnership | int) -> str | None:
+def role_in(user: User, partnership: Partnership | int) -> str | None:
     pid = partnership if isinstance(partnership, int) else partnership.pk
     membership = memberships(user).get(pid)
     return membership.role if membership else None
 
 
-def does_casework_in(user: Any, partnership: Partnership | int) -> bool:
+def does_casework_in(user: User, partnership: Partnership | int) -> bool:
     return role_in(user, partnership) in CASEWORK_ROLES
 
 
-def can_triage(user: Any, partnership: Partnership) -> bool:
+def can_triage(user: User, partnership: Partnership) -> bool:
     """Who triages is part of the partnership's operating model."""
     role = role_in(user, partnership)
     if role not in CASEWORK_ROLES:
@@ -132,7 +137,7 @@ def can_triage(user: Any, partnership: Partnership) -> bool:
     return role in model.triage_roles or (user.agency_kind in model.triage_agency_kinds)
 
 
-def triage_refusal_reason(user: Any, partnership: Partnership) -> str:
+def triage_refusal_reason(user: User, partnership: Partnership) -> str:
     model = partnership.operating_model_on()
     if model is None:
         return f"{partnership} has no operating model yet, so only its unit manager may triage."
@@ -142,7 +147,7 @@ def triage_refusal_reason(user: Any, partnership: Partnership) -> str:
     return f"In {partnership}, triage is done by: {'; '.join(who)}."
 
 
-def partnership_for(user: Any, slug: str, *, casework: bool = True) -> Partnership:
+def partnership_for(user: User, slug: str, *, casework: bool = True) -> Partnership:
     """The partnership named in a URL, if the user belongs to it; otherwise not found."""
     for membership in memberships(user).values():
         if membership.partnership.slug == slug:
@@ -152,27 +157,27 @@ def partnership_for(user: Any, slug: str, *, casework: bool = True) -> Partnersh
     raise Http404("No such partnership")
 
 
-def manages(user: Any, partnership: Partnership | int) -> bool:
+def manages(user: User, partnership: Partnership | int) -> bool:
     return role_in(user, partnership) == Role.UNIT_MANAGER
 
 
-def managed_partnership_ids(user: Any) -> set[int]:
+def managed_partnership_ids(user: User) -> set[int]:
     return {pid for pid, m in memberships(user).items() if m.role == Role.UNIT_MANAGER}
 
 
-def _casework(user: Any) -> bool:
+def _casework(user: User) -> bool:
     return bool(casework_partnership_ids(user))
 
 
-def _manager(user: Any) -> bool:
+def _manager(user: User) -> bool:
     return bool(managed_partnership_ids(user))
 
 
-def _evaluator(user: Any) -> bool:
+def _evaluator(user: User) -> bool:
     return any(m.role == Role.EVALUATOR for m in memberships(user).values())
 
 
-def _programme_office(user: Any) -> bool:
+def _programme_office(user: User) -> bool:
     return any(m.role == Role.PMO for m in memberships(user).values())
 
 
@@ -237,8 +242,8 @@ _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
 }
 
 
-def allows(user: Any, action: Action) -> bool:
-    return getattr(user, "is_authenticated", False) and _ACTION_RULES[action](user)
+def allows(user: User | AnonymousUser, action: Action) -> bool:
+    return user.is_authenticated and _ACTION_RULES[action](user)
 
 
 def requires(action: Action) -> Callable:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +27,9 @@ from django.utils import timezone
 from masip.access import policy
 from masip.access.models import Category, InformationSharingAgreement, NeedToKnowRule
 from masip.partnerships.models import Agency, Partnership
+
+if TYPE_CHECKING:
+    from masip.accounts.models import User
 
 _CACHE_ATTR = "_masip_sharing_view"
 
@@ -60,7 +63,7 @@ def need_to_know_kinds(partnership: Partnership, category: str) -> list[str]:
     )
 
 
-def sharing_view(user: Any, partnership: Partnership, *, on: date | None = None) -> SharingView:
+def sharing_view(user: User, partnership: Partnership, *, on: date | None = None) -> SharingView:
     """Cached on the user object for the request (two queries)."""
     on = on or timezone.localdate()
     cache = getattr(user, _CACHE_ATTR, None)
@@ -96,7 +99,7 @@ def valid_agreements(partnership: Partnership, on: date):
     )
 
 
-def can_see_victim_contact(user: Any, partnership: Partnership) -> bool:
+def can_see_victim_contact(user: User, partnership: Partnership) -> bool:
     return Category.VICTIM_CONTACT in sharing_view(user, partnership).need_to_know
 
 

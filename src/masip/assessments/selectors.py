@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,12 +18,17 @@ from masip.assessments.models import Assessment, AssessmentStatus
 from masip.partnerships.models import Agency
 from masip.partnerships.selectors import partner_agencies
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+    from masip.referrals.models import Referral
 
-def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
+
+def assessments_visible_to(user: User) -> QuerySet[Assessment]:
     return Assessment.objects.filter(partnership_id__in=policy.casework_partnership_ids(user))
 
 
-def assessment_get(user: Any, pk: int) -> Assessment:
+def assessment_get(user: User, pk: int) -> Assessment:
     return get_object_or_404(
         assessments_visible_to(user)
         .select_related(
@@ -53,12 +58,12 @@ def scored_result(assessment: Assessment) -> AssessmentResult:
     return evaluate(definition_of(assessment), assessment.answers, judgement=judgement)
 
 
-def visible_answers(user: Any, assessment: Assessment) -> dict[str, Any]:
+def visible_answers(user: User, assessment: Assessment) -> dict[str, Any]:
     """The answers this user's agency may see (restricted sections removed)."""
     return redact_answers(definition_of(assessment), assessment.answers, user.agency_kind)
 
 
-def assessments_of_case(case: Any) -> QuerySet[Assessment]:
+def assessments_of_case(case: Case) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(case=case)
         .exclude(status=AssessmentStatus.SUPERSEDED)
@@ -67,7 +72,7 @@ def assessments_of_case(case: Any) -> QuerySet[Assessment]:
     )
 
 
-def assessments_of_referral(referral: Any) -> QuerySet[Assessment]:
+def assessments_of_referral(referral: Referral) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(referral=referral)
         .exclude(status=AssessmentStatus.SUPERSEDED)

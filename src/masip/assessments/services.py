@@ -9,7 +9,7 @@ new assessment linked to the previous one.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -38,23 +38,29 @@ from masip.cases.services import case_set_risk
 from masip.core.documents import render_pdf
 from masip.partnerships.models import Agency, Role
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+    from masip.partnerships.models import Partnership
+    from masip.referrals.models import Referral
+
 DEFAULT_SIGN_OFF_ROLES = (Role.UNIT_MANAGER, Role.TRIAGE_LEAD)
 
 
-def offered_instruments(partnership: Any, *, on_case: bool) -> list[str]:
+def offered_instruments(partnership: Partnership, *, on_case: bool) -> list[str]:
     model = partnership.operating_model_on()
     if model is None:
         return []
     return list(model.case_instruments if on_case else model.referral_instruments)
 
 
-def may_sign_off(user: Any, partnership: Any) -> bool:
+def may_sign_off(user: User, partnership: Partnership) -> bool:
     model = partnership.operating_model_on()
     roles = (model.assessment_sign_off_roles if model else None) or DEFAULT_SIGN_OFF_ROLES
     return policy.role_in(user, partnership) in roles
 
 
-def sign_off_refusal(partnership: Any) -> str:
+def sign_off_refusal(partnership: Partnership) -> str:
     model = partnership.operating_model_on()
     roles = (model.assessment_sign_off_roles if model else None) or DEFAULT_SIGN_OFF_ROLES
     return (
@@ -62,7 +68,7 @@ def sign_off_refusal(partnership: Any) -> str:
     )
 
 
-def _require_casework(user: Any, partnership: Any) -> None:
+def _require_casework(user: User, partnership: Partnership) -> None:
     if not policy.does_casework_in(user, partnership):
         raise PermissionDenied("You are not a member of this partnership's unit.")
 
@@ -70,13 +76,15 @@ def _require_casework(user: Any, partnership: Any) -> None:
 @transaction.atomic
 def assessment_start(
     *,
-    acting_user: Any,
+    acting_user: User,
     instrument_code: str,
-    referral: Any = None,
-    case: Any = None,
+    referral: Referral | None = None,
+    case: Case | None = None,
     previous: Assessment | None = None,
 ) -> Assessment:
     subject = case or referral
+    if subject is None:
+        raise ValueError("An assessment is of a referral or a case.")
     _require_casework(acting_user, subject.partnership)
     if (
         instrument_code not in offered_instruments(subject.partnership, on_case=case is not None)
@@ -137,7 +145,7 @@ def _problems_to_error(problems) -> ValidationError:
 def assessment_contribute(
     *,
     assessment: Assessment,
-    acting_user: Any,
+    acting_user: User,
     answers: dict[str, Any],
     expected_version: int,
     judgement_level: str | None = None,
@@ -145,6 +153,9 @@ def assessment_contribute(
 ) -> Assessment:
     """Merge one partner's answers into a draft. Nothing is saved if anything is wrong."""
     _require_casework(acting_user, assessment.partnership)
+    agency_id = acting_user.agency_id
+    if agency_id is None:  # each contribution is in an agency's name
+        raise ValidationError("Your account has no agency, so your answers cannot be attributed.")
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.is_locked:
         raise ValidationError("This assessment is signed off and locked. Start a correction to change it.")
@@ -205,7 +216,7 @@ def assessment_contribute(
         Contribution.objects.create(
             assessment=locked,
             contributed_by=acting_user,
-            agency_id=acting_user.agency_id,
+            agency_id=agency_id,
             item_ids=sorted(changed),
             restricted_section_ids=restricted,
         )
@@ -230,7 +241,7 @@ def _contribution_summary(event) -> str:
 def assessment_save_and_sign_off(
     *,
     assessment: Assessment,
-    acting_user: Any,
+    acting_user: User,
     answers: dict[str, Any],
     expected_version: int,
     judgement_level: str | None = None,
@@ -254,7 +265,7 @@ def assessment_save_and_sign_off(
 
 
 @transaction.atomic
-def assessment_sign_off(*, assessment: Assessment, acting_user: Any) -> Assessment:
+def assessment_sign_off(*, assessment: Assessment, acting_user: User) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.is_locked:
         raise ValidationError("This assessment is already signed off.")
@@ -321,7 +332,7 @@ def result_summary(assessment: Assessment) -> str:
     return f"{short_name(definition)} signed off"
 
 
-def _apply_to_subject(assessment: Assessment, acting_user: Any) -> None:
+def _apply_to_subject(assessment: Assessment, acting_user: User) -> None:
     """A signed-off level becomes the referral's or case's current risk; an SRP's stalker type the case's.
 
     A tool with no cut-off (the S-DASH) gives no level, so it ranks nothing; its result is shown
@@ -353,7 +364,7 @@ def _apply_to_subject(assessment: Assessment, acting_user: Any) -> None:
 
 
 @transaction.atomic
-def assessment_correct(*, assessment: Assessment, acting_user: Any, reason: str) -> Assessment:
+def assessment_correct(*, assessment: Assessment, acting_user: User, reason: str) -> Assessment:
     """A signed-off assessment is corrected by a new version, with a reason."""
     _require_casework(acting_user, assessment.partnership)
     if assessment.status != AssessmentStatus.SIGNED_OFF:
@@ -392,7 +403,7 @@ def assessment_correct(*, assessment: Assessment, acting_user: Any, reason: str)
     return correction
 
 
-def assessment_reassess(*, assessment: Assessment, acting_user: Any) -> Assessment:
+def assessment_reassess(*, assessment: Assessment, acting_user: User) -> Assessment:
     """A new assessment with the latest version of the same tool, starting from the previous answers."""
     if assessment.status == AssessmentStatus.DRAFT:
         raise ValidationError("Sign off this assessment before reassessing.")
@@ -405,7 +416,7 @@ def assessment_reassess(*, assessment: Assessment, acting_user: Any) -> Assessme
     )
 
 
-def assessments_follow_referral(*, referral: Any, case: Any, acting_user: Any) -> None:
+def assessments_follow_referral(*, referral: Referral, case: Case, acting_user: User) -> None:
     """When a referral is accepted, its assessments belong to the case too, and its
     latest signed-off risk becomes the case's if the case has none newer."""
     Assessment.objects.filter(referral=referral, case__isnull=True).update(case=case)
@@ -414,7 +425,12 @@ def assessments_follow_referral(*, referral: Any, case: Any, acting_user: Any) -
         .order_by("-signed_off_at")
         .first()
     )
-    if latest is not None and (case.risk_updated_at is None or case.risk_updated_at < latest.signed_off_at):
+    signed_off_at = latest.signed_off_at if latest is not None else None
+    if (
+        latest is not None
+        and signed_off_at is not None
+        and (case.risk_updated_at is None or case.risk_updated_at < signed_off_at)
+    ):
         case_set_risk(
             case=case,
             acting_user=acting_user,
@@ -437,14 +453,14 @@ def assessments_follow_referral(*, referral: Any, case: Any, acting_user: Any) -
             )
 
 
-def required_before_acceptance(referral: Any) -> list[str]:
+def required_before_acceptance(referral: Referral) -> list[str]:
     """Instruments the operating model requires on this referral before acceptance: a rule on
     the referral's source (Hampshire: the S-DASH, which comes on the police referral form)."""
     model = referral.partnership.operating_model_on()
     return model.required_before_accepting(referral.source_agency_kind) if model is not None else []
 
 
-def missing_before_acceptance(referral: Any) -> list[str]:
+def missing_before_acceptance(referral: Referral) -> list[str]:
     """Instruments the operating model requires on this referral before acceptance, not yet signed off."""
     required = required_before_acceptance(referral)
     if not required:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.urls import reverse
@@ -10,9 +10,13 @@ from django.urls import reverse
 from masip.assessments.models import Assessment, AssessmentStatus
 from masip.cases.timeline import TimelineEntry, register
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @register
-def assessment_entries(case: Any, user: Any) -> list[TimelineEntry]:
+def assessment_entries(case: Case, user: User) -> list[TimelineEntry]:
     entries = []
     referral_ids = [r.pk for r in case.referrals.all()]
     for a in (

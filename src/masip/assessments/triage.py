@@ -3,7 +3,7 @@ screening results, what the operating model requires before acceptance, and the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -14,13 +14,17 @@ from masip.assessments.selectors import assessments_of_referral
 from masip.partnerships.models import AgencyKind
 from masip.referrals.triage_context import TriagePanel, register_acceptance_check, register_panel
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.referrals.models import Referral
+
 
 def _tool(code: str) -> str:
     return services.short_name(instrument_definition(code))
 
 
 @register_panel(order=10)
-def screening_panel(referral: Any, user: Any) -> TriagePanel:
+def screening_panel(referral: Referral, user: User) -> TriagePanel:
     assessments = list(assessments_of_referral(referral))
     signed_off, seen = [], set()
     for a in sorted(
@@ -61,7 +65,7 @@ def screening_panel(referral: Any, user: Any) -> TriagePanel:
 
 
 @register_acceptance_check
-def required_assessments_signed_off(referral: Any) -> str | None:
+def required_assessments_signed_off(referral: Referral) -> str | None:
     missing = services.missing_before_acceptance(referral)
     if not missing:
         return None

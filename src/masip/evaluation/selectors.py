@@ -3,11 +3,14 @@ evaluator sees every evaluation and plan; an extract file is its requester's alo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.shortcuts import get_object_or_404
 
 from .models import AnalysisPlan, AnalysisRun, Evaluation, Extract
+
+if TYPE_CHECKING:
+    from masip.accounts.models import User
 
 
 def evaluations() -> Any:
@@ -39,7 +42,7 @@ def extracts_of(user: Any, evaluation: Evaluation) -> Any:
     return Extract.objects.filter(evaluation=evaluation, requested_by=user).defer("payload")
 
 
-def own_extract(user: Any, pk: int) -> Extract:
+def own_extract(user: User, pk: int) -> Extract:
     """An extract the user requested; anyone else's is not found (a disclosure is to one person)."""
     return get_object_or_404(Extract.objects.select_related("evaluation"), pk=pk, requested_by=user)
 

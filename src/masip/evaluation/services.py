@@ -12,7 +12,7 @@ import math
 import subprocess
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
@@ -39,18 +39,21 @@ from .models import (
 )
 from .pseudonymise import ExtractRefused
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+
 
 class PlanNotLocked(ValidationError):
     """Results are computed for locked plans only."""
 
 
-def evaluator_partnership_ids(user: Any) -> list[int]:
+def evaluator_partnership_ids(user: User) -> list[int]:
     from masip.partnerships.models import Role
 
     return sorted(pid for pid, m in policy.memberships(user).items() if m.role == Role.EVALUATOR)
 
 
-def evaluation_create(*, name: str, acting_user: Any) -> Evaluation:
+def evaluation_create(*, name: str, acting_user: User) -> Evaluation:
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Enter a name for the evaluation"})
@@ -67,7 +70,7 @@ def evaluation_create(*, name: str, acting_user: Any) -> Evaluation:
 
 
 def extract_create(
-    *, evaluation: Evaluation, purpose: str, file_format: str, coarsen: bool, acting_user: Any
+    *, evaluation: Evaluation, purpose: str, file_format: str, coarsen: bool, acting_user: User
 ) -> Extract:
     """Build, store and log (as a disclosure, per partnership) a pseudonymised extract."""
     purpose = purpose.strip()
@@ -121,7 +124,7 @@ def extract_create(
     return record
 
 
-def extract_download_logged(*, extract: Extract, acting_user: Any, path: str = "") -> None:
+def extract_download_logged(*, extract: Extract, acting_user: User, path: str = "") -> None:
     """Each download of a stored extract is a disclosure too (the file may go somewhere new)."""
     with transaction.atomic():
         for partnership_id in evaluator_partnership_ids(acting_user):
@@ -149,7 +152,7 @@ def _clean_plan(data: dict) -> dict:
     return {name: data[name] for name in PLAN_CONTENT_FIELDS if name in data}
 
 
-def plan_create(*, evaluation: Evaluation, data: dict, acting_user: Any) -> AnalysisPlan:
+def plan_create(*, evaluation: Evaluation, data: dict, acting_user: User) -> AnalysisPlan:
     content = _clean_plan(data)
     with transaction.atomic():
         plan = AnalysisPlan.objects.create(evaluation=evaluation, created_by=acting_user, **content)
@@ -158,7 +161,7 @@ def plan_create(*, evaluation: Evaluation, data: dict, acting_user: Any) -> Anal
     return plan
 
 
-def plan_update(*, plan: AnalysisPlan, data: dict, expected_version: int, acting_user: Any) -> AnalysisPlan:
+def plan_update(*, plan: AnalysisPlan, data: dict, expected_version: int, acting_user: User) -> AnalysisPlan:
     content = _clean_plan(data)
     with transaction.atomic():
         current = AnalysisPlan.objects.select_for_update().get(pk=plan.pk)
@@ -178,7 +181,7 @@ def plan_update(*, plan: AnalysisPlan, data: dict, expected_version: int, acting
     return current
 
 
-def plan_lock(*, plan: AnalysisPlan, acting_user: Any) -> AnalysisPlan:
+def plan_lock(*, plan: AnalysisPlan, acting_user: User) -> AnalysisPlan:
     with transaction.atomic():
         current = AnalysisPlan.objects.select_for_update().get(pk=plan.pk)
         if current.is_locked:
@@ -194,7 +197,7 @@ def plan_lock(*, plan: AnalysisPlan, acting_user: Any) -> AnalysisPlan:
     return current
 
 
-def plan_deviate(*, plan: AnalysisPlan, field: str, now: Any, reason: str, acting_user: Any) -> Deviation:
+def plan_deviate(*, plan: AnalysisPlan, field: str, now: Any, reason: str, acting_user: User) -> Deviation:
     if not plan.is_locked:
         raise ValidationError("The plan is not locked yet: edit it instead.")
     if field not in PLAN_CONTENT_FIELDS or field == "hypothesis":
@@ -259,7 +262,7 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def analysis_run(*, evaluation: Evaluation, extract: Extract, acting_user: Any) -> AnalysisRun:
+def analysis_run(*, evaluation: Evaluation, extract: Extract, acting_user: User) -> AnalysisRun:
     """Run every locked plan of the evaluation over the extract; Holm-adjust the family's p-values."""
     if extract.evaluation_id != evaluation.pk:
         raise ValidationError("That extract belongs to another evaluation.")

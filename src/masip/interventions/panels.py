@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from masip.cases.panels import register
 from masip.interventions.selectors import interventions_for_case
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @register(order=40)
-def interventions_panel(case: Any, user: Any):
+def interventions_panel(case: Case, user: User):
     items = interventions_for_case(user, case)
     return "interventions/panel.html", {
         "case": case,

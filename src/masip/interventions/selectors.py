@@ -8,7 +8,7 @@ sessions, notes, outcome, assessments) or only the summary.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -16,6 +16,10 @@ from django.shortcuts import get_object_or_404
 from masip.access import policy
 from masip.access.sharing import sharing_view
 from masip.interventions.models import Intervention, InterventionEvent, InterventionSession
+
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
 
 
 @dataclass(frozen=True)
@@ -31,11 +35,11 @@ class InterventionView:
         return f"Health intervention held by {i.source_agency}"
 
 
-def interventions_visible_to(user: Any) -> QuerySet[Intervention]:
+def interventions_visible_to(user: User) -> QuerySet[Intervention]:
     return Intervention.objects.filter(partnership_id__in=policy.casework_partnership_ids(user))
 
 
-def interventions_for_case(user: Any, case: Any) -> list[InterventionView]:
+def interventions_for_case(user: User, case: Case) -> list[InterventionView]:
     """The case's interventions, each with whether its detail is visible to the user (two queries)."""
     view = sharing_view(user, case.partnership)
     rows = (
@@ -50,7 +54,7 @@ def interventions_for_case(user: Any, case: Any) -> list[InterventionView]:
     return [InterventionView(i, view.can_see(i.category, i.source_agency_id)) for i in rows]
 
 
-def intervention_get(user: Any, pk: int) -> InterventionView:
+def intervention_get(user: User, pk: int) -> InterventionView:
     """An intervention on a case the user may see (otherwise not found), with what they may see of it."""
     intervention = get_object_or_404(
         interventions_visible_to(user).select_related(
@@ -69,7 +73,7 @@ def intervention_get(user: Any, pk: int) -> InterventionView:
     return InterventionView(intervention, view.can_see(intervention.category, intervention.source_agency_id))
 
 
-def intervention_detail_get(user: Any, pk: int) -> Intervention:
+def intervention_detail_get(user: User, pk: int) -> Intervention:
     """An intervention whose detail the user may see; clinical detail the user may not see is not found."""
     found = intervention_get(user, pk)
     if not found.detail_visible:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -36,8 +36,12 @@ from masip.interventions.models import (
 from masip.interventions.rules import direct_intervention_refusal, engagement_refusal
 from masip.partnerships.models import AgencyKind
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.assessments.models import Assessment
 
-def may_see_detail(user: Any, intervention: Intervention) -> bool:
+
+def may_see_detail(user: User, intervention: Intervention) -> bool:
     """Whether the access policy lets the user see the intervention's detail (not only its summary)."""
     if not policy.does_casework_in(user, intervention.partnership_id):
         return False
@@ -53,16 +57,16 @@ def signed_off_assessments(case: Case):
     )
 
 
-def _signed_off_on_case(assessment: Any, case: Case) -> bool:
+def _signed_off_on_case(assessment: Assessment, case: Case) -> bool:
     return signed_off_assessments(case).filter(pk=assessment.pk).exists()
 
 
-def _casework_only(user: Any, case: Case) -> None:
+def _casework_only(user: User, case: Case) -> None:
     if not policy.does_casework_in(user, case.partnership):
         raise PermissionDenied("You are not a member of this partnership's unit.")
 
 
-def _detail_only(user: Any, intervention: Intervention) -> None:
+def _detail_only(user: User, intervention: Intervention) -> None:
     if not may_see_detail(user, intervention):
         raise PermissionDenied("Clinical detail of this intervention is held by health.")
 
@@ -73,7 +77,7 @@ class InterventionInput:
     mode: str
     # No area here: whether direct work may be offered depends on where the suspect lives,
     # which is the case's (Case.area), never a value picked on the intervention form.
-    delivered_by: Any = None
+    delivered_by: User | None = None
     external_service: str = ""
     start_on: date | None = None
     end_on: date | None = None
@@ -82,11 +86,11 @@ class InterventionInput:
     offered_on: date | None = None  # when consent is asked: the day the intervention was offered
     service_status: str = ""
     follow_up_on: date | None = None
-    assessment_before: Any = None  # a signed-off assessments.Assessment of the case
+    assessment_before: Assessment | None = None  # a signed-off assessments.Assessment of the case
 
 
 def intervention_errors(
-    case: Case, acting_user: Any, data: InterventionInput, *, today: date | None = None
+    case: Case, acting_user: User, data: InterventionInput, *, today: date | None = None
 ) -> dict[str, str]:
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
@@ -153,7 +157,7 @@ def intervention_errors(
 
 
 @transaction.atomic
-def intervention_record(*, case: Case, acting_user: Any, data: InterventionInput) -> Intervention:
+def intervention_record(*, case: Case, acting_user: User, data: InterventionInput) -> Intervention:
     """Record an intervention with the perpetrator, refusing direct work the operating model does not offer here."""
     _casework_only(acting_user, case)
     if acting_user.agency_id is None:
@@ -244,7 +248,7 @@ def _check_version(intervention: Intervention, expected_version: int) -> None:
 
 @transaction.atomic
 def intervention_set_engagement(
-    *, intervention: Intervention, acting_user: Any, state: str, on: date, expected_version: int, note: str = ""
+    *, intervention: Intervention, acting_user: User, state: str, on: date, expected_version: int, note: str = ""
 ) -> Intervention:
     """Record the perpetrator's consent or engagement moving to a new state, with its date."""
     _detail_only(acting_user, intervention)
@@ -302,7 +306,7 @@ def intervention_set_engagement(
 def intervention_follow_up(
     *,
     intervention: Intervention,
-    acting_user: Any,
+    acting_user: User,
     status: str,
     on: date,
     next_follow_up_on: date | None,
@@ -363,7 +367,7 @@ def intervention_follow_up(
 
 @transaction.atomic
 def intervention_add_session(
-    *, intervention: Intervention, acting_user: Any, held_on: date, attendance: str, notes: str = ""
+    *, intervention: Intervention, acting_user: User, held_on: date, attendance: str, notes: str = ""
 ) -> InterventionSession:
     _detail_only(acting_user, intervention)
     intervention = Intervention.objects.select_related("case__partnership").get(pk=intervention.pk)
@@ -409,13 +413,13 @@ def intervention_add_session(
 def intervention_record_outcome(
     *,
     intervention: Intervention,
-    acting_user: Any,
+    acting_user: User,
     end_on: date,
     outcome: str,
     expected_version: int,
     notes: str = "",
-    assessment_before: Any = None,
-    assessment_after: Any = None,
+    assessment_before: Assessment | None = None,
+    assessment_after: Assessment | None = None,
 ) -> Intervention:
     """End an intervention with its outcome. A completed direct intervention asks for a reassessment,
     so the assessment after it can show change (Hampshire reassesses after Recolo's work)."""
@@ -441,11 +445,9 @@ def intervention_record_outcome(
     ):
         if assessment is not None and not _signed_off_on_case(assessment, intervention.case):
             errors[name] = "Select a signed-off assessment of this case"
-    if (
-        assessment_before
-        and assessment_after
-        and assessment_after.signed_off_at < assessment_before.signed_off_at
-    ):
+    before_at = assessment_before.signed_off_at if assessment_before is not None else None
+    after_at = assessment_after.signed_off_at if assessment_after is not None else None
+    if before_at is not None and after_at is not None and after_at < before_at:
         errors["assessment_after"] = (
             "The assessment after must be signed off later than the assessment before"
         )

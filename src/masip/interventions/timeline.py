@@ -6,7 +6,7 @@ entries only (recorded, engagement, ended), under "Health intervention held by .
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -14,9 +14,13 @@ from masip.cases.timeline import TimelineEntry, at_start_of, register
 from masip.interventions.models import InterventionEventKind
 from masip.interventions.selectors import interventions_for_case
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @register
-def intervention_entries(case: Any, user: Any) -> list[TimelineEntry]:
+def intervention_entries(case: Case, user: User) -> list[TimelineEntry]:
     entries = []
     for item in interventions_for_case(user, case):
         i = item.intervention

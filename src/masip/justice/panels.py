@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from masip.cases.panels import register
 from masip.justice.selectors import events_for_case, orders_for_case
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @register(order=30)
-def justice_panel(case: Any, user: Any):
+def justice_panel(case: Case, user: User):
     return "justice/panel.html", {
         "case": case,
         "events": list(events_for_case(case)),

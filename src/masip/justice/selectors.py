@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,12 +18,16 @@ from masip.justice.models import (
 from masip.monitoring.models import Incident
 from masip.people.models import Person
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
 
-def orders_visible_to(user: Any) -> QuerySet[ProtectiveOrder]:
+
+def orders_visible_to(user: User) -> QuerySet[ProtectiveOrder]:
     return ProtectiveOrder.objects.filter(partnership_id__in=policy.casework_partnership_ids(user))
 
 
-def order_get(user: Any, pk: int) -> ProtectiveOrder:
+def order_get(user: User, pk: int) -> ProtectiveOrder:
     """An order on a case the user may see; otherwise not found."""
     return get_object_or_404(
         orders_visible_to(user)
@@ -35,11 +39,11 @@ def order_get(user: Any, pk: int) -> ProtectiveOrder:
     )
 
 
-def events_for_case(case: Any) -> QuerySet[JusticeEvent]:
+def events_for_case(case: Case) -> QuerySet[JusticeEvent]:
     return JusticeEvent.objects.filter(case=case).select_related("recorded_by").order_by("occurred_on", "id")
 
 
-def orders_for_case(case: Any) -> QuerySet[ProtectiveOrder]:
+def orders_for_case(case: Case) -> QuerySet[ProtectiveOrder]:
     return (
         ProtectiveOrder.objects.filter(case=case)
         .select_related("protected_person", "recorded_by")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,8 +30,11 @@ from masip.justice.models import (
 )
 from masip.monitoring.rereview import review_trigger_raise
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
 
-def _casework_only(user: Any, case: Case) -> None:
+
+def _casework_only(user: User, case: Case) -> None:
     if not policy.does_casework_in(user, case.partnership):
         raise PermissionDenied("You are not a member of this partnership's unit.")
 
@@ -73,7 +76,7 @@ def event_errors(case: Case, data: EventInput, *, today: date | None = None) -> 
 
 
 @transaction.atomic
-def justice_event_record(*, case: Case, acting_user: Any, data: EventInput) -> JusticeEvent:
+def justice_event_record(*, case: Case, acting_user: User, data: EventInput) -> JusticeEvent:
     """Record a criminal-justice event. A charge is a new offence: it raises a re-review trigger."""
     _casework_only(acting_user, case)
     errors = event_errors(case, data)
@@ -265,7 +268,7 @@ def _apply(order: ProtectiveOrder, data: OrderInput) -> None:
 
 
 @transaction.atomic
-def order_record(*, case: Case, acting_user: Any, data: OrderInput) -> ProtectiveOrder:
+def order_record(*, case: Case, acting_user: User, data: OrderInput) -> ProtectiveOrder:
     """Record bail conditions, a restraining order or a Stalking Protection Order (applied, made or refused)."""
     _casework_only(acting_user, case)
     errors = order_errors(case, data)
@@ -294,7 +297,7 @@ def order_record(*, case: Case, acting_user: Any, data: OrderInput) -> Protectiv
 
 @transaction.atomic
 def order_update(
-    *, order: ProtectiveOrder, acting_user: Any, data: OrderInput, expected_version: int
+    *, order: ProtectiveOrder, acting_user: User, data: OrderInput, expected_version: int
 ) -> ProtectiveOrder:
     """Record progress on an order: made or refused, served, notified, varied. Field-level history is logged.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -10,9 +10,13 @@ from masip.cases.timeline import TimelineEntry, at_start_of, register
 from masip.justice.models import OrderStatus
 from masip.justice.selectors import events_for_case, orders_for_case
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @register
-def justice_entries(case: Any, user: Any) -> list[TimelineEntry]:
+def justice_entries(case: Case, user: User) -> list[TimelineEntry]:
     entries = []
     for event in events_for_case(case):
         lines = tuple(x for x in (event.court, event.notes) if x)

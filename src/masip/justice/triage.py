@@ -3,7 +3,7 @@ against the suspect or protecting a victim named in the referral, and applicatio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
@@ -13,9 +13,13 @@ from masip.justice.selectors import orders_visible_to
 from masip.referrals.choices import PartyRole
 from masip.referrals.triage_context import TriagePanel, register_panel
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.referrals.models import Referral
+
 
 @register_panel(order=30)
-def orders_panel(referral: Any, user: Any) -> TriagePanel:
+def orders_panel(referral: Referral, user: User) -> TriagePanel:
     confirmed = [p for p in referral.parties.all() if not p.match_pending]
     suspect_ids = [p.person_id for p in confirmed if p.role == PartyRole.SUSPECT]
     victim_ids = [p.person_id for p in confirmed if p.role == PartyRole.VICTIM]

@@ -4,16 +4,20 @@ or done, not cancelled), and the staff of an agency with an open action on it. R
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from masip.cases.access import register_caseload_rule
 from masip.meetings.models import ActionStatus, CaseAction
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @register_caseload_rule
-def works_an_action(user: Any, case: Any) -> bool:
+def works_an_action(user: User, case: Case) -> bool:
     mine = Q(owner_user=user) & ~Q(status=ActionStatus.CANCELLED)
     if user.agency_id:
         mine |= Q(owner_agency_id=user.agency_id, status=ActionStatus.OPEN)

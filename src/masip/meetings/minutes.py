@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -27,6 +27,9 @@ from masip.meetings.models import AgendaItem, Attendance, AttendanceStatus, Case
 from masip.partnerships.models import Agency, AgencyKind, Partnership
 from masip.partnerships.selectors import partner_agencies
 from masip.sharing.models import InformationEntry
+
+if TYPE_CHECKING:
+    from masip.accounts.models import User
 
 
 def agency_sharing_view(partnership: Partnership, agency: Agency, *, on: date | None = None) -> SharingView:
@@ -96,7 +99,7 @@ def decisions_of(item: AgendaItem) -> list[str]:
     return lines
 
 
-def build_minutes(meeting: Meeting, *, reader: Any, recipient: Agency | None = None) -> Minutes:
+def build_minutes(meeting: Meeting, *, reader: User, recipient: Agency | None = None) -> Minutes:
     """The minutes as `reader` may see them, or for `recipient` (limited to what both may see)."""
     visible = sharing_view(reader, meeting.partnership).visible_q()
     if recipient is not None:

@@ -4,16 +4,20 @@ number of meetings and cases)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from masip.cases.panels import register
 from masip.meetings import selectors, services
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @register(order=20)
-def meetings_panel(case: Any, user: Any):
+def meetings_panel(case: Case, user: User):
     today = timezone.localdate()
     # "Next meeting" reads the agendas, so bring them up to date first (computed on read):
     # it then agrees with what the meeting page shows.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Case as DbCase
 from django.db.models import (
@@ -48,6 +48,9 @@ from masip.referrals.choices import ReferralStatus, TriageOutcome
 from masip.referrals.models import Referral, ReferralParty, TriageDecision
 from masip.sharing.models import InformationEntry
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+
 # Who may chair: add or take off agenda items, refresh the agenda and close a
 # meeting. The meeting's named chair always may.
 CHAIR_ROLES = frozenset({Role.UNIT_MANAGER, Role.TRIAGE_LEAD})
@@ -57,18 +60,18 @@ SCHEDULE_ROLES = frozenset({Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.BUSINESS_S
 # -- meetings ------------------------------------------------------------------
 
 
-def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     return Meeting.objects.filter(partnership_id__in=policy.casework_partnership_ids(user))
 
 
-def meeting_get(user: Any, pk: int) -> Meeting:
+def meeting_get(user: User, pk: int) -> Meeting:
     """A meeting of a partnership the user does case work in; otherwise not found."""
     return get_object_or_404(
         meetings_visible_to(user).select_related("partnership", "series", "chair", "closed_by"), pk=pk
     )
 
 
-def meeting_list(user: Any, partnership: Partnership, *, upcoming: bool, series_id: int | None = None):
+def meeting_list(user: User, partnership: Partnership, *, upcoming: bool, series_id: int | None = None):
     if not policy.does_casework_in(user, partnership):
         return Meeting.objects.none()
     today = timezone.localdate()
@@ -94,13 +97,13 @@ def current_series(partnership: Partnership, *, on: date | None = None) -> list[
     return list(model.meeting_series.all()) if model else []
 
 
-def may_chair(user: Any, meeting: Meeting) -> bool:
+def may_chair(user: User, meeting: Meeting) -> bool:
     if not policy.does_casework_in(user, meeting.partnership_id):
         return False
     return meeting.chair_id == user.pk or policy.role_in(user, meeting.partnership_id) in CHAIR_ROLES
 
 
-def may_schedule(user: Any, partnership: Partnership) -> bool:
+def may_schedule(user: User, partnership: Partnership) -> bool:
     return policy.role_in(user, partnership) in SCHEDULE_ROLES
 
 
@@ -149,7 +152,7 @@ def item_get(meeting: Meeting, item_pk: int) -> AgendaItem:
     return item
 
 
-def item_information(user: Any, item: AgendaItem) -> list[InformationEntry]:
+def item_information(user: User, item: AgendaItem) -> list[InformationEntry]:
     """What agencies shared about the case at this meeting, as far as the user may see it."""
     view = sharing_view(user, item.meeting.partnership)
     return list(
@@ -552,12 +555,12 @@ _STATUS_ORDER = DbCase(
 )
 
 
-def actions_visible_to(user: Any) -> QuerySet[CaseAction]:
+def actions_visible_to(user: User) -> QuerySet[CaseAction]:
     return CaseAction.objects.filter(partnership_id__in=policy.casework_partnership_ids(user))
 
 
 def action_list(
-    user: Any,
+    user: User,
     partnership: Partnership,
     *,
     view: str = "agency",
@@ -592,7 +595,7 @@ def action_list(
     return qs.order_by(*ACTION_SORTS.get(sort, ACTION_SORTS["due"]))
 
 
-def action_get(user: Any, pk: int) -> CaseAction:
+def action_get(user: User, pk: int) -> CaseAction:
     return get_object_or_404(
         actions_visible_to(user).select_related(
             "partnership", "case__suspect", "owner_agency", "owner_user", "meeting", "created_by", "closed_by"
@@ -601,7 +604,7 @@ def action_get(user: Any, pk: int) -> CaseAction:
     )
 
 
-def may_update_action(user: Any, action: CaseAction) -> bool:
+def may_update_action(user: User, action: CaseAction) -> bool:
     """The owning agency's staff, the named owner, whoever agreed it, and those who chair."""
     if not policy.does_casework_in(user, action.partnership_id):
         return False

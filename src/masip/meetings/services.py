@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -49,6 +49,10 @@ from masip.meetings.models import (
 from masip.partnerships.models import CASEWORK_ROLES, Agency, Cadence, MeetingSeries, Membership, Partnership
 from masip.referrals.services import TriageInput, triage_decide
 from masip.sharing.models import InformationEntry
+
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.assessments.models import Assessment
 
 logger = logging.getLogger(__name__)
 
@@ -108,12 +112,12 @@ def _lock_running(meeting: Meeting) -> Meeting:
     return locked
 
 
-def _require_casework(user: Any, partnership: Partnership | int) -> None:
+def _require_casework(user: User, partnership: Partnership | int) -> None:
     if not policy.does_casework_in(user, partnership):
         raise PermissionDenied("You are not a member of this partnership's unit.")
 
 
-def _require_chair(user: Any, meeting: Meeting) -> None:
+def _require_chair(user: User, meeting: Meeting) -> None:
     if not selectors.may_chair(user, meeting):
         raise PermissionDenied("Only the chair, a triage lead or the unit manager may do this.")
 
@@ -151,12 +155,12 @@ def meeting_schedule(
     *,
     partnership: Partnership,
     series: MeetingSeries,
-    acting_user: Any,
+    acting_user: User,
     first: date,
     count: int = 1,
     starts_at: time | None = None,
     location: str = "",
-    chair: Any = None,
+    chair: User | None = None,
     purpose: str = "",
     now: datetime | None = None,
 ) -> ScheduleResult:
@@ -225,7 +229,7 @@ def meeting_schedule(
 
 @transaction.atomic
 def meeting_build_agenda(
-    *, meeting: Meeting, acting_user: Any, now: datetime | None = None
+    *, meeting: Meeting, acting_user: User, now: datetime | None = None
 ) -> agenda.AgendaChanges:
     """Bring the meeting's agenda in step with its series' rule (meetings.agenda), now.
 
@@ -257,7 +261,7 @@ def meeting_build_agenda(
 def agendas_keep_current(
     *,
     partnership: Partnership | int,
-    acting_user: Any,
+    acting_user: User,
     meetings: list[Meeting] | None = None,
     now: datetime | None = None,
 ) -> dict[int, agenda.AgendaChanges]:
@@ -388,7 +392,7 @@ def _is_recorded(item: AgendaItem) -> bool:
     )
 
 
-def _apply_agenda_plans(plans: list[_AgendaPlan], *, acting_user: Any, now: datetime, action: str) -> None:
+def _apply_agenda_plans(plans: list[_AgendaPlan], *, acting_user: User, now: datetime, action: str) -> None:
     """Write the planned changes of several meetings in a fixed number of queries, and log them."""
     plans = [p for p in plans if p.changes]
     if not plans:
@@ -464,7 +468,7 @@ def _renumber_all(meeting_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def agenda_item_add(*, meeting: Meeting, case: Case, acting_user: Any, reason: str) -> AgendaItem:
+def agenda_item_add(*, meeting: Meeting, case: Case, acting_user: User, reason: str) -> AgendaItem:
     """The chair puts a case on the agenda, saying why."""
     locked = _lock_open(meeting)
     _require_chair(acting_user, locked)
@@ -517,7 +521,7 @@ def agenda_item_add(*, meeting: Meeting, case: Case, acting_user: Any, reason: s
 
 
 @transaction.atomic
-def agenda_item_remove(*, item: AgendaItem, acting_user: Any, reason: str) -> AgendaItem:
+def agenda_item_remove(*, item: AgendaItem, acting_user: User, reason: str) -> AgendaItem:
     """The chair takes a case off the agenda, saying why. It is not put back automatically."""
     locked = _lock_open(item.meeting)
     _require_chair(acting_user, locked)
@@ -580,7 +584,7 @@ def _attendance_by_name(meeting: Meeting) -> dict[str, str]:
 def attendance_record(
     *,
     meeting: Meeting,
-    acting_user: Any,
+    acting_user: User,
     staff_statuses: dict[int, str],
     expected_version: int,
     add_guest: GuestInput | None = None,
@@ -696,7 +700,7 @@ def _open_item(item: AgendaItem) -> tuple[Meeting, AgendaItem]:
 
 @transaction.atomic
 def item_share_information(
-    *, item: AgendaItem, acting_user: Any, source_agency: Agency, category: str, title: str, body: str
+    *, item: AgendaItem, acting_user: User, source_agency: Agency, category: str, title: str, body: str
 ) -> InformationEntry:
     """Record what one agency shared about the case at the meeting, in a category.
 
@@ -753,7 +757,7 @@ class DiscussionInput:
 
 @transaction.atomic
 def item_record_discussion(
-    *, item: AgendaItem, acting_user: Any, expected_version: int, record: DiscussionInput
+    *, item: AgendaItem, acting_user: User, expected_version: int, record: DiscussionInput
 ) -> AgendaItem:
     """Record the discussion of a case and the meeting's decisions.
 
@@ -868,7 +872,7 @@ REFERRAL_NOT_DISCUSSED = (
 
 @transaction.atomic
 def agenda_item_triage(
-    *, item: AgendaItem, acting_user: Any, decision: TriageInput, discussion: str = "", expected_version: int
+    *, item: AgendaItem, acting_user: User, decision: TriageInput, discussion: str = "", expected_version: int
 ) -> AgendaItem:
     """The meeting records its triage decision on a referral on the agenda.
 
@@ -913,7 +917,7 @@ def _plain(value: Any) -> Any:
 
 
 @transaction.atomic
-def meeting_close(*, meeting: Meeting, acting_user: Any) -> Meeting:
+def meeting_close(*, meeting: Meeting, acting_user: User) -> Meeting:
     """Close the meeting: from now on its record is read-only and its minutes can go out.
     Cases not reached are carried forward to the series' next meeting."""
     locked = _lock_running(meeting)
@@ -944,11 +948,11 @@ def meeting_close(*, meeting: Meeting, acting_user: Any) -> Meeting:
 def action_create(
     *,
     case: Case,
-    acting_user: Any,
+    acting_user: User,
     description: str,
     owner_agency: Agency,
     due_on: date,
-    owner_user: Any = None,
+    owner_user: User | None = None,
     item: AgendaItem | None = None,
 ) -> CaseAction:
     """An agency takes on an action for a case, by a date; at a meeting, or from the case page."""
@@ -995,7 +999,7 @@ def action_create(
     return action
 
 
-def _owner_errors(partnership: Partnership, owner_agency: Agency, owner_user: Any) -> dict[str, str]:
+def _owner_errors(partnership: Partnership, owner_agency: Agency, owner_user: User | None) -> dict[str, str]:
     """An action is owned by a partner agency of the case's partnership, and optionally by one of
     its staff who does case work there - at creation and at every reassignment."""
     if not _is_partner(partnership, owner_agency):
@@ -1016,7 +1020,7 @@ STALE_ACTION = (
 )
 
 
-def _lock_action(action: CaseAction, acting_user: Any, expected_version: int | None = None) -> CaseAction:
+def _lock_action(action: CaseAction, acting_user: User, expected_version: int | None = None) -> CaseAction:
     locked = (
         CaseAction.objects.select_for_update(of=("self",))
         .select_related("partnership", "case", "owner_agency", "owner_user")
@@ -1031,7 +1035,7 @@ def _lock_action(action: CaseAction, acting_user: Any, expected_version: int | N
     return locked
 
 
-def _lock_open_action(action: CaseAction, acting_user: Any, expected_version: int) -> CaseAction:
+def _lock_open_action(action: CaseAction, acting_user: User, expected_version: int) -> CaseAction:
     locked = _lock_action(action, acting_user, expected_version)
     if locked.status != ActionStatus.OPEN:
         raise ValidationError(
@@ -1044,7 +1048,7 @@ _ACTION_FIELDS = ["status", "completed_on", "completion_note", "cancel_reason"]
 
 
 @transaction.atomic
-def action_add_note(*, action: CaseAction, acting_user: Any, text: str, expected_version: int):
+def action_add_note(*, action: CaseAction, acting_user: User, text: str, expected_version: int):
     """A progress note on an open action: what has been done so far, for the owner and the meeting."""
     locked = _lock_open_action(action, acting_user, expected_version)
     text = text.strip()
@@ -1067,7 +1071,7 @@ def action_add_note(*, action: CaseAction, acting_user: Any, text: str, expected
 
 @transaction.atomic
 def action_reschedule(
-    *, action: CaseAction, acting_user: Any, due_on: date | None, reason: str, expected_version: int
+    *, action: CaseAction, acting_user: User, due_on: date | None, reason: str, expected_version: int
 ) -> CaseAction:
     """A new due date for an open action, saying why. The earlier date stays in its history."""
     locked = _lock_open_action(action, acting_user, expected_version)
@@ -1116,9 +1120,9 @@ def action_reschedule(
 def action_reassign(
     *,
     action: CaseAction,
-    acting_user: Any,
+    acting_user: User,
     owner_agency: Agency | None,
-    owner_user: Any = None,
+    owner_user: User | None = None,
     reason: str = "",
     expected_version: int,
 ) -> CaseAction:
@@ -1167,7 +1171,7 @@ def action_reassign(
 def action_complete(
     *,
     action: CaseAction,
-    acting_user: Any,
+    acting_user: User,
     completed_on: date | None,
     note: str = "",
     expected_version: int | None = None,
@@ -1204,7 +1208,7 @@ def action_complete(
 
 @transaction.atomic
 def action_cancel(
-    *, action: CaseAction, acting_user: Any, reason: str, expected_version: int | None = None
+    *, action: CaseAction, acting_user: User, reason: str, expected_version: int | None = None
 ) -> CaseAction:
     locked = _lock_action(action, acting_user, expected_version)
     if not reason.strip():
@@ -1358,12 +1362,12 @@ class StrategyInput:
 def plan_create_version(
     *,
     case: Case,
-    acting_user: Any,
+    acting_user: User,
     strategies: list[StrategyInput],
     change_reason: str,
     expected_version: int,
     aim: str = "",
-    responds_to: Any = None,
+    responds_to: Assessment | None = None,
     agenda_item: AgendaItem | None = None,
 ) -> RiskManagementPlan:
     """A new version of the case's risk management plan becomes current; the earlier one stays as history.
@@ -1449,7 +1453,7 @@ def plan_create_version(
 # -- minutes -------------------------------------------------------------------------
 
 
-def minutes_export(*, meeting: Meeting, acting_user: Any, recipient: Agency) -> bytes:
+def minutes_export(*, meeting: Meeting, acting_user: User, recipient: Agency) -> bytes:
     """The minutes as a PDF for one partner agency, leaving out what it may not see; logged as a disclosure.
 
     Rendered before the log is written (slow work outside the transaction);

@@ -6,7 +6,7 @@ already on the timeline (sharing.timeline), under the access policy.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -15,9 +15,13 @@ from masip.cases.timeline import TimelineEntry, register
 from masip.meetings.minutes import decisions_of
 from masip.meetings.models import ActionNote, ActionNoteKind, AgendaItem, CaseAction, RiskManagementPlan
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @register
-def meeting_entries(case: Any, user: Any) -> list[TimelineEntry]:
+def meeting_entries(case: Case, user: User) -> list[TimelineEntry]:
     entries = []
     items = AgendaItem.objects.filter(case=case).filter(
         Q(discussed_at__isnull=False) | Q(removed_at__isnull=False)
@@ -53,7 +57,7 @@ def meeting_entries(case: Any, user: Any) -> list[TimelineEntry]:
 
 
 @register
-def action_entries(case: Any, user: Any) -> list[TimelineEntry]:
+def action_entries(case: Case, user: User) -> list[TimelineEntry]:
     entries = []
     notes = Prefetch("notes", queryset=ActionNote.objects.select_related("recorded_by"))
     for action in (
@@ -115,7 +119,7 @@ def action_entries(case: Any, user: Any) -> list[TimelineEntry]:
 
 
 @register
-def plan_entries(case: Any, user: Any) -> list[TimelineEntry]:
+def plan_entries(case: Case, user: User) -> list[TimelineEntry]:
     url = reverse("meetings:plan", args=[case.pk])
     return [
         TimelineEntry(

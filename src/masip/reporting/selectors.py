@@ -8,7 +8,7 @@ figures.py and staffing.py; nothing here counts by hand.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch
@@ -37,13 +37,16 @@ from masip.reporting.models import (
 from masip.reporting.periods import Quarter
 from masip.victims.models import VictimSupport
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
 
-def unit_partnership(user: Any, slug: str) -> Partnership:
+
+def unit_partnership(user: User, slug: str) -> Partnership:
     """A partnership whose records the user works on (others: not found; no casework role: forbidden)."""
     return policy.partnership_for(user, slug, casework=True)
 
 
-def reporting_partnership(user: Any, slug: str) -> Partnership:
+def reporting_partnership(user: User, slug: str) -> Partnership:
     """A partnership whose return the user may see: its unit staff, or the programme office (counts only)."""
     partnership = policy.partnership_for(user, slug, casework=False)
     if not (policy.does_casework_in(user, partnership) or policy.role_in(user, partnership) == Role.PMO):
@@ -51,7 +54,7 @@ def reporting_partnership(user: Any, slug: str) -> Partnership:
     return partnership
 
 
-def managed_partnership(user: Any, slug: str) -> Partnership:
+def managed_partnership(user: User, slug: str) -> Partnership:
     partnership = unit_partnership(user, slug)
     if not policy.manages(user, partnership):
         raise PermissionDenied("Only the unit manager may do this.")
@@ -66,7 +69,7 @@ def consultancy(partnership: Partnership):
     return Consultancy.objects.filter(partnership=partnership).select_related("recorded_by")
 
 
-def _record_in_managed(user: Any, queryset, pk: int):
+def _record_in_managed(user: User, queryset, pk: int):
     record = queryset.filter(pk=pk, partnership_id__in=policy.casework_partnership_ids(user)).first()
     if record is None:
         raise Http404("Not found")
@@ -75,19 +78,19 @@ def _record_in_managed(user: Any, queryset, pk: int):
     return record
 
 
-def training_for_correction(user: Any, pk: int) -> TrainingEvent:
+def training_for_correction(user: User, pk: int) -> TrainingEvent:
     return _record_in_managed(user, TrainingEvent.objects.select_related("partnership"), pk)
 
 
-def consultancy_for_correction(user: Any, pk: int) -> Consultancy:
+def consultancy_for_correction(user: User, pk: int) -> Consultancy:
     return _record_in_managed(user, Consultancy.objects.select_related("partnership"), pk)
 
 
-def post_for_manager(user: Any, pk: int) -> Post:
+def post_for_manager(user: User, pk: int) -> Post:
     return _record_in_managed(user, Post.objects.select_related("partnership", "agency"), pk)
 
 
-def holding_for_manager(user: Any, pk: int) -> PostHolding:
+def holding_for_manager(user: User, pk: int) -> PostHolding:
     holding = (
         PostHolding.objects.select_related("post__partnership", "user")
         .filter(pk=pk, post__partnership_id__in=policy.casework_partnership_ids(user))
@@ -212,7 +215,7 @@ def latest_filed(partnership: Partnership, quarter: Quarter) -> QuarterlyReturn 
     return filed_returns(partnership, quarter).order_by("-revision").first()
 
 
-def programme_partnerships(user: Any) -> list[Partnership]:
+def programme_partnerships(user: User) -> list[Partnership]:
     """The partnerships in the programme office's view."""
     return [m.partnership for m in policy.memberships(user).values() if m.role == Role.PMO]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -36,13 +36,16 @@ from masip.reporting.models import (
 )
 from masip.reporting.periods import Quarter
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
 
-def _casework(user: Any, partnership: Partnership) -> None:
+
+def _casework(user: User, partnership: Partnership) -> None:
     if not policy.does_casework_in(user, partnership):
         raise PermissionDenied("Only the unit's staff record this.")
 
 
-def _manager(user: Any, partnership: Partnership) -> None:
+def _manager(user: User, partnership: Partnership) -> None:
     if not policy.manages(user, partnership):
         raise PermissionDenied("Only the unit manager may do this.")
 
@@ -65,7 +68,7 @@ def _snapshot(record: Any, names: tuple[str, ...]) -> dict[str, str]:
 
 
 def _save_versioned(
-    *, record: Any, changes: dict[str, Any], names: tuple[str, ...], acting_user: Any, action: str, reason: str = ""
+    *, record: Any, changes: dict[str, Any], names: tuple[str, ...], acting_user: User, action: str, reason: str = ""
 ) -> Any:
     before = _snapshot(record, names)
     for name, value in changes.items():
@@ -140,7 +143,7 @@ def _check_training(data: TrainingInput) -> None:
 
 
 @transaction.atomic
-def training_record(*, partnership: Partnership, data: TrainingInput, acting_user: Any) -> TrainingEvent:
+def training_record(*, partnership: Partnership, data: TrainingInput, acting_user: User) -> TrainingEvent:
     _casework(acting_user, partnership)
     _check_training(data)
     event = TrainingEvent.objects.create(partnership=partnership, recorded_by=acting_user, **vars(data))
@@ -153,7 +156,7 @@ def training_record(*, partnership: Partnership, data: TrainingInput, acting_use
 
 @transaction.atomic
 def training_correct(
-    *, event: TrainingEvent, data: TrainingInput, reason: str, expected_version: int, acting_user: Any
+    *, event: TrainingEvent, data: TrainingInput, reason: str, expected_version: int, acting_user: User
 ) -> TrainingEvent:
     """A manager's correction of a recorded training event."""
     event = TrainingEvent.objects.select_for_update().get(pk=event.pk)
@@ -193,7 +196,7 @@ def _check_consultancy(data: ConsultancyInput) -> None:
 
 
 @transaction.atomic
-def consultancy_record(*, partnership: Partnership, data: ConsultancyInput, acting_user: Any) -> Consultancy:
+def consultancy_record(*, partnership: Partnership, data: ConsultancyInput, acting_user: User) -> Consultancy:
     _casework(acting_user, partnership)
     _check_consultancy(data)
     item = Consultancy.objects.create(partnership=partnership, recorded_by=acting_user, **vars(data))
@@ -206,7 +209,7 @@ def consultancy_record(*, partnership: Partnership, data: ConsultancyInput, acti
 
 @transaction.atomic
 def consultancy_correct(
-    *, item: Consultancy, data: ConsultancyInput, reason: str, expected_version: int, acting_user: Any
+    *, item: Consultancy, data: ConsultancyInput, reason: str, expected_version: int, acting_user: User
 ) -> Consultancy:
     item = Consultancy.objects.select_for_update().get(pk=item.pk)
     _manager(acting_user, item.partnership)
@@ -254,7 +257,7 @@ def _check_post(partnership: Partnership, data: PostInput) -> None:
 
 
 @transaction.atomic
-def post_create(*, partnership: Partnership, data: PostInput, acting_user: Any) -> Post:
+def post_create(*, partnership: Partnership, data: PostInput, acting_user: User) -> Post:
     _manager(acting_user, partnership)
     _check_post(partnership, data)
     post = Post.objects.create(partnership=partnership, **vars(data))
@@ -264,7 +267,7 @@ def post_create(*, partnership: Partnership, data: PostInput, acting_user: Any) 
 
 
 @transaction.atomic
-def post_update(*, post: Post, data: PostInput, expected_version: int, acting_user: Any) -> Post:
+def post_update(*, post: Post, data: PostInput, expected_version: int, acting_user: User) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     _manager(acting_user, post.partnership)
     _check_version(post, expected_version, what="this post", labels=POST_LABELS, action="post.update")
@@ -279,7 +282,7 @@ def post_update(*, post: Post, data: PostInput, expected_version: int, acting_us
 
 @dataclass
 class HoldingInput:
-    user: Any
+    user: User
     holder_name: str
     starts_on: date
     ends_on: date | None = None
@@ -311,7 +314,7 @@ def _check_holding(post: Post, data: HoldingInput, *, exclude: int | None = None
 
 
 @transaction.atomic
-def holding_add(*, post: Post, data: HoldingInput, acting_user: Any) -> PostHolding:
+def holding_add(*, post: Post, data: HoldingInput, acting_user: User) -> PostHolding:
     post = Post.objects.select_for_update().get(pk=post.pk)
     _manager(acting_user, post.partnership)
     _check_holding(post, data)
@@ -322,7 +325,7 @@ def holding_add(*, post: Post, data: HoldingInput, acting_user: Any) -> PostHold
 
 
 @transaction.atomic
-def holding_update(*, holding: PostHolding, data: HoldingInput, expected_version: int, acting_user: Any) -> PostHolding:
+def holding_update(*, holding: PostHolding, data: HoldingInput, expected_version: int, acting_user: User) -> PostHolding:
     post = Post.objects.select_for_update().get(pk=holding.post_id)
     holding = PostHolding.objects.select_for_update().get(pk=holding.pk)
     _manager(acting_user, post.partnership)
@@ -338,7 +341,7 @@ def holding_update(*, holding: PostHolding, data: HoldingInput, expected_version
 
 @transaction.atomic
 def return_file(
-    *, partnership: Partnership, quarter: Quarter, figures: dict[str, dict], acting_user: Any,
+    *, partnership: Partnership, quarter: Quarter, figures: dict[str, dict], acting_user: User,
     for_publication: bool = False, note: str = "",
 ) -> QuarterlyReturn:
     """The unit manager signs off the return as computed now; a later filing is a new revision."""
@@ -393,7 +396,7 @@ def collection_version(partnership: Partnership) -> int:
 
 @transaction.atomic
 def collection_update(
-    *, partnership: Partnership, bases: dict[str, tuple[bool, str]], expected_version: int, acting_user: Any
+    *, partnership: Partnership, bases: dict[str, tuple[bool, str]], expected_version: int, acting_user: User
 ) -> None:
     """Record which return figures the partnership collects, and how (the note travels with the figure)."""
     from masip.reporting.models import CollectionBasis

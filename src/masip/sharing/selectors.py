@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -9,8 +9,12 @@ from masip.partnerships.models import Agency
 from masip.partnerships.selectors import partner_agencies
 from masip.sharing.models import HealthSummaryShare, InformationEntry
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
 
-def information_for_case(user: Any, case: Any) -> QuerySet[InformationEntry]:
+
+def information_for_case(user: User, case: Case) -> QuerySet[InformationEntry]:
     """Entries on a case the user may read under need-to-know and the ISAs in force today -
     with those shared on its referrals while a meeting triaged them, before the case existed."""
     view = sharing_view(user, case.partnership)
@@ -22,7 +26,7 @@ def information_for_case(user: Any, case: Any) -> QuerySet[InformationEntry]:
     )
 
 
-def health_summaries_for_case(user: Any, case: Any) -> QuerySet[HealthSummaryShare]:
+def health_summaries_for_case(user: User, case: Case) -> QuerySet[HealthSummaryShare]:
     """Summaries shared with the user's agency, and all summaries for their authors' agency."""
     if user.agency_id is None:
         return HealthSummaryShare.objects.none()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,9 +13,13 @@ from masip.audit.services import log_event
 from masip.partnerships.models import Agency, AgencyKind
 from masip.sharing.models import HealthSummaryShare, InformationEntry
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @transaction.atomic
-def information_record(*, case: Any, acting_user: Any, category: str, title: str, body: str) -> InformationEntry:
+def information_record(*, case: Case, acting_user: User, category: str, title: str, body: str) -> InformationEntry:
     """Record what the user's agency holds, in a category the access policy reads."""
     if not policy.does_casework_in(acting_user, case.partnership):
         raise PermissionDenied("You are not a member of this partnership's unit.")
@@ -36,25 +40,26 @@ def information_record(*, case: Any, acting_user: Any, category: str, title: str
 
 @transaction.atomic
 def health_summary_share(
-    *, case: Any, acting_user: Any, recipient: Agency, summary: str, purpose: str
+    *, case: Case, acting_user: User, recipient: Agency, summary: str, purpose: str
 ) -> HealthSummaryShare:
     """A health user shares a summary of clinical information with one agency for a stated purpose.
 
     Refused, with the missing agreement named, unless a valid ISA covering
     health and clinical information has both agencies as parties today.
     """
-    if acting_user.agency_kind != AgencyKind.HEALTH or not policy.does_casework_in(acting_user, case.partnership):
+    sender = acting_user.agency
+    if sender is None or sender.kind != AgencyKind.HEALTH or not policy.does_casework_in(acting_user, case.partnership):
         raise PermissionDenied("Only health staff of this partnership share health summaries.")
     if not purpose.strip():
         raise ValidationError({"purpose": "Enter the purpose of sharing"})
     refusal = sharing_refusal(
-        case.partnership, sender=acting_user.agency, recipient=recipient, category=Category.HEALTH_CLINICAL
+        case.partnership, sender=sender, recipient=recipient, category=Category.HEALTH_CLINICAL
     )
     if refusal:
         raise ValidationError({"recipient": refusal})
     share = HealthSummaryShare.objects.create(
         partnership=case.partnership, case=case, summary=summary, purpose=purpose,
-        source_agency_id=acting_user.agency_id, recipient_agency=recipient, shared_by=acting_user,
+        source_agency=sender, recipient_agency=recipient, shared_by=acting_user,
     )
     log_event(
         actor=acting_user, operation=Operation.DISCLOSURE, action="information.share_health_summary",

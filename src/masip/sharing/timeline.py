@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from masip.cases.timeline import TimelineEntry, register
 from masip.sharing.selectors import health_summaries_for_case, information_for_case
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @register
-def information_entries(case: Any, user: Any) -> list[TimelineEntry]:
+def information_entries(case: Case, user: User) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(
             when=e.recorded_at,

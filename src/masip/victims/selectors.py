@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -14,10 +14,14 @@ from masip.cases.models import CasePartyRole
 from masip.referrals.selectors import victims_of
 from masip.victims.models import AdvocateContact, SafetyPlan, VictimSupport
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case, CaseParty
+
 
 @dataclass
 class VictimSupportView:
-    party: Any  # the CaseParty of the victim
+    party: CaseParty  # the CaseParty of the victim
     support: VictimSupport | None
     notes_visible: bool  # advocacy notes: contacts, plan measures, court support, surveys
     latest_plan: SafetyPlan | None = None
@@ -36,7 +40,7 @@ class VictimSupportView:
         return self.contacts[0] if self.contacts else None
 
 
-def victims_for_case(user: Any, case: Any, *, person_id: int | None = None) -> list[VictimSupportView]:
+def victims_for_case(user: User, case: Case, *, person_id: int | None = None) -> list[VictimSupportView]:
     """Each victim of the case with their support, showing only what the user may see (a fixed number of queries)."""
     view = sharing_view(user, case.partnership)
     parties = [p for p in case.parties.all() if p.role == CasePartyRole.VICTIM]
@@ -83,7 +87,7 @@ def victims_for_case(user: Any, case: Any, *, person_id: int | None = None) -> l
     return result
 
 
-def victim_get(user: Any, case: Any, person_id: int) -> VictimSupportView:
+def victim_get(user: User, case: Case, person_id: int) -> VictimSupportView:
     """One victim of the case (the case is already checked); anyone else is not found."""
     found = victims_for_case(user, case, person_id=person_id)
     if not found:

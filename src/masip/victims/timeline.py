@@ -4,7 +4,7 @@ support and surveys only for those who may see them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -12,9 +12,13 @@ from masip.cases.timeline import TimelineEntry, at_start_of, register
 from masip.victims.models import SupportStatus
 from masip.victims.selectors import victims_for_case
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.cases.models import Case
+
 
 @register
-def victim_entries(case: Any, user: Any) -> list[TimelineEntry]:
+def victim_entries(case: Case, user: User) -> list[TimelineEntry]:
     entries = []
     for item in victims_for_case(user, case):
         support = item.support

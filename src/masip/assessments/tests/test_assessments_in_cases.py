@@ -294,3 +294,24 @@ def test_london_queue_orders_by_sash_concern(as_user, london, make_referral, com
     assert high.risk_rank == 3
     html = as_user("london-police").get(reverse("referrals:triage_queue", args=["london"])).content.decode()
     assert html.index(high.reference) < html.index(plain.reference)
+
+
+def test_a_member_without_an_agency_is_told_their_answers_cannot_be_attributed(client, london, case, staff):
+    """Each contribution names the contributor's agency: an account with none gets a clear error
+    (it used to fail with a database error when the contribution was written)."""
+    from masip.accounts.models import User
+    from masip.assessments.services import assessment_start
+    from masip.partnerships.models import Membership, Role
+
+    dash = assessment_start(acting_user=staff["london-police"], instrument_code="dash", case=case)
+    locum = User.objects.create_user(
+        username="locum", password="x" * 20, first_name="Sam", last_name="Locum", is_demo_account=True
+    )
+    Membership.objects.create(user=locum, partnership=london, role=Role.PRACTITIONER)
+    case.allocations.create(user=locum)
+    client.force_login(locum)
+    response = post_answers(client, dash, {"q01_injury": "yes"})
+    assert response.status_code == 200
+    assert "Your account has no agency, so your answers cannot be attributed" in response.content.decode()
+    dash.refresh_from_db()
+    assert dash.answers.get("q01_injury") != "yes" and not dash.contributions.exists()
