@@ -10,20 +10,24 @@ assessor answers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from masip.assessments.engine import RECORD_FACTS, InstrumentDefinition
 from masip.referrals.choices import Relationship
 
+if TYPE_CHECKING:
+    from masip.cases.models import Case
+    from masip.referrals.models import Referral
 
-def _relationships(subject: Any) -> list[str]:
+
+def _relationships(subject: Case | Referral) -> list[str]:
     """The suspect's relationship to each victim of a case or referral ("" where not recorded)."""
     return list(
         subject.parties.filter(role="victim").values_list("relationship_to_suspect", flat=True)
     )
 
 
-def _suspect_is_ex_partner(subject: Any) -> str | None:
+def _suspect_is_ex_partner(subject: Case | Referral) -> str | None:
     relationships = _relationships(subject)
     if Relationship.EX_INTIMATE in relationships:
         return "yes"
@@ -36,7 +40,7 @@ _FACTS = {"suspect_is_ex_partner": _suspect_is_ex_partner}
 assert set(_FACTS) == set(RECORD_FACTS), "every fact an instrument may name is computed here"
 
 
-def record_facts(definition: InstrumentDefinition, subject: Any) -> dict[str, str]:
+def record_facts(definition: InstrumentDefinition, subject: Case | Referral) -> dict[str, str]:
     """The answers the record gives, by item id, for the definition's `from_record` items it knows."""
     answers = {}
     for item in definition.items:
@@ -47,7 +51,7 @@ def record_facts(definition: InstrumentDefinition, subject: Any) -> dict[str, st
     return answers
 
 
-def describe(definition: InstrumentDefinition, item_id: str, value: str, subject: Any) -> str:
+def describe(definition: InstrumentDefinition, item_id: str, value: str, subject: Case | Referral) -> str:
     """Where the record's answer comes from, in the user's words."""
     item = definition.item(item_id)
     where = "case" if subject.__class__.__name__ == "Case" else "referral"

@@ -23,7 +23,7 @@ from masip.access import policy
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import disclosed_file, log_changes, log_event
-from masip.partnerships.models import AgencyKind, Partnership
+from masip.partnerships.models import Agency, AgencyKind, Partnership
 from masip.reporting import figures as fig
 from masip.reporting.models import (
     Consultancy,
@@ -229,7 +229,7 @@ def consultancy_correct(
 
 @dataclass
 class PostInput:
-    agency: Any
+    agency: Agency
     role: str
     programme_funded: bool
     fte: Decimal
