@@ -28,7 +28,6 @@ NOT_YET_CLEAN = {
     "masip.cases.*",
     "masip.core.*",
     "masip.monitoring.*",
-    "masip.partnerships.*",
     "masip.people.*",
     "masip.referrals.*",
 }

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -30,7 +30,22 @@ from masip.partnerships.models import CASEWORK_ROLES, AgencyKind, Membership, Pa
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from masip.accounts.models import User
+
+class StaffUser(Protocol):
+    """What the access policy reads of a signed-in user. accounts.User is one; accounts sits on a
+    higher floor, so the policy names what it needs rather than importing the model."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def agency_id(self) -> int | None: ...
+
+    @property
+    def agency_kind(self) -> str | None: ...
 
 
 class Action(StrEnum):
@@ -88,7 +103,7 @@ class Action(StrEnum):
 _CACHE_ATTR = "_masip_memberships"
 
 
-def memberships(user: User) -> dict[int, Membership]:
+def memberships(user: StaffUser) -> dict[int, Membership]:
     """Active memberships by partnership id, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return {}
@@ -96,37 +111,37 @@ def memberships(user: User) -> dict[int, Membership]:
     if cached is None:
         cached = {
             m.partnership_id: m
-            for m in Membership.objects.filter(user=user, is_active=True).select_related("partnership")
+            for m in Membership.objects.filter(user_id=user.pk, is_active=True).select_related("partnership")
         }
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
 
-def forget_memberships(user: User) -> None:
+def forget_memberships(user: StaffUser) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def partnerships_of(user: User) -> list[Partnership]:
+def partnerships_of(user: StaffUser) -> list[Partnership]:
     return sorted((m.partnership for m in memberships(user).values()), key=lambda p: p.name)
 
 
-def casework_partnership_ids(user: User) -> set[int]:
+def casework_partnership_ids(user: StaffUser) -> set[int]:
     """Partnerships whose case records (people, referrals, cases) the user may read."""
     return {pid for pid, m in memberships(user).items() if m.role in CASEWORK_ROLES}
 
 
-def role_in(user: User, partnership: Partnership | int) -> str | None:
+def role_in(user: StaffUser, partnership: Partnership | int) -> str | None:
     pid = partnership if isinstance(partnership, int) else partnership.pk
     membership = memberships(user).get(pid)
     return membership.role if membership else None
 
 
-def does_casework_in(user: User, partnership: Partnership | int) -> bool:
+def does_casework_in(user: StaffUser, partnership: Partnership | int) -> bool:
     return role_in(user, partnership) in CASEWORK_ROLES
 
 
-def can_triage(user: User, partnership: Partnership) -> bool:
+def can_triage(user: StaffUser, partnership: Partnership) -> bool:
     """Who triages is part of the partnership's operating model."""
     role = role_in(user, partnership)
     if role not in CASEWORK_ROLES:
@@ -137,7 +152,7 @@ def can_triage(user: User, partnership: Partnership) -> bool:
     return role in model.triage_roles or (user.agency_kind in model.triage_agency_kinds)
 
 
-def triage_refusal_reason(user: User, partnership: Partnership) -> str:
+def triage_refusal_reason(user: StaffUser, partnership: Partnership) -> str:
     model = partnership.operating_model_on()
     if model is None:
         return f"{partnership} has no operating model yet, so only its unit manager may triage."
@@ -147,7 +162,7 @@ def triage_refusal_reason(user: User, partnership: Partnership) -> str:
     return f"In {partnership}, triage is done by: {'; '.join(who)}."
 
 
-def partnership_for(user: User, slug: str, *, casework: bool = True) -> Partnership:
+def partnership_for(user: StaffUser, slug: str, *, casework: bool = True) -> Partnership:
     """The partnership named in a URL, if the user belongs to it; otherwise not found."""
     for membership in memberships(user).values():
         if membership.partnership.slug == slug:
@@ -157,27 +172,27 @@ def partnership_for(user: User, slug: str, *, casework: bool = True) -> Partners
     raise Http404("No such partnership")
 
 
-def manages(user: User, partnership: Partnership | int) -> bool:
+def manages(user: StaffUser, partnership: Partnership | int) -> bool:
     return role_in(user, partnership) == Role.UNIT_MANAGER
 
 
-def managed_partnership_ids(user: User) -> set[int]:
+def managed_partnership_ids(user: StaffUser) -> set[int]:
     return {pid for pid, m in memberships(user).items() if m.role == Role.UNIT_MANAGER}
 
 
-def _casework(user: User) -> bool:
+def _casework(user: StaffUser) -> bool:
     return bool(casework_partnership_ids(user))
 
 
-def _manager(user: User) -> bool:
+def _manager(user: StaffUser) -> bool:
     return bool(managed_partnership_ids(user))
 
 
-def _evaluator(user: User) -> bool:
+def _evaluator(user: StaffUser) -> bool:
     return any(m.role == Role.EVALUATOR for m in memberships(user).values())
 
 
-def _programme_office(user: User) -> bool:
+def _programme_office(user: StaffUser) -> bool:
     return any(m.role == Role.PMO for m in memberships(user).values())
 
 
@@ -242,7 +257,7 @@ _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
 }
 
 
-def allows(user: User | AnonymousUser, action: Action) -> bool:
+def allows(user: StaffUser | AnonymousUser, action: Action) -> bool:
     return user.is_authenticated and _ACTION_RULES[action](user)
 
 

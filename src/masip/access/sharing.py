@@ -29,7 +29,7 @@ from masip.access.models import Category, InformationSharingAgreement, NeedToKno
 from masip.partnerships.models import Agency, Partnership
 
 if TYPE_CHECKING:
-    from masip.accounts.models import User
+    from masip.access.policy import StaffUser
 
 _CACHE_ATTR = "_masip_sharing_view"
 
@@ -63,7 +63,7 @@ def need_to_know_kinds(partnership: Partnership, category: str) -> list[str]:
     )
 
 
-def sharing_view(user: User, partnership: Partnership, *, on: date | None = None) -> SharingView:
+def sharing_view(user: StaffUser, partnership: Partnership, *, on: date | None = None) -> SharingView:
     """Cached on the user object for the request (two queries)."""
     on = on or timezone.localdate()
     cache = getattr(user, _CACHE_ATTR, None)
@@ -99,7 +99,7 @@ def valid_agreements(partnership: Partnership, on: date):
     )
 
 
-def can_see_victim_contact(user: User, partnership: Partnership) -> bool:
+def can_see_victim_contact(user: StaffUser, partnership: Partnership) -> bool:
     return Category.VICTIM_CONTACT in sharing_view(user, partnership).need_to_know
 
 

@@ -7,6 +7,7 @@ figures.py and staffing.py; nothing here counts by hand.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -299,7 +300,7 @@ def casework_rows(partnership_ids: list[int], start, end) -> dict[str, Any]:
     one query each, whatever the number of records."""
     today = timezone.localdate()
 
-    def agency(values: dict, prefix: str) -> str:
+    def agency(values: Mapping[str, Any], prefix: str) -> str:
         return values[f"{prefix}__short_name"] or values[f"{prefix}__name"] or "No agency recorded"
 
     actions = [
@@ -344,5 +345,5 @@ def casework_rows(partnership_ids: list[int], start, end) -> dict[str, Any]:
         ).values("case__partnership__name", "kind", "raised_at")
     ]
     return {"actions": actions, "attendance": attendance, "meetings_held": held.count(),
-            "interventions": interventions, "justice": [{**j, "partnership": j.pop("partnership_name")} for j in justice],
+            "interventions": interventions, "justice": [{**j, "partnership": j["partnership_name"]} for j in justice],
             "orders": orders, "triggers": triggers}

@@ -40,7 +40,7 @@ def health_summaries_for_case(user: User, case: Case) -> QuerySet[HealthSummaryS
     )
 
 
-def case_page_context(case: Any, user: Any) -> dict[str, Any]:
+def case_page_context(case: Case, user: User) -> dict[str, object]:
     """The information and health summaries shared on the case that the user may see
     (added to the case page through cases/registry.py)."""
     return {

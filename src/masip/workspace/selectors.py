@@ -29,7 +29,7 @@ class PartnershipSummary:
     can_triage: bool
     manages: bool = False
     retention_due: int = 0
-    proposals_to_decide: list = None  # retention proposals this user may approve
+    proposals_to_decide: list | None = None  # retention proposals this user may approve
 
 
 def home_summaries(user: Any) -> list[PartnershipSummary]:
