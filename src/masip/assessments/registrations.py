@@ -5,7 +5,7 @@ follow a referral into its case (cases/registry.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from masip.assessments.instruments import instrument_codes
 from masip.assessments.selectors import assessments_of_referral
@@ -14,8 +14,12 @@ from masip.cases.registry import register_on_referral_taken
 from masip.partnerships.registry import register_instrument_codes
 from masip.referrals.registry import register_detail_context
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.referrals.models import Referral
 
-def referral_page(referral: Any, user: Any) -> dict[str, Any]:
+
+def referral_page(referral: Referral, user: User) -> dict[str, Any]:
     """The referral page's screening assessments, and whether one can be started."""
     return {
         "assessments": list(assessments_of_referral(referral)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count
 from django.utils import timezone
@@ -18,10 +18,14 @@ from masip.referrals.choices import ReferralStatus
 from masip.referrals.models import Referral
 from masip.referrals.selectors import referrals_visible_to
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.partnerships.models import Partnership
+
 
 @dataclass
 class PartnershipSummary:
-    partnership: Any
+    partnership: Partnership
     role: str
     untriaged: int
     open_cases: int
@@ -32,7 +36,7 @@ class PartnershipSummary:
     proposals_to_decide: list | None = None  # retention proposals this user may approve
 
 
-def home_summaries(user: Any) -> list[PartnershipSummary]:
+def home_summaries(user: User) -> list[PartnershipSummary]:
     """Work waiting in each partnership the user does case work in (three queries in all)."""
     ids = policy.casework_partnership_ids(user)
     if not ids:
@@ -105,7 +109,7 @@ class SearchResults:
         return self.people_truncated or self.referrals_truncated or self.cases_truncated
 
 
-def search(user: Any, query: str, *, limit: int = 50) -> SearchResults:
+def search(user: User, query: str, *, limit: int = 50) -> SearchResults:
     """Referrals by reference or crime reference, cases by reference, and people by name or
     alias (sounding alike), date of birth, PNC ID, probation CRN, NHS number, phone or email."""
     query = query.strip()
