@@ -473,7 +473,7 @@ def missing_before_acceptance(referral: Referral) -> list[str]:
     return [code for code in required if code not in done]
 
 
-def assessment_pdf_export(*, assessment: Assessment, acting_user: Any, recipient: Agency, purpose: str) -> bytes:
+def assessment_pdf_export(*, assessment: Assessment, acting_user: User, recipient: Agency, purpose: str) -> bytes:
     """A printable copy of a signed-off assessment for one partner agency: a disclosure, logged.
 
     It holds only what both the author's agency and the recipient's agency may see.
@@ -495,6 +495,6 @@ def assessment_pdf_export(*, assessment: Assessment, acting_user: Any, recipient
     }
     return disclosed_file(
         actor=acting_user, action="assessment.pdf", partnership=assessment.partnership,
-        subjects=[assessment, assessment.case or assessment.referral], recipient=str(recipient), reason=purpose,
+        subjects=[assessment, assessment.subject], recipient=str(recipient), reason=purpose,
         details={"format": "pdf"}, render=lambda: render_pdf("assessments/pdf.html", context),
     )

@@ -38,7 +38,7 @@ def plan_results(plan: AnalysisPlan, *, latest: int = 10) -> list[Any]:
     return list(plan.results.select_related("run").order_by("-run__run_at")[:latest])
 
 
-def extracts_of(user: Any, evaluation: Evaluation) -> Any:
+def extracts_of(user: User, evaluation: Evaluation) -> Any:
     return Extract.objects.filter(evaluation=evaluation, requested_by=user).defer("payload")
 
 

@@ -28,7 +28,7 @@ def follow_ups_due(ctx: QueueContext) -> QueueSection:
                 f"{i.intervention_type}: {i.external_service or 'external service'} - {i.get_service_status_display().lower()}",
                 i.follow_up_on,
                 reverse("interventions:follow_up", args=[i.pk]),
-                overdue=i.follow_up_on < ctx.today,
+                overdue=i.follow_up_on is not None and i.follow_up_on < ctx.today,  # set: filtered on it
             )
             for i in due
         ],

@@ -32,6 +32,8 @@ def order_deadlines(ctx: QueueContext) -> QueueSection:
     )
     items = []
     for order in orders:
+        if order.served_on is None:  # none: the query asks for served orders
+            continue
         deadline = spo_notification_deadline(order.served_on)
         items.append(
             QueueItem(

@@ -54,17 +54,17 @@ def orders_for_case(case: Case) -> QuerySet[ProtectiveOrder]:
 # Read by monitoring through its registries (registered in justice/apps.py).
 
 
-def orders_an_incident_may_breach(case: Any) -> list[ProtectiveOrder]:
+def orders_an_incident_may_breach(case: Case) -> list[ProtectiveOrder]:
     """The orders granted on the case, which the incident form offers as breached, oldest first."""
     return list(ProtectiveOrder.objects.filter(case=case, status=OrderStatus.GRANTED).order_by("decided_on", "id"))
 
 
-def order_on_case(case: Any, pk: int) -> ProtectiveOrder | None:
+def order_on_case(case: Case, pk: int) -> ProtectiveOrder | None:
     """An order recorded on the case, whatever its state."""
     return ProtectiveOrder.objects.filter(case=case, pk=pk).first()
 
 
-def investigation_concluded_on(case: Any) -> date | None:
+def investigation_concluded_on(case: Case) -> date | None:
     """The day of the first outcome that concluded the investigation of the case's suspect, if any."""
     return (
         JusticeEvent.objects.filter(case=case, kind__in=INVESTIGATION_CONCLUDED)
@@ -80,11 +80,11 @@ def conclusions_before(*, case_id: Any, before: date) -> QuerySet[JusticeEvent]:
     return JusticeEvent.objects.filter(case_id=case_id, kind__in=INVESTIGATION_CONCLUDED, occurred_on__lt=before)
 
 
-def victims_of_case(case: Any) -> QuerySet[Person]:
+def victims_of_case(case: Case) -> QuerySet[Person]:
     """The case's victims: whom an order may protect."""
     return Person.objects.filter(case_parties__case=case, case_parties__role=CasePartyRole.VICTIM).order_by("id")
 
 
-def interim_orders(case: Any) -> QuerySet[ProtectiveOrder]:
+def interim_orders(case: Case) -> QuerySet[ProtectiveOrder]:
     """Interim stalking protection orders on the case, which a full order may follow."""
     return ProtectiveOrder.objects.filter(case=case, kind=OrderKind.SPO, interim=True)

@@ -175,7 +175,7 @@ def attendance(meeting: Meeting) -> list[Attendance]:
     return list(meeting.attendance.select_related("agency", "user").order_by("agency__name", "id"))
 
 
-def latest_triage_decision(referral: Any):
+def latest_triage_decision(referral: Referral):
     """The referral's latest triage decision, wherever it was made (queue or meeting)."""
     return referral.triage_decisions.select_related("decided_by", "case").order_by("-decided_at", "-id").first()
 

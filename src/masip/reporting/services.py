@@ -371,7 +371,7 @@ def return_file(
     return filed
 
 
-def export_disclosed(*, acting_user: Any, partnership: Partnership | None, what: str, fmt: str, recipient: str,
+def export_disclosed(*, acting_user: User, partnership: Partnership | None, what: str, fmt: str, recipient: str,
                      render: Callable[[], bytes], details: dict | None = None, subjects: tuple = ()) -> bytes:
     """An export leaves the unit: rendered, then a disclosure in the audit trail before the file is handed over."""
     return disclosed_file(

@@ -49,6 +49,7 @@ def case_page_context(case: Case, user: User) -> dict[str, object]:
     }
 
 
-def health_summary_recipients(case: Any, *, sender: Any) -> QuerySet[Agency]:
+def health_summary_recipients(case: Case, *, sender: User) -> QuerySet[Agency]:
     """The partner agencies a health summary on the case may go to: any but the sender's own."""
-    return partner_agencies(case.partnership).exclude(pk=sender.agency_id)
+    agencies = partner_agencies(case.partnership)
+    return agencies if sender.agency_id is None else agencies.exclude(pk=sender.agency_id)

@@ -69,7 +69,7 @@ def health_summary_share(
     return share
 
 
-def case_anonymise_shared_information(case: Any) -> dict[str, int]:
+def case_anonymise_shared_information(case: Case) -> dict[str, int]:
     """Delete the information partners shared about the case and its health summaries - for
     anonymisation at retention review (registered with cases.retention). The caller holds the
     transaction and logs."""

@@ -40,7 +40,7 @@ def safety_plan_reviews_due(ctx: QueueContext) -> QueueSection:
                 f"Safety plan v{p.version} for {p.support.victim.display_name}",
                 p.review_on,
                 reverse("victims:support", args=[p.support.case_id, p.support.victim_id]),
-                overdue=p.review_on < ctx.today,
+                overdue=p.review_on is not None and p.review_on < ctx.today,  # set: filtered on it
             )
             for p in plans
         ],
