@@ -238,7 +238,7 @@ def figure_records(partnership: Partnership, quarter: Quarter, code: str) -> tup
         ]
     elif code == fig.VICTIMS_SUPPORTED:
         rows = [
-            {"reference": f"{(s.case or s.referral).reference}, support {s.pk}", "date": s.accepted_on,
+            {"reference": f"{s.holder.reference}, support {s.pk}", "date": s.accepted_on,
              "detail": f"{s.get_status_display()}{f', ended {s.ended_on:%-d %b %Y}' if s.ended_on else ''}"
                        f"{'' if s.case_id else ' (from the referral, no case)'}",
              "link": ("cases:detail", s.case_id) if s.case_id else ("referrals:detail", s.referral_id)}

@@ -15,12 +15,18 @@ information (social services, police, advocacy, health).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from masip.access.models import Category
 from masip.core.models import Recorded
+
+if TYPE_CHECKING:
+    from masip.cases.models import Case
+    from masip.referrals.models import Referral
 
 
 class SupportStatus(models.TextChoices):
@@ -81,6 +87,13 @@ class VictimSupport(models.Model):
     @property
     def reference(self) -> str:
         return f"support {self.pk}"
+
+    @property
+    def holder(self) -> Case | Referral:
+        """The case the support is recorded in, else the referral it began from (a constraint sets one)."""
+        holder = self.case or self.referral
+        assert holder is not None, "victim_support_in_case_or_referral"
+        return holder
 
 
 class ContactMode(models.TextChoices):

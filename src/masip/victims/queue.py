@@ -43,6 +43,7 @@ def safety_plan_reviews_due(ctx: QueueContext) -> QueueSection:
                 overdue=p.review_on is not None and p.review_on < ctx.today,  # set: filtered on it
             )
             for p in plans
+            if p.support.case is not None  # all of them: the query asks for cases' support
         ],
         "No safety plan is due for review.",
     )

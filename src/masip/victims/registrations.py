@@ -4,14 +4,18 @@ section (referrals/registry.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from masip.cases.registry import register_on_referral_taken
 from masip.referrals.registry import register_detail_context
 from masip.victims import selectors, services
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.referrals.models import Referral
 
-def referral_page(referral: Any, user: Any) -> dict[str, Any]:
+
+def referral_page(referral: Referral, user: User) -> dict[str, Any]:
     """Each victim's support from the referral, and whether this user records it."""
     return {
         "victim_support": selectors.referral_support_rows(referral),

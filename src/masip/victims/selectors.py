@@ -17,6 +17,8 @@ from masip.victims.models import AdvocateContact, SafetyPlan, VictimSupport
 if TYPE_CHECKING:
     from masip.accounts.models import User
     from masip.cases.models import Case, CaseParty
+    from masip.people.models import Person
+    from masip.referrals.models import Referral
 
 
 @dataclass
@@ -99,11 +101,11 @@ def victim_get(user: User, case: Case, person_id: int) -> VictimSupportView:
 class ReferralSupportRow:
     """A victim of a referral and their support, wherever it is now recorded (the referral or a case)."""
 
-    victim: Any
+    victim: Person
     support: VictimSupport | None
 
 
-def referral_support_rows(referral: Any) -> list[ReferralSupportRow]:
+def referral_support_rows(referral: Referral) -> list[ReferralSupportRow]:
     """Each victim of the referral, with the support begun from it (one query for all of them)."""
     parties = victims_of(referral)
     supports = {
@@ -113,7 +115,7 @@ def referral_support_rows(referral: Any) -> list[ReferralSupportRow]:
     return [ReferralSupportRow(victim=p.person, support=supports.get(p.person_id)) for p in parties]
 
 
-def referral_victim_get(referral: Any, person_id: int) -> ReferralSupportRow:
+def referral_victim_get(referral: Referral, person_id: int) -> ReferralSupportRow:
     """A victim of the referral the URL names (anyone else: not found)."""
     for row in referral_support_rows(referral):
         if row.victim.pk == person_id:

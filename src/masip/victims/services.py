@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -47,6 +47,10 @@ from masip.victims.models import (
     VictimSupport,
 )
 
+if TYPE_CHECKING:
+    from masip.accounts.models import User
+    from masip.people.models import Person
+
 ADVOCACY_KINDS = frozenset({AgencyKind.VICTIM_ADVOCACY, AgencyKind.IDVA})
 
 SUPPORT_FIELD_LABELS = {
@@ -57,17 +61,17 @@ SUPPORT_FIELD_LABELS = {
 }
 
 
-def may_record(user: Any, case: Case | Referral) -> bool:
+def may_record(user: User, case: Case | Referral) -> bool:
     """Victim support (in a case or from a referral) is recorded by the partnership's advocacy services."""
     return policy.does_casework_in(user, case.partnership) and user.agency_kind in ADVOCACY_KINDS
 
 
-def _advocacy_only(user: Any, case: Case | Referral) -> None:
+def _advocacy_only(user: User, case: Case | Referral) -> None:
     if not may_record(user, case):
         raise PermissionDenied("Victim support is recorded by the partnership's victim advocacy services.")
 
 
-def _check_victim(case: Case, victim: Any) -> None:
+def _check_victim(case: Case, victim: Person) -> None:
     if not case.parties.filter(role=CasePartyRole.VICTIM, person=victim).exists():
         raise ValidationError("This person is not a victim in this case.")
 
@@ -86,12 +90,12 @@ def advocates(case: Case | Referral):
 def support_update(
     *,
     case: Case,
-    victim: Any,
-    acting_user: Any,
+    victim: Person,
+    acting_user: User,
     status: str,
     on: date,
     expected_version: int,
-    advocate: Any = None,
+    advocate: User | None = None,
     reason: str = "",
 ) -> VictimSupport:
     """Offer support to a victim, record that they accepted (with their advocate) or declined, or end it.
@@ -113,12 +117,12 @@ def support_update(
 def referral_support_update(
     *,
     referral: Referral,
-    victim: Any,
-    acting_user: Any,
+    victim: Person,
+    acting_user: User,
     status: str,
     on: date,
     expected_version: int,
-    advocate: Any = None,
+    advocate: User | None = None,
     reason: str = "",
 ) -> VictimSupport:
     """Support for a victim of a referral the unit has not taken on as a case (advice only,
@@ -130,7 +134,7 @@ def referral_support_update(
         VictimSupport.objects.select_for_update()
         .filter(referral=referral, victim=victim).order_by("case_id").first()
     )
-    if support is not None and support.case_id is not None:
+    if support is not None and support.case is not None:
         raise ValidationError(f"This victim's support is now recorded in case {support.case.reference}.")
     return _support_save(
         support, holder=referral, victim=victim, acting_user=acting_user, status=status, on=on,
@@ -139,7 +143,7 @@ def referral_support_update(
 
 
 def _support_save(
-    support: VictimSupport | None, *, holder: Case | Referral, victim: Any, acting_user: Any, status: str, on: date,
+    support: VictimSupport | None, *, holder: Case | Referral, victim: Person, acting_user: User, status: str, on: date,
     expected_version: int, advocate: Any, reason: str, new: dict[str, Any],
 ) -> VictimSupport:
     """Where a victim's support stands, after the caller has locked the record and checked who may record it."""
@@ -189,11 +193,14 @@ def _support_save(
         }
     )
     if support is None:
+        agency = acting_user.agency
+        if agency is None:  # may_record admits advocacy staff only, who all have an agency
+            raise PermissionDenied("Victim support is recorded by the partnership's victim advocacy services.")
         support = VictimSupport(
             partnership=holder.partnership,
             victim=victim,
             offered_on=on,
-            source_agency_id=acting_user.agency_id,
+            source_agency=agency,
             **new,
         )
     support.status = status
@@ -231,7 +238,7 @@ def _support_save(
     return support
 
 
-def support_follows_referral(*, referral: Referral, case: Case, acting_user: Any) -> None:
+def support_follows_referral(*, referral: Referral, case: Case, acting_user: User) -> None:
     """The referral is taken into a case: support begun from it moves to the case, unless the
     victim already has support there (then the case's record stands and the referral's stays as
     history; the return counts the victim once either way). Runs in the triage transaction."""
@@ -250,7 +257,7 @@ def support_follows_referral(*, referral: Referral, case: Case, acting_user: Any
         )
 
 
-def _support_for(case: Case, victim: Any) -> VictimSupport:
+def _support_for(case: Case, victim: Person) -> VictimSupport:
     support = VictimSupport.objects.filter(case=case, victim=victim).first()
     if support is None or support.status in (SupportStatus.DECLINED,):
         raise ValidationError("Record that the victim accepted support first.")
@@ -259,7 +266,7 @@ def _support_for(case: Case, victim: Any) -> VictimSupport:
 
 @transaction.atomic
 def contact_record(
-    *, case: Case, victim: Any, acting_user: Any, contact_on: date, mode: str, purpose: str, notes: str = ""
+    *, case: Case, victim: Person, acting_user: User, contact_on: date, mode: str, purpose: str, notes: str = ""
 ) -> AdvocateContact:
     _advocacy_only(acting_user, case)
     support = _support_for(case, victim)
@@ -305,8 +312,8 @@ class MeasureInput:
 def safety_plan_new_version(
     *,
     case: Case,
-    victim: Any,
-    acting_user: Any,
+    victim: Person,
+    acting_user: User,
     agreed_on: date,
     review_on: date | None,
     measures: list[MeasureInput],
@@ -368,8 +375,8 @@ def safety_plan_new_version(
 def victim_referral_record(
     *,
     case: Case,
-    victim: Any,
-    acting_user: Any,
+    victim: Person,
+    acting_user: User,
     kind: str,
     made_on: date,
     to_service: str,
@@ -420,8 +427,8 @@ def victim_referral_record(
 def court_support_record(
     *,
     case: Case,
-    victim: Any,
-    acting_user: Any,
+    victim: Person,
+    acting_user: User,
     kind: str,
     on: date,
     hearing_on: date | None = None,
@@ -458,8 +465,8 @@ def court_support_record(
 def survey_record(
     *,
     case: Case,
-    victim: Any,
-    acting_user: Any,
+    victim: Person,
+    acting_user: User,
     on: date,
     mode: str,
     consent_given: bool,
