@@ -55,17 +55,17 @@ def test_a_rendering_that_fails_hands_nothing_over_and_logs_nothing(staff):
         raise RuntimeError("the printer is on fire")
 
     with pytest.raises(RuntimeError):
-        disclosed_file(actor=staff["london-police"], action="test.export", partnership=None, subjects=[],
+        disclosed_file(actor=staff["london-police"], action="audit.export", partnership=None, subjects=[],
                        recipient="Someone", render=broken)
-    assert not AuditEvent.objects.filter(action="test.export").exists()
+    assert not AuditEvent.objects.filter(action="audit.export").exists()
 
 
 @pytest.mark.django_db
 def test_a_rendered_file_is_returned_only_with_its_disclosure_logged(staff):
-    content = disclosed_file(actor=staff["london-police"], action="test.export", partnership=None, subjects=[],
+    content = disclosed_file(actor=staff["london-police"], action="audit.export", partnership=None, subjects=[],
                              recipient="London NPS", reason="Meeting", render=lambda: b"%PDF-1.7")
     assert content == b"%PDF-1.7"
-    event = AuditEvent.objects.get(action="test.export")
+    event = AuditEvent.objects.get(action="audit.export")
     assert (event.operation, event.recipient, event.reason) == (Operation.DISCLOSURE, "London NPS", "Meeting")
 
 

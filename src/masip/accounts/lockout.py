@@ -36,6 +36,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from masip.accounts.models import Lockout, User
+from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import log_event
 from masip.partnerships.models import Membership, Role
@@ -91,7 +92,7 @@ def record_lockout(*, username: str, ip_address: str | None) -> Lockout | None:
             cool_off_minutes=minutes, ip_address=ip_address or None,
         )
         log_event(
-            actor=None, operation=Operation.ALTERATION, action="accounts.lockout",
+            actor=None, operation=Operation.ALTERATION, action=AuditAction.ACCOUNTS_LOCKOUT,
             details={"locked_user_id": user.pk if user else None, "cool_off_minutes": minutes,
                      "lockouts_in_a_row": previous + 1},
         )

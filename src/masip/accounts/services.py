@@ -9,6 +9,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from masip.accounts import lockout
+from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import log_event
 
@@ -29,7 +30,7 @@ def two_factor_enrolment_confirm(*, device: TOTPDevice, acting_user: AbstractBas
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=False).exclude(pk=device.pk).delete()
     log_event(
-        actor=acting_user, operation=Operation.ALTERATION, action="accounts.two_factor_enrol",
+        actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.ACCOUNTS_TWO_FACTOR_ENROL,
         details={"device_id": device.pk},
     )
     return device
@@ -40,6 +41,6 @@ def account_unlock(*, member: AbstractBaseUser, acting_user: AbstractBaseUser) -
     """A unit manager lets a locked-out member of staff sign in again."""
     lockout.unlock(member.get_username())
     log_event(
-        actor=acting_user, operation=Operation.ALTERATION, action="accounts.unlock",
+        actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.ACCOUNTS_UNLOCK,
         details={"unlocked_user_id": member.pk},
     )

@@ -27,6 +27,7 @@ from masip.api.serializers import (
     ReferralPageSerializer,
     ReferralSerializer,
 )
+from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.selectors import case_get
@@ -88,7 +89,7 @@ def referrals(request, slug: str):
     qs = selectors.referral_list(request.user, partnership, status=status or "")
     items = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     log_consultation(
-        request, action="api.referral.list", partnership=partnership,
+        request, action=AuditAction.API_REFERRAL_LIST, partnership=partnership,
         subjects=[*items, *[p.person for r in items for p in r.parties.all()]],
     )
     return Response({"page": page, "results": ReferralSerializer(items, many=True).data})
@@ -174,7 +175,7 @@ def referral_detail(request, pk: int):
     except Http404 as exc:
         raise NotFound() from exc
     log_consultation(
-        request, action="api.referral.view", partnership=referral.partnership,
+        request, action=AuditAction.API_REFERRAL_VIEW, partnership=referral.partnership,
         subjects=[referral, *[p.person for p in referral.parties.all()]],
     )
     return Response(ReferralSerializer(referral).data)
@@ -188,7 +189,7 @@ def _api_case(request, pk: int, **_):
         raise NotFound() from exc
 
 
-_case_entry = case_page(_api_case, action="api.case.view", api=True)
+_case_entry = case_page(_api_case, action=AuditAction.API_CASE_VIEW, api=True)
 
 
 @extend_schema(
@@ -204,7 +205,7 @@ def case_detail(request, pk: int):
     """Outside the caller's caseload a `reason` query parameter is required, as on the case page."""
     case = request.case_access.case
     log_consultation(
-        request, action="api.case.view", partnership=case.partnership,
+        request, action=AuditAction.API_CASE_VIEW, partnership=case.partnership,
         subjects=[case, *[p.person for p in case.parties.all()]],
     )
     return Response(CaseSerializer(case).data)

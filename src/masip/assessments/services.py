@@ -31,6 +31,7 @@ from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import Assessment, AssessmentStatus, Contribution
 from masip.assessments.record_facts import describe as describe_fact
 from masip.assessments.record_facts import record_facts
+from masip.audit.actions import AuditAction
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import disclosed_file, log_event
@@ -110,7 +111,7 @@ def assessment_start(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="assessment.start",
+        action=AuditAction.ASSESSMENT_START,
         partnership=subject.partnership,
         subjects=[assessment, subject],
         details={"instrument": definition.code, "reassessment": previous is not None},
@@ -223,7 +224,7 @@ def assessment_contribute(
         log_event(
             actor=acting_user,
             operation=Operation.ALTERATION,
-            action="assessment.contribute",
+            action=AuditAction.ASSESSMENT_CONTRIBUTE,
             partnership=locked.partnership,
             subjects=[locked, locked.subject],
             details={"items": len(changed), "restricted_sections": restricted, "version": locked.version},
@@ -299,7 +300,7 @@ def assessment_sign_off(*, assessment: Assessment, acting_user: User) -> Assessm
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,
-        action="assessment.sign_off",
+        action=AuditAction.ASSESSMENT_SIGN_OFF,
         partnership=locked.partnership,
         subjects=[locked, locked.subject],
         details={"instrument": locked.instrument_code, "level": result.final_level, "rank": result.risk_rank},
@@ -395,7 +396,7 @@ def assessment_correct(*, assessment: Assessment, acting_user: User, reason: str
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,
-        action="assessment.correct",
+        action=AuditAction.ASSESSMENT_CORRECT,
         partnership=assessment.partnership,
         subjects=[assessment, correction],
         reason=reason,
@@ -494,7 +495,7 @@ def assessment_pdf_export(*, assessment: Assessment, acting_user: User, recipien
         "definition": definition,
     }
     return disclosed_file(
-        actor=acting_user, action="assessment.pdf", partnership=assessment.partnership,
+        actor=acting_user, action=AuditAction.ASSESSMENT_PDF, partnership=assessment.partnership,
         subjects=[assessment, assessment.subject], recipient=str(recipient), reason=purpose,
         details={"format": "pdf"}, render=lambda: render_pdf("assessments/pdf.html", context),
     )

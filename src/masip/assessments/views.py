@@ -24,6 +24,7 @@ from masip.assessments.instruments import definition as instrument_definition
 from masip.assessments.models import AssessmentStatus
 from masip.assessments.record_facts import describe as describe_fact
 from masip.assessments.record_facts import record_facts
+from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.core.documents import attachment
@@ -62,7 +63,7 @@ def start_for_referral(request, pk: int):
 
 
 @requires(Action.ASSESSMENT_EDIT)
-@case_page(action="assessment.start_form")
+@case_page(action=AuditAction.ASSESSMENT_START_FORM)
 def start_for_case(request, pk: int):
     return _start(request, case=request.case_access.case)
 
@@ -74,7 +75,7 @@ def _assessment_case(request, pk: int, **_):
 
 
 @requires(Action.ASSESSMENT_VIEW)
-@case_page(_assessment_case, action="assessment.view")
+@case_page(_assessment_case, action=AuditAction.ASSESSMENT_VIEW)
 def detail(request, pk: int):
     assessment = request.case_record
     request.partnership = assessment.partnership
@@ -127,7 +128,7 @@ def detail(request, pk: int):
                 return redirect("assessments:detail", saved.pk)
     subject = assessment.subject
     log_consultation(
-        request, action="assessment.view", partnership=assessment.partnership, subjects=[assessment, subject]
+        request, action=AuditAction.ASSESSMENT_VIEW, partnership=assessment.partnership, subjects=[assessment, subject]
     )
     answers = redact_answers(definition, assessment.answers, kind)
     return render(
@@ -151,7 +152,7 @@ def detail(request, pk: int):
 
 
 @requires(Action.ASSESSMENT_EDIT)
-@case_page(_assessment_case, action="assessment.correct_form")
+@case_page(_assessment_case, action=AuditAction.ASSESSMENT_CORRECT_FORM)
 def correct(request, pk: int):
     assessment = request.case_record
     request.partnership = assessment.partnership
@@ -184,7 +185,7 @@ def reassess(request, pk: int):
 
 
 @requires(Action.ASSESSMENT_VIEW)
-@case_page(_assessment_case, action="assessment.compare")
+@case_page(_assessment_case, action=AuditAction.ASSESSMENT_COMPARE)
 def compare(request, pk: int):
     """What changed since the previous assessment: items, level, stalker type."""
     assessment = request.case_record
@@ -205,7 +206,7 @@ def compare(request, pk: int):
     )
     log_consultation(
         request,
-        action="assessment.compare",
+        action=AuditAction.ASSESSMENT_COMPARE,
         partnership=assessment.partnership,
         subjects=[assessment, previous],
     )
@@ -217,7 +218,7 @@ def compare(request, pk: int):
 
 
 @requires(Action.ASSESSMENT_EXPORT)
-@case_page(_assessment_case, action="assessment.pdf_form")
+@case_page(_assessment_case, action=AuditAction.ASSESSMENT_PDF_FORM)
 def pdf(request, pk: int):
     """A printable copy of a signed-off assessment for one recipient agency, without
     the sections that agency may not see. A disclosure in the audit log."""

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from masip.access.policy import Action, requires
 from masip.audit import registry, selectors
+from masip.audit.actions import AuditAction
 from masip.audit.forms import ActivityFilterForm, ExportForm
 from masip.audit.models import Operation
 from masip.audit.services import Subject, audit_export, log_consultation
@@ -24,7 +25,7 @@ def _auditing(request, case, **_):
 
 
 @requires(Action.AUDIT_CASE)
-@registry.case_page(locate=_audited_case, action="audit.case", implied_reason=_auditing)
+@registry.case_page(locate=_audited_case, action=AuditAction.AUDIT_CASE, implied_reason=_auditing)
 def case_log(request, pk: int):
     """Who has seen or changed this case (for the unit manager)."""
     case = request.case_access.case
@@ -33,7 +34,7 @@ def case_log(request, pk: int):
     if operation not in Operation.values:
         operation = ""
     # Logged first, so the page (which is read after) includes this look too.
-    log_consultation(request, action="audit.case", partnership=case.partnership, subjects=[case])
+    log_consultation(request, action=AuditAction.AUDIT_CASE, partnership=case.partnership, subjects=[case])
     page = Paginator(selectors.events_about("case", case, operation=operation), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -67,14 +68,14 @@ def staff_activity(request, user_id: int):
     page.object_list = list(page.object_list)  # read before this look is logged
     subjects = {(s.object_type, s.object_id) for e in page.object_list for s in e.subjects.all()}
     log_consultation(
-        request, action="audit.staff", subjects=[Subject(t, i) for t, i in sorted(subjects)],
+        request, action=AuditAction.AUDIT_STAFF, subjects=[Subject(t, i) for t, i in sorted(subjects)],
         details={"staff_user_id": member.pk},
     )
     return render(request, "audit/staff_activity.html", {"member": member, "page": page, "form": form})
 
 
 @requires(Action.AUDIT_EXPORT)
-@registry.case_page(locate=_audited_case, action="audit.export_form", implied_reason=_auditing)
+@registry.case_page(locate=_audited_case, action=AuditAction.AUDIT_EXPORT_FORM, implied_reason=_auditing)
 def export(request, kind: str, pk: int):
     """Export log entries about a person or a case, for a regulator or a complaint."""
     if kind not in ("case", "person"):

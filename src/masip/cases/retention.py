@@ -43,6 +43,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from masip.access import policy
+from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import Subject, log_event
 from masip.cases.models import Case, CaseParty, CaseStatus, RetentionAction, RetentionProposal
@@ -176,7 +177,7 @@ def retention_decide(*, proposal: RetentionProposal, acting_user: Any, approve: 
         proposal.status = RetentionProposal.Status.REJECTED
         proposal.save()
         log_event(
-            actor=acting_user, operation=Operation.ALTERATION, action="retention.reject",
+            actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.RETENTION_REJECT,
             partnership=proposal.partnership, subjects=[Subject("case", proposal.case_id or 0, proposal.case_reference)],
             reason=note,
         )

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access import policy
+from masip.audit.actions import AuditAction
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
@@ -58,7 +59,7 @@ def case_take_referral(*, referral: Any, acting_user: Any) -> tuple[Case, bool]:
         )
         CaseParty.objects.create(case=case, person_id=suspect.person_id, role=CasePartyRole.SUSPECT)
         log_event(
-            actor=acting_user, operation=Operation.COLLECTION, action="case.open", partnership=referral.partnership,
+            actor=acting_user, operation=Operation.COLLECTION, action=AuditAction.CASE_OPEN, partnership=referral.partnership,
             subjects=[case, referral],
         )
     elif referral.area and not case.area:
@@ -66,7 +67,7 @@ def case_take_referral(*, referral: Any, acting_user: Any) -> tuple[Case, bool]:
         case.area = referral.area
         case.save(update_fields=["area"])
         log_event(
-            actor=acting_user, operation=Operation.ALTERATION, action="case.set_area",
+            actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.CASE_SET_AREA,
             partnership=case.partnership, subjects=[case, referral],
             reason=f"Area given by referral {referral.reference}", changes=[(case, "area", "", referral.area)],
         )
@@ -121,7 +122,7 @@ def case_note_new_referral(*, case: Case, referral: Any, acting_user: Any) -> Re
     )
     if created:
         log_event(
-            actor=acting_user, operation=Operation.ALTERATION, action="case.new_referral", partnership=case.partnership,
+            actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.CASE_NEW_REFERRAL, partnership=case.partnership,
             subjects=[case, referral], details={"new_victims": len(new_victims)},
         )
         case_revisit(case=case, acting_user=acting_user, trigger=f"{TriggerKind.NEW_REFERRAL.label}: {trigger.reason}")
@@ -143,7 +144,7 @@ def case_release_referral(*, referral: Any, acting_user: Any, reason: str) -> No
         case.save(update_fields=["status", "closed_on", "close_reason"])
         set_review_date(case)
         log_event(
-            actor=acting_user, operation=Operation.ALTERATION, action="case.close", partnership=case.partnership,
+            actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.CASE_CLOSE, partnership=case.partnership,
             subjects=[case, referral], reason=case.close_reason, changes=[(case, "status", "open", "closed")],
         )
 
@@ -190,7 +191,7 @@ def case_update_team(
     CaseAllocation.objects.filter(case=case).exclude(user__in=allocated_staff).delete()
     existing = set(CaseAllocation.objects.filter(case=case).values_list("user_id", flat=True))
     CaseAllocation.objects.bulk_create(CaseAllocation(case=case, user=u) for u in allocated_staff if u.pk not in existing)
-    log_changes(actor=acting_user, action="case.update_team", record=case, before=before, after=after,
+    log_changes(actor=acting_user, action=AuditAction.CASE_UPDATE_TEAM, record=case, before=before, after=after,
                 partnership=case.partnership, details={"version": case.team_version})
     return case
 
@@ -233,7 +234,7 @@ def case_set_area(*, case: Case, acting_user: Any, area: str, reason: str, expec
     case.area_version += 1
     case.save(update_fields=["area", "area_version"])
     log_changes(
-        actor=acting_user, action="case.set_area", record=case, partnership=case.partnership,
+        actor=acting_user, action=AuditAction.CASE_SET_AREA, record=case, partnership=case.partnership,
         before=before, after={"area": area}, reason=reason.strip(), details={"version": case.area_version},
     )
     return case
@@ -252,7 +253,7 @@ def case_set_risk(
     case.risk_updated_at = timezone.now()
     case.save(update_fields=[*fields, "risk_updated_at"])
     log_changes(
-        actor=acting_user, action="case.set_risk", record=case, partnership=case.partnership, before=before,
+        actor=acting_user, action=AuditAction.CASE_SET_RISK, record=case, partnership=case.partnership, before=before,
         after={f: getattr(case, f) for f in fields}, reason=source,
     )
     return case
@@ -267,7 +268,7 @@ def case_mark_reassessment_due(*, case: Case, acting_user: Any, reason: str, ins
         case.reassessment_due, case.reassessment_reason, case.reassessment_instrument = True, reason, instrument
         case.save(update_fields=["reassessment_due", "reassessment_reason", "reassessment_instrument"])
         log_event(
-            actor=acting_user, operation=Operation.ALTERATION, action="case.reassessment_due",
+            actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.CASE_REASSESSMENT_DUE,
             partnership=case.partnership, subjects=[case], reason=reason,
             details={"instrument": instrument} if instrument else None,
         )

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from masip.access import policy
 from masip.access.policy import Action, requires
+from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.cases import registry, retention, selectors, services
 from masip.cases.access import case_page
@@ -28,7 +29,7 @@ def case_list(request, slug: str):
         status = ""
     page = Paginator(selectors.case_list(request.user, partnership, status=status), 50).get_page(request.GET.get("page"))
     log_consultation(
-        request, action="case.list", partnership=partnership,
+        request, action=AuditAction.CASE_LIST, partnership=partnership,
         subjects=[*page.object_list, *[c.suspect for c in page.object_list if c.suspect]],
     )
     return render(
@@ -45,7 +46,7 @@ def case_detail(request, pk: int):
     request.partnership, request.nav = case.partnership, "cases"
     parties = list(case.parties.all())
     log_consultation(
-        request, action="case.view", partnership=case.partnership, subjects=[case, *[p.person for p in parties]],
+        request, action=AuditAction.CASE_VIEW, partnership=case.partnership, subjects=[case, *[p.person for p in parties]],
     )
     return render(
         request,
@@ -68,7 +69,7 @@ def case_detail(request, pk: int):
 
 
 @requires(Action.CASE_EDIT)
-@case_page(action="case.team_form")
+@case_page(action=AuditAction.CASE_TEAM_FORM)
 def case_edit(request, pk: int):
     case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
@@ -111,7 +112,7 @@ def _sets_areas(view):
 
 @requires(Action.CASE_AREA)
 @_sets_areas
-@case_page(action="case.area_form")
+@case_page(action=AuditAction.CASE_AREA_FORM)
 def case_area(request, pk: int):
     """Set or correct where the suspect lives: the area direct-work rules read."""
     case = request.case_access.case
@@ -156,7 +157,7 @@ def _retention_review(request, case, **_):
 
 
 @requires(Action.RETENTION)
-@case_page(action="case.retention_form", implied_reason=_retention_review)
+@case_page(action=AuditAction.CASE_RETENTION_FORM, implied_reason=_retention_review)
 def retention_propose(request, pk: int):
     case = request.case_access.case
     if not policy.manages(request.user, case.partnership):

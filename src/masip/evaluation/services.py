@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access import policy
+from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import log_event
 
@@ -61,7 +62,7 @@ def evaluation_create(*, name: str, acting_user: User) -> Evaluation:
         raise ValidationError({"name": "An evaluation with this name already exists"})
     with transaction.atomic():
         evaluation = Evaluation.objects.create(name=name, created_by=acting_user)
-        log_event(actor=acting_user, operation=Operation.COLLECTION, action="evaluation.create",
+        log_event(actor=acting_user, operation=Operation.COLLECTION, action=AuditAction.EVALUATION_CREATE,
                   subjects=[evaluation], details={"name": name})
     return evaluation
 
@@ -115,7 +116,7 @@ def extract_create(
         )
         for partnership_id in partnership_ids:
             log_event(
-                actor=acting_user, operation=Operation.DISCLOSURE, action="evaluation.extract",
+                actor=acting_user, operation=Operation.DISCLOSURE, action=AuditAction.EVALUATION_EXTRACT,
                 partnership=partnership_id, subjects=[record, evaluation], reason=purpose,
                 recipient=f"{acting_user.get_full_name() or acting_user.get_username()} (evaluation team)",
                 details={"extract": record.pk, "content_sha256": content_hash, "format": file_format,
@@ -128,7 +129,7 @@ def extract_download_logged(*, extract: Extract, acting_user: User, path: str = 
     """Each download of a stored extract is a disclosure too (the file may go somewhere new)."""
     with transaction.atomic():
         for partnership_id in evaluator_partnership_ids(acting_user):
-            log_event(actor=acting_user, operation=Operation.DISCLOSURE, action="evaluation.extract_download",
+            log_event(actor=acting_user, operation=Operation.DISCLOSURE, action=AuditAction.EVALUATION_EXTRACT_DOWNLOAD,
                       partnership=partnership_id, subjects=[extract], path=path,
                       recipient=f"{acting_user.get_full_name() or acting_user.get_username()} (evaluation team)",
                       details={"extract": extract.pk, "file_sha256": extract.file_sha256})
@@ -156,7 +157,7 @@ def plan_create(*, evaluation: Evaluation, data: dict, acting_user: User) -> Ana
     content = _clean_plan(data)
     with transaction.atomic():
         plan = AnalysisPlan.objects.create(evaluation=evaluation, created_by=acting_user, **content)
-        log_event(actor=acting_user, operation=Operation.COLLECTION, action="evaluation.plan_create",
+        log_event(actor=acting_user, operation=Operation.COLLECTION, action=AuditAction.EVALUATION_PLAN_CREATE,
                   subjects=[plan], details={"hypothesis": plan.hypothesis})
     return plan
 
@@ -176,7 +177,7 @@ def plan_update(*, plan: AnalysisPlan, data: dict, expected_version: int, acting
             setattr(current, name, value)
         current.version += 1
         current.save()
-        log_event(actor=acting_user, operation=Operation.ALTERATION, action="evaluation.plan_update",
+        log_event(actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.EVALUATION_PLAN_UPDATE,
                   subjects=[current], details={"version": current.version})
     return current
 
@@ -192,7 +193,7 @@ def plan_lock(*, plan: AnalysisPlan, acting_user: User) -> AnalysisPlan:
         current.locked_at = timezone.now()
         current.locked_by = acting_user
         current.save()
-        log_event(actor=acting_user, operation=Operation.ALTERATION, action="evaluation.plan_lock",
+        log_event(actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.EVALUATION_PLAN_LOCK,
                   subjects=[current], details={"sha256": current.locked_sha256})
     return current
 
@@ -208,7 +209,7 @@ def plan_deviate(*, plan: AnalysisPlan, field: str, now: Any, reason: str, actin
         was = effective_plan(plan).get(field)
         deviation = Deviation.objects.create(plan=plan, field=field, was=was, now=now, reason=reason.strip(),
                                              recorded_by=acting_user)
-        log_event(actor=acting_user, operation=Operation.ALTERATION, action="evaluation.plan_deviation",
+        log_event(actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.EVALUATION_PLAN_DEVIATION,
                   subjects=[plan], reason=reason, details={"field": field, "deviation": deviation.pk})
     return deviation
 
@@ -289,6 +290,6 @@ def analysis_run(*, evaluation: Evaluation, extract: Extract, acting_user: User)
                 extract_sha256=extract.content_sha256, extract_at=extract.requested_at, code_version=version,
                 p_holm=adjusted.get(plan.pk), **fields,
             )
-        log_event(actor=acting_user, operation=Operation.COMBINATION, action="evaluation.run",
+        log_event(actor=acting_user, operation=Operation.COMBINATION, action=AuditAction.EVALUATION_RUN,
                   subjects=[run, extract], details={"plans": [p.pk for p in plans], "code_version": version})
     return run

@@ -14,6 +14,7 @@ from masip.access import policy
 from masip.access.models import Category
 from masip.access.sharing import sharing_view
 from masip.assessments.models import Assessment, AssessmentStatus
+from masip.audit.actions import AuditAction
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
@@ -215,7 +216,7 @@ def intervention_record(*, case: Case, acting_user: User, data: InterventionInpu
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="intervention.record",
+        action=AuditAction.INTERVENTION_RECORD,
         partnership=case.partnership,
         subjects=[case, intervention],
         details={"type": kind.code, "mode": data.mode, "category": intervention.category},
@@ -290,7 +291,7 @@ def intervention_set_engagement(
     )
     log_changes(
         actor=acting_user,
-        action="intervention.engagement",
+        action=AuditAction.INTERVENTION_ENGAGEMENT,
         record=intervention,
         partnership=intervention.partnership,
         before=before,
@@ -354,7 +355,7 @@ def intervention_follow_up(
     )
     log_changes(
         actor=acting_user,
-        action="intervention.follow_up",
+        action=AuditAction.INTERVENTION_FOLLOW_UP,
         record=intervention,
         partnership=intervention.partnership,
         before=before,
@@ -401,7 +402,7 @@ def intervention_add_session(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="intervention.session",
+        action=AuditAction.INTERVENTION_SESSION,
         partnership=intervention.partnership,
         subjects=[intervention.case, intervention],
         details={"category": intervention.category},
@@ -469,7 +470,7 @@ def intervention_record_outcome(
     )
     log_changes(
         actor=acting_user,
-        action="intervention.outcome",
+        action=AuditAction.INTERVENTION_OUTCOME,
         record=intervention,
         partnership=intervention.partnership,
         before=before,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
+from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.selectors import casework_staff
@@ -28,7 +29,7 @@ def _detailed_intervention_case(request, intervention_id: int, **_):
 
 
 @requires(Action.INTERVENTION_RECORD)
-@case_page(action="intervention.form")
+@case_page(action=AuditAction.INTERVENTION_FORM)
 def intervention_add(request, pk: int):
     case = request.case_access.case
     form = InterventionForm(
@@ -47,7 +48,7 @@ def intervention_add(request, pk: int):
             messages.success(request, f"{intervention.intervention_type} recorded")
             return redirect("interventions:detail", intervention.pk)
     model = case.partnership.operating_model_on()
-    log_case_page(request, case, action="intervention.form")
+    log_case_page(request, case, action=AuditAction.INTERVENTION_FORM)
     return render(
         request, "interventions/intervention_form.html", {"case": case, "form": form, "model": model}
     )
@@ -64,7 +65,7 @@ def _log(request, intervention, action: str) -> None:
 
 
 @requires(Action.INTERVENTION_VIEW)
-@case_page(_intervention_case, action="intervention.view")
+@case_page(_intervention_case, action=AuditAction.INTERVENTION_VIEW)
 def intervention_detail(request, intervention_id: int):
     found = request.case_record
     intervention = found.intervention
@@ -83,7 +84,7 @@ def intervention_detail(request, intervention_id: int):
 
 
 @requires(Action.INTERVENTION_RECORD)
-@case_page(_detailed_intervention_case, action="intervention.form")
+@case_page(_detailed_intervention_case, action=AuditAction.INTERVENTION_FORM)
 def intervention_engagement(request, intervention_id: int):
     intervention = request.case_record
     request.partnership, request.nav = intervention.case.partnership, "cases"
@@ -113,7 +114,7 @@ def intervention_engagement(request, intervention_id: int):
 
 
 @requires(Action.INTERVENTION_RECORD)
-@case_page(_detailed_intervention_case, action="intervention.form")
+@case_page(_detailed_intervention_case, action=AuditAction.INTERVENTION_FORM)
 def intervention_follow_up(request, intervention_id: int):
     intervention = request.case_record
     request.partnership, request.nav = intervention.case.partnership, "cases"
@@ -143,7 +144,7 @@ def intervention_follow_up(request, intervention_id: int):
 
 
 @requires(Action.INTERVENTION_RECORD)
-@case_page(_detailed_intervention_case, action="intervention.form")
+@case_page(_detailed_intervention_case, action=AuditAction.INTERVENTION_FORM)
 def intervention_session_add(request, intervention_id: int):
     intervention = request.case_record
     request.partnership, request.nav = intervention.case.partnership, "cases"
@@ -167,7 +168,7 @@ def intervention_session_add(request, intervention_id: int):
 
 
 @requires(Action.INTERVENTION_RECORD)
-@case_page(_detailed_intervention_case, action="intervention.form")
+@case_page(_detailed_intervention_case, action=AuditAction.INTERVENTION_FORM)
 def intervention_outcome(request, intervention_id: int):
     intervention = request.case_record
     request.partnership, request.nav = intervention.case.partnership, "cases"

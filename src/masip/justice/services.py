@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access import policy
+from masip.audit.actions import AuditAction
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
@@ -104,7 +105,7 @@ def justice_event_record(*, case: Case, acting_user: User, data: EventInput) -> 
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="justice.event",
+        action=AuditAction.JUSTICE_EVENT,
         partnership=case.partnership,
         subjects=[case, event],
         details={"kind": kind.value, "offence": data.offence},
@@ -287,7 +288,7 @@ def order_record(*, case: Case, acting_user: User, data: OrderInput) -> Protecti
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="justice.order",
+        action=AuditAction.JUSTICE_ORDER,
         partnership=case.partnership,
         subjects=[case, order],
         details={"kind": data.kind, "status": data.status},
@@ -327,7 +328,7 @@ def order_update(
     order.save()
     log_changes(
         actor=acting_user,
-        action="justice.order_update",
+        action=AuditAction.JUSTICE_ORDER_UPDATE,
         record=order,
         partnership=order.partnership,
         before=before,

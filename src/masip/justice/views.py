@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
+from masip.audit.actions import AuditAction
 from masip.cases.access import case_page
 from masip.core.forms import add_service_errors
 from masip.justice import selectors, services
@@ -13,7 +14,7 @@ from masip.monitoring.web import log_case_page
 
 
 @requires(Action.JUSTICE_RECORD)
-@case_page(action="justice.event_form")
+@case_page(action=AuditAction.JUSTICE_EVENT_FORM)
 def event_add(request, pk: int):
     case = request.case_access.case
     form = JusticeEventForm(request.POST or None)
@@ -28,12 +29,12 @@ def event_add(request, pk: int):
                 message += ": the case is flagged for re-review"
             messages.success(request, message)
             return redirect("cases:detail", case.pk)
-    log_case_page(request, case, action="justice.event_form")
+    log_case_page(request, case, action=AuditAction.JUSTICE_EVENT_FORM)
     return render(request, "justice/event_form.html", {"case": case, "form": form})
 
 
 @requires(Action.JUSTICE_RECORD)
-@case_page(action="justice.order_form")
+@case_page(action=AuditAction.JUSTICE_ORDER_FORM)
 def order_add(request, pk: int):
     case = request.case_access.case
     form = OrderForm(
@@ -47,7 +48,7 @@ def order_add(request, pk: int):
         else:
             messages.success(request, f"{order.label} recorded")
             return redirect("justice:order_detail", order.pk)
-    log_case_page(request, case, action="justice.order_form")
+    log_case_page(request, case, action=AuditAction.JUSTICE_ORDER_FORM)
     return render(request, "justice/order_form.html", {"case": case, "form": form})
 
 
@@ -57,7 +58,7 @@ def _order_case(request, order_id: int, **_):
 
 
 @requires(Action.JUSTICE_RECORD)
-@case_page(_order_case, action="justice.order_view")
+@case_page(_order_case, action=AuditAction.JUSTICE_ORDER_VIEW)
 def order_detail(request, order_id: int):
     order = request.case_record
     case = order.case
@@ -74,5 +75,5 @@ def order_detail(request, order_id: int):
         else:
             messages.success(request, f"{order.label} updated")
             return redirect("justice:order_detail", order.pk)
-    log_case_page(request, case, action="justice.order_view", subjects=[order])
+    log_case_page(request, case, action=AuditAction.JUSTICE_ORDER_VIEW, subjects=[order])
     return render(request, "justice/order_detail.html", {"case": case, "order": order, "form": form})

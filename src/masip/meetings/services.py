@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from masip.access import policy
 from masip.access.models import Category
+from masip.audit.actions import AuditAction
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import disclosed_file, log_changes, log_event
@@ -216,13 +217,13 @@ def meeting_schedule(
         log_event(
             actor=acting_user,
             operation=Operation.COLLECTION,
-            action="meeting.schedule",
+            action=AuditAction.MEETING_SCHEDULE,
             partnership=partnership,
             subjects=created,
             details={"series": series.name, "dates": [m.held_on.isoformat() for m in created]},
         )
         plans = _plan_agendas(created, now=now, strict=True)
-        _apply_agenda_plans(list(plans.values()), acting_user=acting_user, now=now, action="meeting.agenda_build")
+        _apply_agenda_plans(list(plans.values()), acting_user=acting_user, now=now, action=AuditAction.MEETING_AGENDA_BUILD)
         Meeting.objects.filter(pk__in=[m.pk for m in created]).update(agenda_built_at=now)
     return ScheduleResult(created=created, skipped=sorted(taken))
 
@@ -244,13 +245,13 @@ def meeting_build_agenda(
     _require_casework(acting_user, locked.partnership_id)
     plans = _plan_agendas([locked], now=now, strict=True)
     plan = plans[locked.pk]
-    _apply_agenda_plans([plan], acting_user=acting_user, now=now, action="meeting.agenda_build")
+    _apply_agenda_plans([plan], acting_user=acting_user, now=now, action=AuditAction.MEETING_AGENDA_BUILD)
     if not plan.changes:
         Meeting.objects.filter(pk=locked.pk).update(agenda_built_at=now)
         log_event(
             actor=acting_user,
             operation=Operation.ALTERATION,
-            action="meeting.agenda_build",
+            action=AuditAction.MEETING_AGENDA_BUILD,
             partnership=locked.partnership_id,
             subjects=[locked],
             details={"added": 0, "dropped": 0, "cases": len(plan.proposals)},
@@ -300,7 +301,7 @@ def agendas_keep_current(
         )
         plans = _plan_agendas(locked, now=now)
         _apply_agenda_plans(
-            list(plans.values()), acting_user=acting_user, now=now, action="meeting.agenda_keep_current"
+            list(plans.values()), acting_user=acting_user, now=now, action=AuditAction.MEETING_AGENDA_KEEP_CURRENT
         )
     return {pk: plan.changes for pk, plan in plans.items() if plan.changes}
 
@@ -512,7 +513,7 @@ def agenda_item_add(*, meeting: Meeting, case: Case, acting_user: User, reason: 
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,
-        action="meeting.item_add",
+        action=AuditAction.MEETING_ITEM_ADD,
         partnership=locked.partnership_id,
         subjects=[locked, case],
         reason=reason,
@@ -547,7 +548,7 @@ def agenda_item_remove(*, item: AgendaItem, acting_user: User, reason: str) -> A
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,
-        action="meeting.item_remove",
+        action=AuditAction.MEETING_ITEM_REMOVE,
         partnership=locked.partnership_id,
         subjects=[locked, item.subject],
         reason=reason,
@@ -675,7 +676,7 @@ def attendance_record(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="meeting.attendance",
+        action=AuditAction.MEETING_ATTENDANCE,
         partnership=locked.partnership_id,
         subjects=[locked],
         details={
@@ -737,7 +738,7 @@ def item_share_information(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="information.record",
+        action=AuditAction.INFORMATION_RECORD,
         partnership=meeting.partnership_id,
         subjects=[item.subject, entry, meeting],
         details={"category": category, "source_agency": str(source_agency), "at_meeting": meeting.pk},
@@ -820,7 +821,7 @@ def item_record_discussion(
     item.save(update_fields=[*fields, "discussed_at", "discussed_by", "version"])
     log_changes(
         actor=acting_user,
-        action="meeting.item_record",
+        action=AuditAction.MEETING_ITEM_RECORD,
         record=item,
         partnership=meeting.partnership_id,
         before=before,
@@ -854,7 +855,7 @@ def item_record_discussion(
             log_event(
                 actor=acting_user,
                 operation=Operation.ALTERATION,
-                action="case.triggers_resolved",
+                action=AuditAction.CASE_TRIGGERS_RESOLVED,
                 partnership=meeting.partnership_id,
                 subjects=[case, meeting],
                 reason=f"Discussed at {meeting}",
@@ -901,7 +902,7 @@ def agenda_item_triage(
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,
-        action="meeting.item_triage",
+        action=AuditAction.MEETING_ITEM_TRIAGE,
         partnership=meeting.partnership_id,
         subjects=[referral, meeting, *([row.case] if row.case is not None else [])],
         details={"outcome": row.outcome, "case": row.case.reference if row.case is not None else ""},
@@ -930,7 +931,7 @@ def meeting_close(*, meeting: Meeting, acting_user: User) -> Meeting:
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,
-        action="meeting.close",
+        action=AuditAction.MEETING_CLOSE,
         partnership=locked.partnership_id,
         subjects=[locked],
         details={
@@ -991,7 +992,7 @@ def action_create(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="action.create",
+        action=AuditAction.ACTION_CREATE,
         partnership=case.partnership_id,
         subjects=[case, action] + ([meeting] if meeting else []),
         details={"owner_agency": str(owner_agency), "due_on": due_on.isoformat()},
@@ -1062,7 +1063,7 @@ def action_add_note(*, action: CaseAction, acting_user: User, text: str, expecte
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="action.note",
+        action=AuditAction.ACTION_NOTE,
         partnership=locked.partnership_id,
         subjects=[locked, locked.case],
     )
@@ -1105,7 +1106,7 @@ def action_reschedule(
     locked.save(update_fields=["due_on", "version"])
     log_changes(
         actor=acting_user,
-        action="action.reschedule",
+        action=AuditAction.ACTION_RESCHEDULE,
         record=locked,
         partnership=locked.partnership_id,
         before={"due_on": before},
@@ -1156,7 +1157,7 @@ def action_reassign(
     )
     log_changes(
         actor=acting_user,
-        action="action.reassign",
+        action=AuditAction.ACTION_REASSIGN,
         record=locked,
         partnership=locked.partnership_id,
         before=before,
@@ -1196,7 +1197,7 @@ def action_complete(
     locked.save(update_fields=[*_ACTION_FIELDS, "closed_by", "closed_at", "version"])
     log_changes(
         actor=acting_user,
-        action="action.complete",
+        action=AuditAction.ACTION_COMPLETE,
         record=locked,
         partnership=locked.partnership_id,
         before=before,
@@ -1224,7 +1225,7 @@ def action_cancel(
     locked.save(update_fields=[*_ACTION_FIELDS, "closed_by", "closed_at", "version"])
     log_changes(
         actor=acting_user,
-        action="action.cancel",
+        action=AuditAction.ACTION_CANCEL,
         record=locked,
         partnership=locked.partnership_id,
         before=before,
@@ -1441,7 +1442,7 @@ def plan_create_version(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="plan.version",
+        action=AuditAction.PLAN_VERSION,
         partnership=locked_case.partnership_id,
         subjects=[locked_case, plan],
         reason=plan.change_reason,
@@ -1470,7 +1471,7 @@ def minutes_export(*, meeting: Meeting, acting_user: User, recipient: Agency) ->
     minutes = build_minutes(meeting, reader=acting_user, recipient=recipient)
     return disclosed_file(
         actor=acting_user,
-        action="meeting.minutes_export",
+        action=AuditAction.MEETING_MINUTES_EXPORT,
         partnership=meeting.partnership_id,
         subjects=[meeting, *[m.item.subject for m in minutes.items]],
         recipient=str(recipient),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.access.sharing import sharing_view
+from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.models import CasePartyRole
@@ -299,7 +300,7 @@ def _meeting_page(request, meeting, item=None, *, status=200, **item_forms):
 def _log_meeting_view(request, meeting, items) -> None:
     log_consultation(
         request,
-        action="meeting.view",
+        action=AuditAction.MEETING_VIEW,
         partnership=meeting.partnership,
         subjects=[meeting, *_subjects_of(items)],
         reason=f"Multi-agency meeting: {meeting}",
@@ -364,7 +365,7 @@ def meeting_item(request, pk: int, item_pk: int):
     people = item.referral.parties.all() if item.is_referral else item.case.parties.all()
     log_consultation(
         request,
-        action="meeting.view",
+        action=AuditAction.MEETING_VIEW,
         partnership=meeting.partnership,
         subjects=[meeting, item.subject, *[p.person for p in people]],
         reason=f"Multi-agency meeting: {meeting}",
@@ -663,7 +664,7 @@ def item_remove(request, pk: int, item_pk: int):
             return redirect("meetings:detail", meeting.pk)
     log_consultation(
         request,
-        action="meeting.view",
+        action=AuditAction.MEETING_VIEW,
         partnership=meeting.partnership,
         subjects=[meeting, *_subjects_of([item])],
     )
@@ -692,7 +693,7 @@ def meeting_close(request, pk: int):
     not_reached = [i for i in items if not i.is_discussed]
     log_consultation(
         request,
-        action="meeting.view",
+        action=AuditAction.MEETING_VIEW,
         partnership=meeting.partnership,
         subjects=[meeting, *[i.subject for i in not_reached]],
     )
@@ -716,7 +717,7 @@ def minutes(request, pk: int):
     record = build_minutes(meeting, reader=request.user)
     log_consultation(
         request,
-        action="meeting.minutes",
+        action=AuditAction.MEETING_MINUTES,
         partnership=meeting.partnership,
         subjects=[meeting, *[m.item.subject for m in record.items]],
         reason=f"Minutes of {meeting}",
@@ -785,7 +786,7 @@ def action_list(request, slug: str):
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     log_consultation(
-        request, action="action.list", partnership=partnership, subjects=[a.case for a in page.object_list]
+        request, action=AuditAction.ACTION_LIST, partnership=partnership, subjects=[a.case for a in page.object_list]
     )
     query = request.GET.copy()
     for key in ("page", "sort"):
@@ -846,7 +847,7 @@ def _action_case(request, pk: int, **_):
 
 
 @requires(Action.ACTION_EDIT)
-@case_page(_action_case, action="action.view")
+@case_page(_action_case, action=AuditAction.ACTION_VIEW)
 def action_update(request, pk: int):
     action = request.case_record
     request.partnership, request.nav = action.partnership, "actions"
@@ -907,7 +908,7 @@ def action_update(request, pk: int):
         form.data = data
     log_consultation(
         request,
-        action="action.view",
+        action=AuditAction.ACTION_VIEW,
         partnership=action.partnership,
         subjects=[action, action.case, *([action.case.suspect] if action.case.suspect_id else [])],
     )
@@ -924,7 +925,7 @@ def action_update(request, pk: int):
 
 
 @requires(Action.ACTION_EDIT)
-@case_page(action="action.form")
+@case_page(action=AuditAction.ACTION_FORM)
 def case_action_add(request, pk: int):
     case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
@@ -949,7 +950,7 @@ def case_action_add(request, pk: int):
         else:
             messages.success(request, f"Action added for {data['owner_agency']}")
             return redirect("cases:detail", case.pk)
-    log_consultation(request, action="case.view", partnership=case.partnership, subjects=[case])
+    log_consultation(request, action=AuditAction.CASE_VIEW, partnership=case.partnership, subjects=[case])
     return render(request, "meetings/case_action_add.html", {"case": case, "form": form})
 
 
@@ -957,12 +958,12 @@ def case_action_add(request, pk: int):
 
 
 @requires(Action.PLAN_VIEW)
-@case_page(action="plan.view")
+@case_page(action=AuditAction.PLAN_VIEW)
 def plan(request, pk: int):
     case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
     versions = selectors.plan_versions(case)
-    log_consultation(request, action="plan.view", partnership=case.partnership, subjects=[case, *versions])
+    log_consultation(request, action=AuditAction.PLAN_VIEW, partnership=case.partnership, subjects=[case, *versions])
     return render(
         request,
         "meetings/plan.html",
@@ -975,7 +976,7 @@ def plan(request, pk: int):
 
 
 @requires(Action.PLAN_EDIT)
-@case_page(action="plan.view")
+@case_page(action=AuditAction.PLAN_VIEW)
 def plan_edit(request, pk: int):
     case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
@@ -1047,7 +1048,7 @@ def plan_edit(request, pk: int):
         for anchor, message in strategy_form.error_list():
             error_items.append((anchor, f"Strategy {number}: {message}"))
     error_items += [("", str(e)) for e in formset.non_form_errors()]
-    log_consultation(request, action="plan.view", partnership=case.partnership, subjects=[case])
+    log_consultation(request, action=AuditAction.PLAN_VIEW, partnership=case.partnership, subjects=[case])
     return render(
         request,
         "meetings/plan_edit.html",

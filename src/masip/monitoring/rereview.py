@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import log_event
 from masip.cases.models import Case, ReviewTrigger, TriggerKind
@@ -37,7 +38,7 @@ def review_trigger_raise(
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,
-        action="case.review_trigger",
+        action=AuditAction.CASE_REVIEW_TRIGGER,
         partnership=case.partnership,
         subjects=[case],
         reason=reason,

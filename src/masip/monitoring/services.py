@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access import policy
+from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import log_event
 from masip.cases.models import Case, CaseParty, CasePartyRole, CaseStatus, TriggerKind
@@ -153,7 +154,7 @@ def incident_record(*, case: Case, acting_user: Any, data: IncidentInput) -> Inc
         log_event(
             actor=acting_user,
             operation=Operation.COLLECTION,
-            action="case.add_victim",
+            action=AuditAction.CASE_ADD_VICTIM,
             partnership=case.partnership,
             subjects=[case, victim],
             reason="Named as the victim of a new incident",
@@ -182,7 +183,7 @@ def incident_record(*, case: Case, acting_user: Any, data: IncidentInput) -> Inc
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="incident.record",
+        action=AuditAction.INCIDENT_RECORD,
         partnership=case.partnership,
         subjects=[case, incident],
         details={"severity": data.severity, "breach": order is not None},
@@ -257,7 +258,7 @@ def case_close(
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,
-        action="case.close",
+        action=AuditAction.CASE_CLOSE,
         partnership=case.partnership,
         subjects=[case],
         reason=reason,
@@ -302,7 +303,7 @@ def case_reopen(*, case: Case, acting_user: Any, reason: str) -> CaseStatusChang
     log_event(
         actor=acting_user,
         operation=Operation.ALTERATION,
-        action="case.reopen",
+        action=AuditAction.CASE_REOPEN,
         partnership=case.partnership,
         subjects=[case],
         reason=reason,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from masip.access import policy
 from masip.access.policy import Action, requires
+from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.cases.models import CasePartyRole
@@ -30,7 +31,7 @@ def queue(request, slug: str):
     cases = {item.case.pk: item.case for section in sections for item in section.items}
     log_consultation(
         request,
-        action="monitoring.queue",
+        action=AuditAction.MONITORING_QUEUE,
         partnership=partnership,
         subjects=[*cases.values(), *[c.suspect for c in cases.values() if c.suspect_id]],
     )
@@ -48,7 +49,7 @@ def queue(request, slug: str):
 
 
 @requires(Action.INCIDENT_RECORD)
-@case_page(action="incident.form")
+@case_page(action=AuditAction.INCIDENT_FORM)
 def incident_add(request, pk: int):
     case = request.case_access.case
     victims = [p.person for p in case.parties.all() if p.role == CasePartyRole.VICTIM]
@@ -80,7 +81,7 @@ def incident_add(request, pk: int):
                 request, "Incident recorded: the case is flagged for re-review and a reassessment is due"
             )
             return redirect("cases:detail", case.pk)
-    log_case_page(request, case, action="incident.form")
+    log_case_page(request, case, action=AuditAction.INCIDENT_FORM)
     return render(
         request,
         "monitoring/incident_form.html",
@@ -94,7 +95,7 @@ def incident_add(request, pk: int):
 
 
 @requires(Action.REVIEW_REQUEST)
-@case_page(action="case.review_request_form")
+@case_page(action=AuditAction.CASE_REVIEW_REQUEST_FORM)
 def review_request(request, pk: int):
     case = request.case_access.case
     form = ReviewRequestForm(request.POST or None)
@@ -116,7 +117,7 @@ def review_request(request, pk: int):
 
 
 @requires(Action.CASE_STATUS)
-@case_page(action="case.close_form")
+@case_page(action=AuditAction.CASE_CLOSE_FORM)
 def case_close(request, pk: int):
     case = request.case_access.case
     if not case.is_open:
@@ -151,7 +152,7 @@ def case_close(request, pk: int):
 
 
 @requires(Action.CASE_STATUS)
-@case_page(action="case.reopen_form")
+@case_page(action=AuditAction.CASE_REOPEN_FORM)
 def case_reopen(request, pk: int):
     case = request.case_access.case
     if case.is_open:
@@ -166,7 +167,7 @@ def case_reopen(request, pk: int):
         else:
             messages.success(request, f"Case {case.reference} reopened")
             return redirect("cases:detail", case.pk)
-    log_case_page(request, case, action="case.reopen_form")  # shows why it was closed
+    log_case_page(request, case, action=AuditAction.CASE_REOPEN_FORM)  # shows why it was closed
     return render(
         request,
         "monitoring/reopen_form.html",

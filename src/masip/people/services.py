@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from masip.audit.actions import AuditAction
 from masip.people.matching import contact_key, identifier_value, name_key
 from masip.people.models import ContactDetail, ContactKind, Person, PersonAlias, PersonIdentifier
 
@@ -82,7 +83,7 @@ def person_add_details(*, person: Person, details: PersonDetails, acting_user: A
         person.version += 1
         person.save(update_fields=[*changed, "version"])
         log_changes(
-            actor=acting_user, action="person.add_details", record=person, partnership=person.partnership_id,
+            actor=acting_user, action=AuditAction.PERSON_ADD_DETAILS, record=person, partnership=person.partnership_id,
             before={f: before[f] for f in changed if f in before},
             after={f: getattr(person, f) for f in changed if f in before},
             reason="Added from a new referral", details={"version": person.version},
@@ -159,7 +160,7 @@ def person_update(
         locked.version += 1
         locked.save(update_fields=[*fields, *Person.KEY_FIELDS, "version"])
         log_changes(
-            actor=acting_user, action="person.update", record=locked, partnership=locked.partnership,
+            actor=acting_user, action=AuditAction.PERSON_UPDATE, record=locked, partnership=locked.partnership,
             before=before, after=after, reason=reason, details={"version": locked.version},
         )
     return locked

@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from masip.access.models import Category
+from masip.audit.actions import AuditAction
 from masip.audit.services import disclosed_file
 from masip.core.documents import render_pdf
 from masip.people.models import ContactDetail, ContactKind, Person
@@ -110,7 +111,7 @@ def subject_access_export(*, person: Person, acting_user: Any, request_reference
         return render_pdf("people/subject_access_pdf.html", {"pack": pack, "request_reference": request_reference})
 
     content = disclosed_file(
-        actor=acting_user, action="person.subject_access", partnership=person.partnership, subjects=[person],
+        actor=acting_user, action=AuditAction.PERSON_SUBJECT_ACCESS, partnership=person.partnership, subjects=[person],
         recipient="The data subject (subject access request)", reason=f"Subject access request {request_reference}",
         details={"format": fmt}, render=render,
     )

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from masip.access import policy
 from masip.access.policy import Action, requires
+from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.core.documents import attachment
 from masip.core.forms import add_service_errors
@@ -21,7 +22,7 @@ def person_detail(request, pk: int):
     request.partnership = person.partnership
     contacts = selectors.contact_details_visible(request.user, person)
     log_consultation(
-        request, action="person.view", partnership=person.partnership, subjects=[person],
+        request, action=AuditAction.PERSON_VIEW, partnership=person.partnership, subjects=[person],
         details={"contact_details_shown": bool(contacts.details)},
     )
     return render(
@@ -57,7 +58,7 @@ def person_edit(request, pk: int):
         else:
             messages.success(request, "Record updated")
             return redirect("people:detail", person.pk)
-    log_consultation(request, action="person.edit_form", partnership=person.partnership, subjects=[person])
+    log_consultation(request, action=AuditAction.PERSON_EDIT_FORM, partnership=person.partnership, subjects=[person])
     return render(request, "people/person_edit.html", {"person": person, "form": form})
 
 
@@ -74,5 +75,5 @@ def subject_access(request, pk: int):
         )
         extension = "json" if form.cleaned_data["format"] == "json" else "pdf"
         return attachment(content, filename=f"subject-access-{person.pk}.{extension}", content_type=content_type)
-    log_consultation(request, action="person.subject_access_form", partnership=person.partnership, subjects=[person])
+    log_consultation(request, action=AuditAction.PERSON_SUBJECT_ACCESS_FORM, partnership=person.partnership, subjects=[person])
     return render(request, "people/subject_access.html", {"person": person, "form": form})

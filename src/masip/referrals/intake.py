@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access import policy
+from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import Subject, log_event
 from masip.partnerships.models import Partnership
@@ -200,7 +201,7 @@ def referral_intake(
             # A machine read these people's records to grade them (a person at the form is
             # logged by the page that shows them the matches).
             log_event(
-                actor=acting_user, operation=Operation.CONSULTATION, action="person.match", partnership=partnership,
+                actor=acting_user, operation=Operation.CONSULTATION, action=AuditAction.PERSON_MATCH, partnership=partnership,
                 subjects=[referral, *[Subject("person", pk) for pk in sorted(consulted)]],
                 details={"waiting_for_confirmation": len(result.waiting)},
             )
@@ -280,7 +281,7 @@ def referral_confirm_person(*, party: ReferralParty, acting_user: Any, person_id
         party.match_note = f"Confirmed as a new person at triage by {acting_user}"
         party.save(update_fields=["match_pending", "match_note"])
         log_event(
-            actor=acting_user, operation=Operation.ALTERATION, action="person.confirm_new", partnership=partnership,
+            actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.PERSON_CONFIRM_NEW, partnership=partnership,
             subjects=[referral, provisional],
             details={"role": party.role, "candidates": candidate_ids},
         )
@@ -304,7 +305,7 @@ def referral_confirm_person(*, party: ReferralParty, acting_user: Any, person_id
         # Made by intake for this referral alone; its details now live on the known person.
         provisional.delete()
     log_event(
-        actor=acting_user, operation=Operation.COMBINATION, action="person.confirm_match", partnership=partnership,
+        actor=acting_user, operation=Operation.COMBINATION, action=AuditAction.PERSON_CONFIRM_MATCH, partnership=partnership,
         subjects=[referral, known, Subject("person", provisional_id)],
         details={
             "role": party.role, "strength": chosen["strength"], "reasons": chosen["reasons"],

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access import policy
+from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import Subject, log_changes, log_event
 from masip.partnerships.models import Partnership
@@ -127,14 +128,14 @@ def referral_create(*, partnership: Partnership, acting_user: Any, data: Referra
     )
     people = [p.person for p in referral.parties.select_related("person")]
     log_event(
-        actor=acting_user, operation=Operation.COLLECTION, action="referral.create", partnership=partnership,
+        actor=acting_user, operation=Operation.COLLECTION, action=AuditAction.REFERRAL_CREATE, partnership=partnership,
         subjects=[referral, *people], details={"parties": len(people), "incidents": len(data.incidents)},
     )
     linked = [p for p in data.parties if p.existing_person_id is not None]
     if linked:
         # Linking a new referral to people already known combines records (DPA s.62 "combination").
         log_event(
-            actor=acting_user, operation=Operation.COMBINATION, action="person.link_existing", partnership=partnership,
+            actor=acting_user, operation=Operation.COMBINATION, action=AuditAction.PERSON_LINK_EXISTING, partnership=partnership,
             subjects=[referral, *[Subject("person", p.existing_person_id) for p in linked]],
             details={"how": sorted({p.match_note or "chosen by the person entering the referral" for p in linked})},
         )
@@ -266,12 +267,12 @@ def triage_decide(*, referral: Referral, acting_user: Any, decision: TriageInput
     after = {"status": referral.status, "current_offence": referral.current_offence, "case": str(referral.case or "")}
     # A revision that changes no field is still an alteration of the triage record.
     logged = log_changes(
-        actor=acting_user, action="triage.decide", record=referral, partnership=partnership, before=before,
+        actor=acting_user, action=AuditAction.TRIAGE_DECIDE, record=referral, partnership=partnership, before=before,
         after=after, reason=row.revision_reason, extra_subjects=[referral.case] if referral.case else [],
     )
     if logged is None:
         log_event(
-            actor=acting_user, operation=Operation.ALTERATION, action="triage.decide", partnership=partnership,
+            actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.TRIAGE_DECIDE, partnership=partnership,
             subjects=[referral], reason=row.revision_reason,
         )
     return row

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from masip.access import policy
 from masip.access.policy import Action, requires
+from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.core.forms import add_service_errors
 from masip.referrals import intake, registry, selectors, services
@@ -46,7 +47,7 @@ def referral_create(request, slug: str):
             shown = [m.person for found in result.matches.values() for m in found]
             if shown:
                 # Showing who is already known is a read of their records.
-                log_consultation(request, action="person.match", partnership=partnership, subjects=shown)
+                log_consultation(request, action=AuditAction.PERSON_MATCH, partnership=partnership, subjects=shown)
     return render(request, "referrals/referral_form.html", {"entry": entry, "partnership": partnership})
 
 
@@ -220,7 +221,7 @@ def referral_confirm_people(request, pk: int):
             )
             return redirect("referrals:confirm_people", referral.pk)
     log_consultation(
-        request, action="referral.confirm_people", partnership=partnership,
+        request, action=AuditAction.REFERRAL_CONFIRM_PEOPLE, partnership=partnership,
         subjects=[referral, party.person, *[c["person"] for c in candidates]],
     )
     return render(

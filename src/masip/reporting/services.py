@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from masip.access import policy
+from masip.audit.actions import AuditAction
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import disclosed_file, log_changes, log_event
@@ -148,7 +149,7 @@ def training_record(*, partnership: Partnership, data: TrainingInput, acting_use
     _check_training(data)
     event = TrainingEvent.objects.create(partnership=partnership, recorded_by=acting_user, **vars(data))
     log_event(
-        actor=acting_user, operation=Operation.COLLECTION, action="training.record", partnership=partnership,
+        actor=acting_user, operation=Operation.COLLECTION, action=AuditAction.TRAINING_RECORD, partnership=partnership,
         subjects=[event], details={"version": event.version},
     )
     return event
@@ -161,12 +162,12 @@ def training_correct(
     """A manager's correction of a recorded training event."""
     event = TrainingEvent.objects.select_for_update().get(pk=event.pk)
     _manager(acting_user, event.partnership)
-    _check_version(event, expected_version, what="this training event", labels=TRAINING_LABELS, action="training.correct")
+    _check_version(event, expected_version, what="this training event", labels=TRAINING_LABELS, action=AuditAction.TRAINING_CORRECT)
     _check_training(data)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why you are correcting it"})
     return _save_versioned(
-        record=event, changes=vars(data), names=TRAINING_FIELDS, acting_user=acting_user, action="training.correct",
+        record=event, changes=vars(data), names=TRAINING_FIELDS, acting_user=acting_user, action=AuditAction.TRAINING_CORRECT,
         reason=reason.strip(),
     )
 
@@ -201,7 +202,7 @@ def consultancy_record(*, partnership: Partnership, data: ConsultancyInput, acti
     _check_consultancy(data)
     item = Consultancy.objects.create(partnership=partnership, recorded_by=acting_user, **vars(data))
     log_event(
-        actor=acting_user, operation=Operation.COLLECTION, action="consultancy.record", partnership=partnership,
+        actor=acting_user, operation=Operation.COLLECTION, action=AuditAction.CONSULTANCY_RECORD, partnership=partnership,
         subjects=[item], details={"version": item.version},
     )
     return item
@@ -214,13 +215,13 @@ def consultancy_correct(
     item = Consultancy.objects.select_for_update().get(pk=item.pk)
     _manager(acting_user, item.partnership)
     _check_version(item, expected_version, what="this consultancy record", labels=CONSULTANCY_LABELS,
-                   action="consultancy.correct")
+                   action=AuditAction.CONSULTANCY_CORRECT)
     _check_consultancy(data)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why you are correcting it"})
     return _save_versioned(
         record=item, changes=vars(data), names=CONSULTANCY_FIELDS, acting_user=acting_user,
-        action="consultancy.correct", reason=reason.strip(),
+        action=AuditAction.CONSULTANCY_CORRECT, reason=reason.strip(),
     )
 
 
@@ -261,7 +262,7 @@ def post_create(*, partnership: Partnership, data: PostInput, acting_user: User)
     _manager(acting_user, partnership)
     _check_post(partnership, data)
     post = Post.objects.create(partnership=partnership, **vars(data))
-    log_event(actor=acting_user, operation=Operation.COLLECTION, action="post.create", partnership=partnership,
+    log_event(actor=acting_user, operation=Operation.COLLECTION, action=AuditAction.POST_CREATE, partnership=partnership,
               subjects=[post], details={"version": post.version})
     return post
 
@@ -270,14 +271,14 @@ def post_create(*, partnership: Partnership, data: PostInput, acting_user: User)
 def post_update(*, post: Post, data: PostInput, expected_version: int, acting_user: User) -> Post:
     post = Post.objects.select_for_update().get(pk=post.pk)
     _manager(acting_user, post.partnership)
-    _check_version(post, expected_version, what="this post", labels=POST_LABELS, action="post.update")
+    _check_version(post, expected_version, what="this post", labels=POST_LABELS, action=AuditAction.POST_UPDATE)
     _check_post(post.partnership, data)
     first_holding = post.holdings.order_by("starts_on").first()
     if first_holding is not None and data.starts_on > first_holding.starts_on:
         raise ValidationError({"starts_on": f"Start date must be on or before the first holder started "
                                             f"({first_holding.starts_on:%-d %B %Y})"})
     return _save_versioned(record=post, changes=vars(data), names=POST_FIELDS, acting_user=acting_user,
-                           action="post.update")
+                           action=AuditAction.POST_UPDATE)
 
 
 @dataclass
@@ -319,7 +320,7 @@ def holding_add(*, post: Post, data: HoldingInput, acting_user: User) -> PostHol
     _manager(acting_user, post.partnership)
     _check_holding(post, data)
     holding = PostHolding.objects.create(post=post, **vars(data))
-    log_event(actor=acting_user, operation=Operation.COLLECTION, action="post.holding_add",
+    log_event(actor=acting_user, operation=Operation.COLLECTION, action=AuditAction.POST_HOLDING_ADD,
               partnership=post.partnership, subjects=[holding, post], details={"version": holding.version})
     return holding
 
@@ -330,10 +331,10 @@ def holding_update(*, holding: PostHolding, data: HoldingInput, expected_version
     holding = PostHolding.objects.select_for_update().get(pk=holding.pk)
     _manager(acting_user, post.partnership)
     _check_version(holding, expected_version, what="who holds this post", labels=HOLDING_LABELS,
-                   action="post.holding_update")
+                   action=AuditAction.POST_HOLDING_UPDATE)
     _check_holding(post, data, exclude=holding.pk)
     return _save_versioned(record=holding, changes=vars(data), names=HOLDING_FIELDS, acting_user=acting_user,
-                           action="post.holding_update")
+                           action=AuditAction.POST_HOLDING_UPDATE)
 
 
 # -- the quarterly return --------------------------------------------------------------------
@@ -364,7 +365,7 @@ def return_file(
     except IntegrityError as exc:  # filed by someone else in the same instant
         raise ValidationError("This return was filed by someone else just now: reload the page.") from exc
     log_event(
-        actor=acting_user, operation=Operation.COLLECTION, action="return.file", partnership=partnership,
+        actor=acting_user, operation=Operation.COLLECTION, action=AuditAction.RETURN_FILE, partnership=partnership,
         subjects=[filed], details={"quarter": quarter.code, "revision": filed.revision,
                                    "figures": {k: fig.display(v) for k, v in figures.items()}},
     )
@@ -426,6 +427,6 @@ def collection_update(
         basis.version += 1
         basis.save()
         log_changes(
-            actor=acting_user, action="return.collection", record=basis, partnership=partnership,
+            actor=acting_user, action=AuditAction.RETURN_COLLECTION, record=basis, partnership=partnership,
             before=before, after=after, reason=fig.LABELS[code], details={"version": basis.version},
         )

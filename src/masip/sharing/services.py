@@ -8,6 +8,7 @@ from django.db import transaction
 from masip.access import policy
 from masip.access.models import Category
 from masip.access.sharing import sharing_refusal
+from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import log_event
 from masip.partnerships.models import Agency, AgencyKind
@@ -32,7 +33,7 @@ def information_record(*, case: Case, acting_user: User, category: str, title: s
         title=title, body=body, recorded_by=acting_user,
     )
     log_event(
-        actor=acting_user, operation=Operation.COLLECTION, action="information.record", partnership=case.partnership,
+        actor=acting_user, operation=Operation.COLLECTION, action=AuditAction.INFORMATION_RECORD, partnership=case.partnership,
         subjects=[case, entry], details={"category": category},
     )
     return entry
@@ -62,7 +63,7 @@ def health_summary_share(
         source_agency=sender, recipient_agency=recipient, shared_by=acting_user,
     )
     log_event(
-        actor=acting_user, operation=Operation.DISCLOSURE, action="information.share_health_summary",
+        actor=acting_user, operation=Operation.DISCLOSURE, action=AuditAction.INFORMATION_SHARE_HEALTH_SUMMARY,
         partnership=case.partnership, subjects=[case, share], recipient=str(recipient), reason=purpose,
         details={"category": Category.HEALTH_CLINICAL},
     )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
+from masip.audit.actions import AuditAction
 from masip.cases.access import case_page
 from masip.core.forms import add_service_errors
 from masip.sharing import selectors, services
@@ -12,7 +13,7 @@ from masip.sharing.forms import HealthSummaryForm, InformationForm
 
 
 @requires(Action.INFORMATION_RECORD)
-@case_page(action="information.form")
+@case_page(action=AuditAction.INFORMATION_FORM)
 def information_add(request, pk: int):
     case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"
@@ -29,7 +30,7 @@ def information_add(request, pk: int):
 
 
 @requires(Action.HEALTH_SUMMARY_SHARE)
-@case_page(action="health_summary.form")
+@case_page(action=AuditAction.HEALTH_SUMMARY_FORM)
 def health_summary_add(request, pk: int):
     case = request.case_access.case
     request.partnership, request.nav = case.partnership, "cases"

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from masip.access import policy
 from masip.access.models import Category
+from masip.audit.actions import AuditAction
 from masip.audit.history import stale_edit
 from masip.audit.models import Operation
 from masip.audit.services import log_changes, log_event
@@ -225,7 +226,7 @@ def _support_save(
     support.save()
     log_changes(
         actor=acting_user,
-        action="victim_support.update",
+        action=AuditAction.VICTIM_SUPPORT_UPDATE,
         record=support,
         partnership=holder.partnership,
         before=before,
@@ -251,7 +252,7 @@ def support_follows_referral(*, referral: Referral, case: Case, acting_user: Use
         support.case = case
         support.save(update_fields=["case"])
         log_event(
-            actor=acting_user, operation=Operation.ALTERATION, action="victim_support.follow_referral",
+            actor=acting_user, operation=Operation.ALTERATION, action=AuditAction.VICTIM_SUPPORT_FOLLOW_REFERRAL,
             partnership=case.partnership, subjects=[support, case, referral, support.victim],
             details={"case": case.reference},
         )
@@ -293,7 +294,7 @@ def contact_record(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="victim_support.contact",
+        action=AuditAction.VICTIM_SUPPORT_CONTACT,
         partnership=case.partnership,
         subjects=[case, victim],
         details={"category": Category.ADVOCACY_NOTES, "mode": mode, "purpose": purpose},
@@ -363,7 +364,7 @@ def safety_plan_new_version(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="victim_support.safety_plan",
+        action=AuditAction.VICTIM_SUPPORT_SAFETY_PLAN,
         partnership=case.partnership,
         subjects=[case, victim, plan, support],
         details={"version": plan.version, "measures": len(measures)},
@@ -415,7 +416,7 @@ def victim_referral_record(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="victim_support.referral",
+        action=AuditAction.VICTIM_SUPPORT_REFERRAL,
         partnership=case.partnership,
         subjects=[case, victim],
         details={"category": category, "kind": kind},
@@ -453,7 +454,7 @@ def court_support_record(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="victim_support.court",
+        action=AuditAction.VICTIM_SUPPORT_COURT,
         partnership=case.partnership,
         subjects=[case, victim],
         details={"category": Category.ADVOCACY_NOTES, "kind": kind},
@@ -504,7 +505,7 @@ def survey_record(
     log_event(
         actor=acting_user,
         operation=Operation.COLLECTION,
-        action="victim_support.survey",
+        action=AuditAction.VICTIM_SUPPORT_SURVEY,
         partnership=case.partnership,
         subjects=[case, victim],
         details={"consent_given": consent_given},

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from masip.access.policy import Action, requires
+from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.cases.access import by_case_pk, case_page
 from masip.core.forms import add_service_errors
@@ -34,10 +35,10 @@ def _victim(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_VIEW)
-@case_page(_victims_case, action="victim_support.view")
+@case_page(_victims_case, action=AuditAction.VICTIM_SUPPORT_VIEW)
 def victim_support(request, pk: int, person_id: int):
     case, found = _victim(request, pk, person_id)
-    log_case_page(request, case, action="victim_support.view")
+    log_case_page(request, case, action=AuditAction.VICTIM_SUPPORT_VIEW)
     return render(
         request,
         "victims/victim_support.html",
@@ -57,7 +58,7 @@ def _form_page(request, pk, person_id, *, form_class, heading, save, success, fo
         else:
             messages.success(request, success)
             return redirect("victims:support", case.pk, found.victim.pk)
-    log_case_page(request, case, action="victim_support.form")
+    log_case_page(request, case, action=AuditAction.VICTIM_SUPPORT_FORM)
     return render(
         request,
         "victims/form.html",
@@ -66,7 +67,7 @@ def _form_page(request, pk, person_id, *, form_class, heading, save, success, fo
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
-@case_page(_victims_case, action="victim_support.form")
+@case_page(_victims_case, action=AuditAction.VICTIM_SUPPORT_FORM)
 def support_update(request, pk: int, person_id: int):
     def save(case, found, form):
         d = form.cleaned_data
@@ -94,7 +95,7 @@ def support_update(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
-@case_page(_victims_case, action="victim_support.form")
+@case_page(_victims_case, action=AuditAction.VICTIM_SUPPORT_FORM)
 def contact_add(request, pk: int, person_id: int):
     def save(case, found, form):
         services.contact_record(case=case, victim=found.victim, acting_user=request.user, **form.cleaned_data)
@@ -111,7 +112,7 @@ def contact_add(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
-@case_page(_victims_case, action="victim_support.form")
+@case_page(_victims_case, action=AuditAction.VICTIM_SUPPORT_FORM)
 def safety_plan_add(request, pk: int, person_id: int):
     def save(case, found, form):
         d = form.cleaned_data
@@ -143,7 +144,7 @@ def safety_plan_add(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
-@case_page(_victims_case, action="victim_support.form")
+@case_page(_victims_case, action=AuditAction.VICTIM_SUPPORT_FORM)
 def referral_add(request, pk: int, person_id: int):
     def save(case, found, form):
         services.victim_referral_record(
@@ -163,7 +164,7 @@ def referral_add(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
-@case_page(_victims_case, action="victim_support.form")
+@case_page(_victims_case, action=AuditAction.VICTIM_SUPPORT_FORM)
 def court_support_add(request, pk: int, person_id: int):
     def save(case, found, form):
         services.court_support_record(
@@ -182,7 +183,7 @@ def court_support_add(request, pk: int, person_id: int):
 
 
 @requires(Action.VICTIM_SUPPORT_RECORD)
-@case_page(_victims_case, action="victim_support.form")
+@case_page(_victims_case, action=AuditAction.VICTIM_SUPPORT_FORM)
 def survey_add(request, pk: int, person_id: int):
     def save(case, found, form):
         d = form.cleaned_data
@@ -235,6 +236,6 @@ def referral_support(request, pk: int, person_id: int):
         else:
             messages.success(request, "Support recorded")
             return redirect("referrals:detail", referral.pk)
-    log_consultation(request, action="victim_support.referral_form", partnership=referral.partnership,
+    log_consultation(request, action=AuditAction.VICTIM_SUPPORT_REFERRAL_FORM, partnership=referral.partnership,
                      subjects=[referral, row.victim])
     return render(request, "victims/referral_support_form.html", {"referral": referral, "row": row, "form": form})

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from masip.access import policy
 from masip.access.policy import Action, public, requires
+from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.core import health
 from masip.workspace import selectors
@@ -73,6 +74,6 @@ def _log_search(request, found, query: str) -> None:
         by_partnership = {pid: [] for pid in sorted(policy.casework_partnership_ids(request.user))}
     for partnership_id, subjects in by_partnership.items():
         log_consultation(
-            request, action="search", partnership=partnership_id, subjects=subjects,
+            request, action=AuditAction.SEARCH, partnership=partnership_id, subjects=subjects,
             details={"query_length": len(query), "results": len(subjects)},
         )

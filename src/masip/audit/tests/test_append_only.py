@@ -68,7 +68,7 @@ def test_flush_is_refused_outside_tests(settings, db):
 
 def test_sensitive_details_are_masked(db):
     event = log_event(
-        actor=None, operation=Operation.COLLECTION, action="person.create",
+        actor=None, operation=Operation.COLLECTION, action="person.add_details",
         details={"address": "1 High St", "category": "victim_contact", "nested": {"phone": "07700 900001"}},
     )
     assert event.details == {"address": "(withheld)", "category": "victim_contact", "nested": {"phone": "(withheld)"}}
