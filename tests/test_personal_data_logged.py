@@ -87,6 +87,7 @@ def _value(records, segment: str, name: str, route: str):
     chosen = {
         ("cases", "pk"): "closed_case" if route.endswith("reopen/") else "case",
         ("victims", "person_id"): "victim",
+        ("victim-support", "person_id"): "victim",  # the referral in the case: it sends you to the case's page
         ("people", "pk"): "person",
         ("referrals", "pk"): "waiting" if route.endswith("triage/") else "referral",
         ("assessments", "pk"): "assessment",

@@ -185,8 +185,8 @@ def safety_plan_measures(w) -> None:
 def attendance_remove_guests(w) -> None:
     from masip.meetings.forms import AttendanceForm
     from masip.meetings.models import Attendance, Meeting
-    from masip.meetings.selectors import partner_agencies
     from masip.meetings.services import GuestInput, attendance_record
+    from masip.partnerships.selectors import partner_agencies
 
     meeting = w.daily()
     agency = partner_agencies(w.london).first()
