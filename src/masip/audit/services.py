@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from masip.access import policy
 from masip.audit import chain
 from masip.audit.actions import ACTIONS, AuditAction
 from masip.audit.models import AuditEvent, AuditSubject, FieldChange, Operation
@@ -104,8 +105,6 @@ def _text(value: Any) -> str:
 def _actor_snapshot(actor: Any, partnership_id: int | None) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"user_id": None, "username": "", "user_name": "", "agency": "", "agency_kind": "", "role": ""}
-    from masip.access import policy
-
     membership = policy.memberships(actor).get(partnership_id) if partnership_id else None
     agency = getattr(actor, "agency", None)
     return {

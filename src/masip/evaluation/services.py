@@ -12,16 +12,19 @@ import math
 import subprocess
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from masip.access import policy
+from masip.accounts.models import User
 from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import log_event
+from masip.core.forms import StaleEdit
+from masip.partnerships.models import Partnership, Role
 
 from . import analyses
 from . import extract as extract_module
@@ -40,17 +43,12 @@ from .models import (
 )
 from .pseudonymise import ExtractRefused
 
-if TYPE_CHECKING:
-    from masip.accounts.models import User
-
 
 class PlanNotLocked(ValidationError):
     """Results are computed for locked plans only."""
 
 
 def evaluator_partnership_ids(user: User) -> list[int]:
-    from masip.partnerships.models import Role
-
     return sorted(pid for pid, m in policy.memberships(user).items() if m.role == Role.EVALUATOR)
 
 
@@ -90,8 +88,6 @@ def extract_create(
         raise ValidationError(f"The extract was not released: {refusal}") from refusal
     except ImproperlyConfigured as error:
         raise ValidationError(str(error)) from error
-    from masip.partnerships.models import Partnership
-
     slugs = sorted(Partnership.objects.filter(pk__in=partnership_ids).values_list("slug", flat=True))
     now = timezone.now()
     content_hash = extract_module.content_hash(released)
@@ -170,8 +166,6 @@ def plan_update(*, plan: AnalysisPlan, data: dict, expected_version: int, acting
             raise PlanLocked(f"{current.reference} was locked on {current.locked_at:%d %b %Y}: it cannot be "
                              "edited. Record a deviation with its reason instead.")
         if current.version != expected_version:
-            from masip.core.forms import StaleEdit
-
             raise StaleEdit("Someone changed this plan after you opened it.", current_version=current.version)
         for name, value in content.items():
             setattr(current, name, value)

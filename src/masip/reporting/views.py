@@ -16,9 +16,15 @@ from django.views.decorators.http import require_POST
 
 from masip.access import policy
 from masip.access.policy import Action, requires
+from masip.cases.models import RiskRank, StalkerType, TriggerKind
 from masip.cases.selectors import casework_staff
 from masip.core.forms import add_service_errors
+from masip.interventions.models import Engagement
+from masip.justice.models import EventKind
+from masip.partnerships.models import AgencyKind
 from masip.partnerships.selectors import partner_agencies
+from masip.referrals.choices import ReferralStatus
+from masip.reporting import dashboard as measures
 from masip.reporting import exports, selectors, services
 from masip.reporting import figures as fig
 from masip.reporting.forms import (
@@ -456,19 +462,12 @@ def _period(request: HttpRequest) -> tuple[str, date, date]:
 
 
 def _labels():
-    from masip.cases.models import RiskRank
-    from masip.partnerships.models import AgencyKind
-    from masip.referrals.choices import ReferralStatus
-
     sources = {k: v for k, v in AgencyKind.choices if k not in (AgencyKind.PMO, AgencyKind.EVALUATION)}
     return sources, dict(ReferralStatus.choices), dict(RiskRank.choices)
 
 
 @requires(Action.REPORTING_MANAGE)
 def dashboard(request, slug: str):
-    from masip.cases.models import StalkerType
-    from masip.reporting import dashboard as measures
-
     partnership = selectors.managed_partnership(request.user, slug)
     request.partnership, request.nav = partnership, "reporting"
     chosen, start, end = _period(request)
@@ -502,11 +501,6 @@ def dashboard(request, slug: str):
 
 def _casework_tables(rows: dict, *, start, end) -> list:
     """What the unit did with its cases in the period: actions, meetings, interventions, justice, re-review."""
-    from masip.cases.models import TriggerKind
-    from masip.interventions.models import Engagement
-    from masip.justice.models import EventKind
-    from masip.reporting import dashboard as measures
-
     today = timezone.localdate()
     return [
         measures.actions_on_time(rows["actions"], start=start, end=end, today=today),
@@ -521,8 +515,6 @@ def _casework_tables(rows: dict, *, start, end) -> list:
 
 def _programme_casework_tables(rows: dict, *, names: list[str], quarter) -> list:
     """The partnerships side by side on actions, charges and orders (aggregates, suppressed by the caller)."""
-    from masip.reporting import dashboard as measures
-
     due = [a for a in rows["actions"] if a["outcome"] in measures.ACTION_OUTCOMES]
     charges = [j for j in rows["justice"] if j["kind"] == "charge"]
     granted = [{**o, "kind": "spo" if o["row"].startswith("spo") else o["row"].split(":")[0]}
@@ -551,7 +543,6 @@ def programme_dashboard(request):
     One quarter, not a span of them: tables over overlapping periods could be subtracted from
     one another to reveal a suppressed cell.
     """
-    from masip.reporting import dashboard as measures
 
     request.nav = "programme"
     today = timezone.localdate()
