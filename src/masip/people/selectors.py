@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
+from masip.access.sharing import can_see_victim_contact
 from masip.audit.models import FieldChange
 from masip.partnerships.models import Partnership
 from masip.people.matching import (
@@ -68,8 +69,6 @@ class ContactView:
 def contact_details_visible(user: Any, person: Person) -> ContactView:
     """Current contact details the user may see. A victim's are shown only to the
     agencies that need them (Category.VICTIM_CONTACT)."""
-    from masip.access.sharing import can_see_victim_contact
-
     current = list(ContactDetail.objects.filter(person=person, is_current=True))
     protected = is_victim(person)
     if protected and not can_see_victim_contact(user, person.partnership):
@@ -169,8 +168,6 @@ def _identifier_candidates(pairs) -> tuple[set[int], bool]:
 def _contact_candidates(user, partnership_ids, keys) -> tuple[set[int], bool]:
     """People with one of these phone numbers or email addresses. A victim's contact details
     are used only for those who may see them (need-to-know): otherwise a match would disclose them."""
-    from masip.access.sharing import can_see_victim_contact
-
     ids: set[int] = set()
     truncated = False
     for kind in (ContactKind.PHONE, ContactKind.EMAIL):
@@ -273,8 +270,6 @@ def person_matches(
     typed = typed or TypedPerson(name, date_of_birth)
     if not (name_tokens(typed.name) or typed.date_of_birth or typed.identifiers or typed.contacts):
         return []
-    from masip.access.sharing import can_see_victim_contact
-
     ids, _ = candidate_ids(user, partnership, typed)
     if not ids:
         return []

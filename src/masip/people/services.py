@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 from masip.audit.actions import AuditAction
+from masip.audit.history import stale_edit
+from masip.audit.services import log_changes
 from masip.people.matching import contact_key, identifier_value, name_key
 from masip.people.models import ContactDetail, ContactKind, Person, PersonAlias, PersonIdentifier
 
@@ -77,8 +79,6 @@ def person_add_details(*, person: Person, details: PersonDetails, acting_user: A
         person.age_range = details.age_range
         changed.append("age_range")
     if changed:
-        from masip.audit.services import log_changes
-
         # A filled-in name or date of birth is a change an open edit form must not undo.
         person.version += 1
         person.save(update_fields=[*changed, "version"])
@@ -135,9 +135,6 @@ def person_update(
     an older one is refused with what changed meanwhile, never applied over it.
     """
     from django.db import transaction
-
-    from masip.audit.history import stale_edit
-    from masip.audit.services import log_changes
 
     fields = list(PERSON_FIELD_LABELS)
     with transaction.atomic():
