@@ -79,7 +79,9 @@ class VictimSupport(models.Model):
                 name="victim_support_in_case_or_referral",
             ),
         ]
-        ordering = ["case", "id"]
+        # By the column, not the case: a join to the nullable case would make SELECT ... FOR UPDATE
+        # fail on PostgreSQL ("cannot be applied to the nullable side of an outer join").
+        ordering = ["case_id", "id"]
 
     def __str__(self) -> str:
         return f"Support for {self.victim_id} in {self.case_id or f'referral {self.referral_id}'}"
