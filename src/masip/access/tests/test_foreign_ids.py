@@ -248,7 +248,7 @@ def _filled(form: HtmlForm, today, hints: dict[str, str]) -> dict[str, list[str]
             elif "email" in name:
                 data[name] = ["someone@example.org"]
             elif "time" in name or name.endswith("_at"):
-                data[name] = ["10:00"]
+                data[name] = ["00:00"]  # midnight: never after now, whatever the pinned clock
             else:
                 data[name] = ["Noted for the test"]
     return data
