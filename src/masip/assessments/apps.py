@@ -7,10 +7,10 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from masip.assessments import checks, panels, registrations, timeline, triage  # noqa: F401  (registers them)
+        from masip.assessments.services import case_anonymise_assessments
         from masip.cases.retention import CaseData, register_case_data
 
         registrations.register()
-        # At retention review, anonymisation leaves a case's assessments as they are (as it did
-        # before this registry: their answers and judgement reasons are not blanked); erasure
-        # deletes them with the case.
-        register_case_data(CaseData("assessments", order=70, anonymise=None))
+        # At retention review, anonymisation blanks the free text of the case's assessments and
+        # keeps their scores; erasure deletes them with the case (CASCADE).
+        register_case_data(CaseData("assessments", order=70, anonymise=case_anonymise_assessments))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from masip.access import policy
@@ -23,6 +24,7 @@ from masip.assessments.engine import (
     Judgement,
     JudgementError,
     applicable_item_ids,
+    blank_free_text,
     evaluate,
     redact_answers,
     validate_answers,
@@ -162,8 +164,12 @@ def assessment_contribute(
         raise ValidationError("This assessment is signed off and locked. Start a correction to change it.")
     if locked.version != expected_version:
         raise stale_edit(
-            locked, expected_version=expected_version, current_version=locked.version, what="this assessment",
-            actions=("assessment.contribute",), summary=_contribution_summary,
+            locked,
+            expected_version=expected_version,
+            current_version=locked.version,
+            what="this assessment",
+            actions=("assessment.contribute",),
+            summary=_contribution_summary,
         )
     definition = _definition_of(locked)
     kind = acting_user.agency_kind
@@ -248,7 +254,7 @@ def assessment_save_and_sign_off(
     judgement_level: str | None = None,
     judgement_reason: str = "",
 ) -> Assessment:
-    """"Save and sign off" is one step: if sign-off is refused, the answers are not saved either.
+    """ "Save and sign off" is one step: if sign-off is refused, the answers are not saved either.
 
     Saved in one transaction and signed off in another, a refused sign-off left the
     answers saved under the refusal, and the page (still holding the version it was
@@ -449,7 +455,10 @@ def assessments_follow_referral(*, referral: Referral, case: Case, acting_user: 
         )
         if screening is not None:
             case_set_risk(
-                case=case, acting_user=acting_user, rank=0, label=result_summary(screening),
+                case=case,
+                acting_user=acting_user,
+                rank=0,
+                label=result_summary(screening),
                 source=f"{screening.instrument_name} signed off at screening",
             )
 
@@ -474,7 +483,9 @@ def missing_before_acceptance(referral: Referral) -> list[str]:
     return [code for code in required if code not in done]
 
 
-def assessment_pdf_export(*, assessment: Assessment, acting_user: User, recipient: Agency, purpose: str) -> bytes:
+def assessment_pdf_export(
+    *, assessment: Assessment, acting_user: User, recipient: Agency, purpose: str
+) -> bytes:
     """A printable copy of a signed-off assessment for one partner agency: a disclosure, logged.
 
     It holds only what both the author's agency and the recipient's agency may see.
@@ -482,7 +493,9 @@ def assessment_pdf_export(*, assessment: Assessment, acting_user: User, recipien
     if assessment.status != AssessmentStatus.SIGNED_OFF:
         raise ValidationError("Only a signed-off assessment can be printed.")
     if not selectors.recipient_agencies(assessment).filter(pk=recipient.pk).exists():
-        raise ValidationError({"recipient": f"The agency chosen is not a partner agency of {assessment.partnership}."})
+        raise ValidationError(
+            {"recipient": f"The agency chosen is not a partner agency of {assessment.partnership}."}
+        )
     definition = selectors.definition_of(assessment)
     answers = redact_answers(
         definition, redact_answers(definition, assessment.answers, acting_user.agency_kind), recipient.kind
@@ -495,7 +508,49 @@ def assessment_pdf_export(*, assessment: Assessment, acting_user: User, recipien
         "definition": definition,
     }
     return disclosed_file(
-        actor=acting_user, action=AuditAction.ASSESSMENT_PDF, partnership=assessment.partnership,
-        subjects=[assessment, assessment.subject], recipient=str(recipient), reason=purpose,
-        details={"format": "pdf"}, render=lambda: render_pdf("assessments/pdf.html", context),
+        actor=acting_user,
+        action=AuditAction.ASSESSMENT_PDF,
+        partnership=assessment.partnership,
+        subjects=[assessment, assessment.subject],
+        recipient=str(recipient),
+        reason=purpose,
+        details={"format": "pdf"},
+        render=lambda: render_pdf("assessments/pdf.html", context),
     )
+
+
+def case_anonymise_assessments(case: Case) -> dict[str, int]:
+    """Blank the free text of the assessments made on the case or on its referrals - text
+    answers, judgement and correction reasons, partners' contribution notes - keeping the
+    scored answers, results, levels and stalker types the evaluation counts. For anonymisation
+    at retention review (registered with cases.retention); the caller holds the transaction
+    and logs. Each assessment's version moves on, so a form opened before is refused."""
+    assessments = list(
+        Assessment.objects.filter(Q(case=case) | Q(referral__case=case))
+        .order_by("pk")
+        .select_for_update(of=("self",))
+    )
+    text_answers = 0
+    for assessment in assessments:
+        try:
+            definition = instrument_definition(assessment.instrument_code, assessment.instrument_version)
+        except KeyError:
+            definition = None
+        assessment.answers, blanked = blank_free_text(definition, assessment.answers)
+        text_answers += blanked
+        assessment.judgement_reason = ""
+        assessment.correction_reason = ""
+        assessment.version += 1
+    Assessment.objects.bulk_update(
+        assessments, ["answers", "judgement_reason", "correction_reason", "version"]
+    )
+    notes = (
+        Contribution.objects.filter(assessment__in=[a.pk for a in assessments])
+        .exclude(note="")
+        .update(note="")
+    )
+    return {
+        "assessments": len(assessments),
+        "assessment_text_answers": text_answers,
+        "contribution_notes": notes,
+    }

@@ -21,7 +21,8 @@ transaction:
     40 justice        criminal-justice events, protective orders
     50 victims        victim support, contacts, safety plans, referrals, surveys
     60 sharing        information entries and health summaries (deleted)
-    70 assessments    kept as they are (see assessments/apps.py)
+    70 assessments    free-text answers, judgement and correction reasons,
+                      contribution notes (scores and levels kept)
 
 then the case's own re-review triggers and close reason. On erasure every
 handler's `erase` runs in the same order before the case row is deleted; for

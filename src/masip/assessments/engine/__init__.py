@@ -13,6 +13,7 @@ from masip.assessments.engine.answers import (
     Answers,
     applicable_item_ids,
     asked_answers,
+    blank_free_text,
     is_answered,
     missing_required,
     redact_answers,
@@ -98,6 +99,7 @@ __all__ = [
     "missing_required",
     "read_wording",
     "read_wording_text",
+    "blank_free_text",
     "redact_answers",
     "validate_answers",
 ]

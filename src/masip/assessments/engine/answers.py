@@ -171,10 +171,35 @@ def validate_answers(
     return problems
 
 
-def redact_answers(definition: InstrumentDefinition, answers: Answers, agency_kind: str | None) -> dict[str, object]:
+def redact_answers(
+    definition: InstrumentDefinition, answers: Answers, agency_kind: str | None
+) -> dict[str, object]:
     """The answers an agency kind may see: restricted sections' answers removed."""
     visible = {item.id for item in definition.items_visible_to(agency_kind)}
     return {k: v for k, v in answers.items() if k in visible}
+
+
+def blank_free_text(
+    definition: InstrumentDefinition | None, answers: Answers
+) -> tuple[dict[str, object], int]:
+    """The answers with every free-text answer blanked, and how many were blanked: for
+    anonymisation at retention review, which keeps the scored answers (choices, numbers,
+    dates) the evaluation counts. Without the definition (an instrument no longer loaded)
+    no answer can be told apart from free text, so every text value is blanked."""
+    text_items = (
+        {item.id for item in definition.items if item.type is ItemType.TEXT}
+        if definition is not None
+        else None
+    )
+    blanked: dict[str, object] = {}
+    count = 0
+    for key, value in answers.items():
+        if isinstance(value, str) and value and (text_items is None or key in text_items):
+            blanked[key] = ""
+            count += 1
+        else:
+            blanked[key] = value
+    return blanked, count
 
 
 def _value_problem(item: Item, value: object) -> AnswerProblem | None:
