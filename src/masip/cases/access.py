@@ -58,7 +58,7 @@ def in_caseload(user: Any, case: Case) -> bool:
         return False
     if case.lead_officer_id == user.pk:
         return True
-    if case.allocations.filter(user=user).exists():
+    if case.allocations.filter(user=user, ended_on__isnull=True).exists():
         return True
     return any(rule(user, case) for rule in _CASELOAD_RULES)
 

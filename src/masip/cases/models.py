@@ -110,9 +110,20 @@ class CaseAllocation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_allocations")
     allocated_on = models.DateField(default=timezone.localdate)
+    # The day the member stopped working the case (taken off its team); None while they work it.
+    # Ended allocations are kept so that caseload on any past day can be counted.
+    ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "user"], name="uniq_case_allocation")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=models.Q(ended_on__isnull=True), name="uniq_current_case_allocation"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("allocated_on")),
+                name="case_allocation_ends_after_it_starts",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} on {self.case_id}"

@@ -58,8 +58,8 @@ def casework_staff(partnership: Partnership):
 
 
 def allocated_user_ids(case: Case) -> list[int]:
-    """The staff allocated to the case."""
-    return list(case.allocations.values_list("user_id", flat=True))
+    """The staff working the case now (allocations not ended)."""
+    return list(case.allocations.filter(ended_on__isnull=True).values_list("user_id", flat=True))
 
 
 def pending_retention_proposals(partnership: Partnership) -> list[RetentionProposal]:

@@ -173,24 +173,29 @@ def case_update_team(
             what="who works this case", labels=TEAM_FIELD_LABELS, actions=("case.update_team",),
         )
     allowed = set(casework_staff(case.partnership).values_list("pk", flat=True))
+    current = CaseAllocation.objects.filter(case=case, ended_on__isnull=True)
     chosen = [u for u in [lead_officer, *allocated_staff] if u is not None]
     if any(u.pk not in allowed for u in chosen):
         raise ValidationError("Only staff of this partnership's unit can work its cases.")
     before = {
         "lead_officer": str(case.lead_officer or ""),
-        "allocated_staff": sorted(str(u) for u in case.allocated_staff.all()),
+        "allocated_staff": sorted(str(a.user) for a in current.select_related("user")),
     }
     after = {"lead_officer": str(lead_officer or ""), "allocated_staff": sorted(str(u) for u in allocated_staff)}
     if case.lead_officer_id == getattr(lead_officer, "pk", None) and set(
-        case.allocations.values_list("user_id", flat=True)
+        current.values_list("user_id", flat=True)
     ) == {u.pk for u in allocated_staff}:
         return case  # nothing changed: the version stays, so no open form goes stale for nothing
     case.lead_officer = lead_officer
     case.team_version += 1
     case.save(update_fields=["lead_officer", "team_version"])
-    CaseAllocation.objects.filter(case=case).exclude(user__in=allocated_staff).delete()
-    existing = set(CaseAllocation.objects.filter(case=case).values_list("user_id", flat=True))
-    CaseAllocation.objects.bulk_create(CaseAllocation(case=case, user=u) for u in allocated_staff if u.pk not in existing)
+    # Staff taken off the case keep their allocation with an end date (caseload on past days).
+    today = timezone.localdate()
+    current.exclude(user__in=allocated_staff).update(ended_on=today)
+    existing = set(current.values_list("user_id", flat=True))
+    CaseAllocation.objects.bulk_create(
+        CaseAllocation(case=case, user=u, allocated_on=today) for u in allocated_staff if u.pk not in existing
+    )
     log_changes(actor=acting_user, action=AuditAction.CASE_UPDATE_TEAM, record=case, before=before, after=after,
                 partnership=case.partnership, details={"version": case.team_version})
     return case

@@ -65,7 +65,7 @@ class QueueContext:
     def cases(self) -> QuerySet[Case]:
         qs = Case.objects.filter(partnership=self.partnership)
         if self.mine:
-            qs = qs.filter(Q(lead_officer=self.user) | Q(allocations__user=self.user)).distinct()
+            qs = qs.filter(Q(lead_officer=self.user) | Q(allocations__user=self.user, allocations__ended_on__isnull=True)).distinct()
         return qs
 
     def case_ids(self):

@@ -124,11 +124,11 @@ def caseload(partnership: Partnership, day) -> staffing.Caseload:
         for h in p.holdings.all()
     ]
     cases = Case.objects.filter(partnership=partnership, opened_on__lte=day).exclude(closed_on__lte=day)
-    allocations: dict[int, list[tuple[int, Any]]] = {}
-    for case_id, user_id, on in CaseAllocation.objects.filter(case__in=cases).values_list(
-        "case_id", "user_id", "allocated_on"
+    allocations: dict[int, list[tuple[int, Any, Any]]] = {}
+    for case_id, user_id, on, until in CaseAllocation.objects.filter(case__in=cases).values_list(
+        "case_id", "user_id", "allocated_on", "ended_on"
     ):
-        allocations.setdefault(case_id, []).append((user_id, on))
+        allocations.setdefault(case_id, []).append((user_id, on, until))
     case_rows = [
         staffing.CaseRow(c["id"], c["opened_on"], c["closed_on"], c["lead_officer_id"], tuple(allocations.get(c["id"], ())))
         for c in cases.values("id", "opened_on", "closed_on", "lead_officer_id")

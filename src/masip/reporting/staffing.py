@@ -25,13 +25,13 @@ class CaseRow:
     opened_on: date
     closed_on: date | None
     lead_user_id: int | None
-    allocations: tuple[tuple[int, date], ...] = ()  # (user id, allocated on)
+    allocations: tuple[tuple[int, date, date | None], ...] = ()  # (user id, allocated on, ended on or None)
 
     def open_on(self, day: date) -> bool:
         return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)
 
     def workers_on(self, day: date) -> set[int]:
-        users = {user for user, since in self.allocations if since <= day}
+        users = {user for user, since, until in self.allocations if since <= day and (until is None or until > day)}
         if self.lead_user_id is not None:
             users.add(self.lead_user_id)
         return users
