@@ -16,3 +16,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_MODE = True
 MASIP_AUDIT_ALLOW_FLUSH = True  # throwaway test databases are reset with flush (audit.management.commands.flush)
 MASIP_AUDIT_STRICT = True  # a view that shows personal data without logging a consultation fails the test
+# Tests close the connection after each test themselves; a kept connection from a live server's
+# thread would hold PostgreSQL's test database open at teardown. Production keeps them (settings).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
