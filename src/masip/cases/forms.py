@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from masip.cases.models import CaseStatus, RiskRank, StalkerType
+from masip.cases.registry import case_filters
 from masip.core.forms import GovukFormMixin, ModelChoiceField, ModelMultipleChoiceField, VersionField
 
 ACCESS_REASONS = [
@@ -114,3 +116,51 @@ class RetentionDecisionForm(GovukFormMixin, forms.Form):
         if data.get("decision") == "reject" and not (data.get("note") or "").strip():
             self.add_error("note", "Enter why the proposal is rejected")
         return data
+
+
+CASE_SORTS = [
+    ("newest", "Newest first"),
+    ("oldest", "Oldest first"),
+    ("risk", "Highest risk first"),
+    ("reference", "Case reference"),
+]
+
+
+class CaseFilterForm(GovukFormMixin, forms.Form):
+    """The case list's filters and sort order, read from the URL (a GET form)."""
+
+    show = forms.ChoiceField(
+        label="Cases", required=False, widget=forms.RadioSelect,
+        choices=[("mine", "My cases (I lead or work on them)"), ("all", "All the unit's cases")],
+    )
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Open or closed"), *CaseStatus.choices])
+    lead = ModelChoiceField(label="Lead", queryset=None, required=False, empty_label="Anyone")
+    agency = ModelChoiceField(label="Agency working the case", queryset=None, required=False, empty_label="Any agency")
+    risk = forms.TypedChoiceField(
+        label="Risk", required=False, coerce=int, empty_value=None, choices=[("", "Any risk"), *RiskRank.choices]
+    )
+    stalker_type = forms.ChoiceField(
+        label="Stalker type", required=False, choices=[("", "Any type"), *StalkerType.choices, ("none", "Not typed")]
+    )
+    area = forms.ChoiceField(label="Area", required=False)
+    reassessment_due = forms.BooleanField(label="Reassessment due", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=CASE_SORTS)
+
+    def __init__(self, *args, staff_queryset, agency_queryset, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = staff_queryset
+        self.fields["lead"].label_from_instance = _staff_label
+        self.fields["agency"].queryset = agency_queryset
+        self.fields["area"].choices = [("", "Any area"), *((a, a) for a in areas)]
+        for extra in case_filters():  # registered by the contexts above cases (cases/registry.py)
+            self.fields[extra.name] = forms.BooleanField(label=extra.label, required=False)
+
+    def extra_filter_names(self) -> list[str]:
+        return [f.name for f in case_filters()]
+
+    def extra_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.extra_filter_names()]
+
+    def sort_label(self) -> str:
+        chosen = self.cleaned_data.get("sort") if hasattr(self, "cleaned_data") else None
+        return dict(CASE_SORTS).get(chosen or "newest", "Newest first").lower()

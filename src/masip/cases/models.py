@@ -93,6 +93,13 @@ class Case(models.Model):
             models.Index(fields=["partnership", "status", "suspect"], name="case_open_suspect"),
             models.Index(fields=["partnership", "status", "-risk_rank"], name="case_risk"),
             models.Index(fields=["partnership", "-opened_on"], name="case_opened"),
+            # The case list's filters (cases.selectors.case_list).
+            models.Index(fields=["partnership", "lead_officer"], name="case_lead"),
+            models.Index(fields=["partnership", "stalker_type"], name="case_stalker_type"),
+            models.Index(fields=["partnership", "area"], name="case_area"),
+            models.Index(
+                fields=["partnership"], condition=models.Q(reassessment_due=True), name="case_reassessment_due"
+            ),
         ]
         ordering = ["-opened_on", "-id"]
 
@@ -115,6 +122,7 @@ class CaseAllocation(models.Model):
     ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["user", "ended_on"], name="case_allocation_user")]  # "my cases"
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "user"], condition=models.Q(ended_on__isnull=True), name="uniq_current_case_allocation"

@@ -13,17 +13,32 @@ Each is filled in the owning app's `AppConfig.ready()`:
   `source(case, user) -> dict` added to the case page's template context (the
   information and health summaries shared on the case that the user may see).
   Sources run in registration order; a later key replaces an earlier one.
+- case list filters (meetings, actions): `register_case_filter(CaseFilter(name, label,
+  apply))`, a yes/no filter on the case list; `apply(cases, partnership) -> cases`
+  narrows the query (with an `Exists` subquery, so a case is listed once). Shown in
+  registration order, after the case's own filters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 ReferralTaken = Callable[..., None]
 DetailContext = Callable[[Any, Any], dict[str, Any]]
 
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    name: str  # the query parameter, e.g. "open_actions"
+    label: str  # e.g. "Has open actions"
+    apply: Callable[[Any, Any], Any]  # (cases queryset, partnership) -> cases queryset
+
+
 _ON_REFERRAL_TAKEN: list[ReferralTaken] = []
+_CASE_FILTERS: list[CaseFilter] = []
 _DETAIL_CONTEXT: list[DetailContext] = []
 
 
@@ -49,3 +64,14 @@ def detail_context(case: Any, user: Any) -> dict[str, Any]:
     for source in _DETAIL_CONTEXT:
         context.update(source(case, user))
     return context
+
+
+def register_case_filter(case_filter: CaseFilter) -> CaseFilter:
+    """Registering a filter of the same name again replaces it."""
+    _CASE_FILTERS[:] = [f for f in _CASE_FILTERS if f.name != case_filter.name]
+    _CASE_FILTERS.append(case_filter)
+    return case_filter
+
+
+def case_filters() -> list[CaseFilter]:
+    return list(_CASE_FILTERS)

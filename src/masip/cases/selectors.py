@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
 from masip.accounts.models import User
-from masip.cases.models import Case, CaseParty, RetentionProposal, ReviewTrigger
+from masip.cases.models import Case, CaseAllocation, CaseParty, RetentionProposal, ReviewTrigger
+from masip.cases.registry import case_filters
 from masip.partnerships.models import CASEWORK_ROLES, Partnership
 
 
@@ -28,22 +30,60 @@ def case_get(user: Any, pk: int) -> Case:
     )
 
 
-def case_list(user: Any, partnership: Partnership, *, status: str = "") -> QuerySet[Case]:
+@dataclass(frozen=True)
+class CaseListQuery:
+    """What the case list shows, as the filter form reads it from the URL."""
+
+    mine: bool = False
+    status: str = ""
+    lead_id: int | None = None
+    agency_id: int | None = None
+    risk: int | None = None
+    stalker_type: str = ""  # a StalkerType, "none" for not typed, "" for any
+    area: str = ""
+    reassessment_due: bool = False
+    extras: tuple[str, ...] = ()  # names of registered filters that are on (cases/registry.py)
+    sort: str = "newest"
+
+
+CASE_ORDER = {
+    "newest": ("-opened_on", "-id"),
+    "oldest": ("opened_on", "id"),
+    "risk": ("-risk_rank", "-opened_on", "-id"),
+    "reference": ("reference",),
+}
+
+
+def case_list(user: Any, partnership: Partnership, query: CaseListQuery | None = None) -> QuerySet[Case]:
+    query = query or CaseListQuery()
     if not policy.does_casework_in(user, partnership):
         return Case.objects.none()
-    qs = (
-        Case.objects.filter(partnership=partnership)
-        .select_related("suspect")
-        .annotate(
-            victim_count=Count("parties", filter=Q(parties__role="victim"), distinct=True),
-            open_triggers=Count(
-                "review_triggers", filter=Q(review_triggers__resolved_at__isnull=True), distinct=True
-            ),
-        )
+    qs = Case.objects.filter(partnership=partnership)
+    working = CaseAllocation.objects.filter(case=OuterRef("pk"), ended_on__isnull=True)
+    if query.mine:
+        qs = qs.filter(Q(lead_officer=user) | Q(Exists(working.filter(user=user))))
+    if query.status:
+        qs = qs.filter(status=query.status)
+    if query.lead_id is not None:
+        qs = qs.filter(lead_officer_id=query.lead_id)
+    if query.agency_id is not None:
+        qs = qs.filter(Q(lead_officer__agency_id=query.agency_id) | Q(Exists(working.filter(user__agency_id=query.agency_id))))
+    if query.risk is not None:
+        qs = qs.filter(risk_rank=query.risk)
+    if query.stalker_type:
+        qs = qs.filter(stalker_type="" if query.stalker_type == "none" else query.stalker_type)
+    if query.area:
+        qs = qs.filter(area=query.area)
+    if query.reassessment_due:
+        qs = qs.filter(reassessment_due=True)
+    for extra in case_filters():
+        if extra.name in query.extras:
+            qs = extra.apply(qs, partnership)
+    qs = qs.select_related("suspect").annotate(
+        victim_count=Count("parties", filter=Q(parties__role="victim"), distinct=True),
+        open_triggers=Count("review_triggers", filter=Q(review_triggers__resolved_at__isnull=True), distinct=True),
     )
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-opened_on", "-id")
+    return qs.order_by(*CASE_ORDER.get(query.sort, CASE_ORDER["newest"]))
 
 
 def casework_staff(partnership: Partnership):

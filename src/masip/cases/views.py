@@ -13,30 +13,51 @@ from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.cases import registry, retention, selectors, services
 from masip.cases.access import case_page
-from masip.cases.forms import CaseAreaForm, CaseDetailsForm, RetentionDecisionForm, RetentionProposalForm
-from masip.cases.models import CasePartyRole, CaseStatus
+from masip.cases.forms import (
+    CaseAreaForm,
+    CaseDetailsForm,
+    CaseFilterForm,
+    RetentionDecisionForm,
+    RetentionProposalForm,
+)
+from masip.cases.models import CasePartyRole
 from masip.cases.panels import case_panels
 from masip.cases.timeline import case_timeline
 from masip.core.forms import add_service_errors
+from masip.partnerships.models import Role
+from masip.partnerships.selectors import partner_agencies
 
 
 @requires(Action.CASE_VIEW)
 def case_list(request, slug: str):
     partnership = policy.partnership_for(request.user, slug)
     request.partnership, request.nav = partnership, "cases"
-    status = request.GET.get("status", "")
-    if status not in CaseStatus.values:
-        status = ""
-    page = Paginator(selectors.case_list(request.user, partnership, status=status), 50).get_page(request.GET.get("page"))
+    data = request.GET.copy()
+    if not data.get("show"):  # practitioners start from their own caseload, managers from the unit's
+        data["show"] = "mine" if policy.role_in(request.user, partnership) == Role.PRACTITIONER else "all"
+    form = CaseFilterForm(
+        data, staff_queryset=selectors.casework_staff(partnership),
+        agency_queryset=partner_agencies(partnership), areas=partnership.areas,
+    )
+    form.is_valid()  # a filter with a value not on offer is named in the error summary and left out
+    chosen = form.cleaned_data
+    query = selectors.CaseListQuery(
+        mine=chosen.get("show") == "mine", status=chosen.get("status") or "",
+        lead_id=getattr(chosen.get("lead"), "pk", None), agency_id=getattr(chosen.get("agency"), "pk", None),
+        risk=chosen.get("risk"), stalker_type=chosen.get("stalker_type") or "", area=chosen.get("area") or "",
+        reassessment_due=bool(chosen.get("reassessment_due")),
+        extras=tuple(name for name in form.extra_filter_names() if chosen.get(name)),
+        sort=chosen.get("sort") or "newest",
+    )
+    page = Paginator(selectors.case_list(request.user, partnership, query), 50).get_page(request.GET.get("page"))
     log_consultation(
         request, action=AuditAction.CASE_LIST, partnership=partnership,
         subjects=[*page.object_list, *[c.suspect for c in page.object_list if c.suspect]],
     )
-    return render(
-        request,
-        "cases/case_list.html",
-        {"partnership": partnership, "page": page, "status": status, "statuses": CaseStatus.choices},
-    )
+    return render(request, "cases/case_list.html", {
+        "partnership": partnership, "page": page, "form": form, "query": query,
+        "filtered": query != selectors.CaseListQuery(mine=query.mine, sort=query.sort),
+    })
 
 
 @requires(Action.CASE_VIEW)
