@@ -54,6 +54,7 @@ class SurvivalResult:
     concordance: float
     ph_test: pd.DataFrame  # index covariate; statistic, p (Grambsch-Therneau, rank time)
     km_table: pd.DataFrame  # group, time, survival, at_risk
+    coef: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))  # log hazard ratios by covariate
     warnings: list[str] = field(default_factory=list)
 
     def hr(self, covariate: str) -> float:
@@ -78,6 +79,47 @@ def kaplan_meier(frame: pd.DataFrame, *, duration: str, event: str, group: str |
             rows.append({"group": "all" if name is None else str(name), "time": float(t),
                          "survival": float(surv.loc[t]), "at_risk": int(table.loc[t, "at_risk"])})
     return pd.DataFrame(rows, columns=["group", "time", "survival", "at_risk"])
+
+
+def survival_at(km_table: pd.DataFrame, time: float, *, group: str = "all") -> float:
+    """The Kaplan-Meier estimate S(time) read off a `kaplan_meier` table (a right-continuous step).
+
+    S is 1 before the group's first event time; from each event time it holds the
+    value estimated there until the next one.
+    """
+    rows = km_table[(km_table["group"] == group) & (km_table["time"] <= time)]
+    if km_table[km_table["group"] == group].empty:
+        raise ValueError(f"no Kaplan-Meier curve for group {group!r}")
+    return 1.0 if rows.empty else float(rows.sort_values("time")["survival"].iloc[-1])
+
+
+@dataclass
+class LogrankResult:
+    chi2: float
+    df: int
+    p: float
+    table: pd.DataFrame  # index group; n, observed
+
+
+def logrank(frame: pd.DataFrame, *, duration: str, event: str, group: str) -> LogrankResult:
+    """The log-rank (Mantel-Haenszel) test of equal survival across the groups of `group`.
+
+    The same statistic as R's survival::survdiff with rho = 0: at each event time
+    the observed events per group are compared with those expected under no
+    difference, with the hypergeometric variance; chi-square on (groups - 1) df.
+    """
+    from lifelines.statistics import multivariate_logrank_test
+
+    data = frame[[duration, event, group]].dropna()
+    if data[group].nunique() < 2:
+        raise ValueError("a log-rank test needs at least two groups")
+    test = multivariate_logrank_test(data[duration].astype(float), data[group], data[event].astype(int))
+    rows = []
+    for name, part in data.groupby(group, sort=True):
+        rows.append({"group": str(name), "n": len(part), "observed": int(part[event].sum())})
+    table = pd.DataFrame(rows).set_index("group")
+    return LogrankResult(chi2=float(test.test_statistic), df=int(test.degrees_of_freedom), p=float(test.p_value),
+                         table=table)
 
 
 def design_matrix(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -127,7 +169,8 @@ def cox_ph(
     km = kaplan_meier(frame, duration=duration, event=event, group=km_group)
     return SurvivalResult(
         n=len(data), events=int(data[event].sum()), hazard_ratios=hazard_ratios,
-        concordance=float(fitter.concordance_index_), ph_test=ph, km_table=km, warnings=notes,
+        concordance=float(fitter.concordance_index_), ph_test=ph, km_table=km,
+        coef=summary["coef"].astype(float), warnings=notes,
     )
 
 
@@ -169,8 +212,13 @@ def segmented_regression(y: Sequence[float], *, break_at: int, maxlags: int | No
                          periods: Sequence[str] | None = None) -> ItsResult:
     """y_t = b0 + b1 t + b2 after_t + b3 (t - break_at) after_t + e_t, with HAC (Newey-West) errors.
 
-    `break_at` is the index of the first period after the interruption. b2 is
-    the step (level change), b3 the change in slope.
+    The usual ITS parametrisation: t = 0..n-1 (the period's index), `break_at`
+    the index of the first period after the interruption, after_t = 1 from
+    that period on (0 before), and the slope-change term (t - break_at) after_t
+    counts periods since the interruption (0 in the first period after it and
+    before). b2 is the step (level change at `break_at`), b3 the change in
+    slope. The point estimates are ordinary least squares (R's lm gives the
+    same); only the intervals and p-values use the HAC errors.
     """
     import statsmodels.api as sm
 
@@ -197,6 +245,42 @@ def segmented_regression(y: Sequence[float], *, break_at: int, maxlags: int | No
         slope_change_p=float(fit.pvalues[3]), pre_slope=float(params[1]), maxlags=lags, table=table,
         step_se=float(fit.bse[2]),
     )
+
+
+# -- logistic regression ------------------------------------------------------------------------
+
+
+@dataclass
+class LogisticResult:
+    n: int
+    events: int
+    coefficients: pd.DataFrame  # index term ("const" first); coef, se, ci_low, ci_high, p, odds_ratio
+
+    @property
+    def coef(self) -> pd.Series:
+        return self.coefficients["coef"]
+
+
+def logistic_regression(frame: pd.DataFrame, *, outcome: str, covariates: Sequence[str]) -> LogisticResult:
+    """Binary logistic regression by maximum likelihood with a constant ("const"), Wald 95% intervals.
+
+    The same model as R's glm(outcome ~ covariates, family = binomial): the logit
+    link's maximum-likelihood estimates. Covariates go through `design_matrix`
+    (categories become indicators). The outcome must be 0/1.
+    """
+    import statsmodels.api as sm
+
+    y = frame[outcome].astype(float)
+    if not set(y.unique()) <= {0.0, 1.0}:
+        raise ValueError("the outcome of a logistic regression must be 0 or 1")
+    x = sm.add_constant(design_matrix(frame, covariates), has_constant="add")
+    fit = sm.Logit(y, x).fit(disp=0, method="newton", maxiter=100)
+    ci = fit.conf_int(0.05)
+    table = pd.DataFrame({
+        "coef": fit.params, "se": fit.bse, "ci_low": ci[0], "ci_high": ci[1], "p": fit.pvalues,
+        "odds_ratio": np.exp(fit.params),
+    }).astype(float)
+    return LogisticResult(n=len(y), events=int(y.sum()), coefficients=table)
 
 
 # -- paired before/after --------------------------------------------------------------------------
