@@ -135,3 +135,17 @@ def test_caveats_speak_plainly_about_small_numbers_and_selection():
     assert "no true counterfactual" in text and "Small numbers: 20" in text
     assert "Selection into interventions" in text and "treated" in text
     assert "Small numbers" not in " ".join(stats.caveats(method="its", n=500))
+
+
+def test_logrank_logistic_and_survival_at_refuse_bad_input_and_read_steps_right():
+    frame = pd.DataFrame({"t": [1.0, 2.0, 3.0, 4.0], "e": [1, 0, 1, 1], "g": ["a", "a", "a", "a"]})
+    with pytest.raises(ValueError, match="two groups"):
+        stats.logrank(frame, duration="t", event="e", group="g")
+    with pytest.raises(ValueError, match="0 or 1"):
+        stats.logistic_regression(frame.assign(y=[0, 1, 2, 1]), outcome="y", covariates=["t"])
+    km = stats.kaplan_meier(frame, duration="t", event="e")
+    assert stats.survival_at(km, 0.5) == 1.0  # before the first event
+    assert stats.survival_at(km, 1.5) == pytest.approx(0.75)  # 1 - 1/4, held until the next event
+    assert stats.survival_at(km, 3.0) == pytest.approx(0.75 * (1 - 1 / 2))
+    with pytest.raises(ValueError, match="no Kaplan-Meier curve"):
+        stats.survival_at(km, 3.0, group="b")
