@@ -3,7 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from masip.access import policy
@@ -79,11 +80,19 @@ def case_list(user: Any, partnership: Partnership, query: CaseListQuery | None =
     for extra in case_filters():
         if extra.name in query.extras:
             qs = extra.apply(qs, partnership)
+    # Counted per listed case by correlated subqueries, not a GROUP BY over the whole
+    # partnership: the page's cost stays flat as cases accumulate, and the paginator's
+    # count drops them.
     qs = qs.select_related("suspect").annotate(
-        victim_count=Count("parties", filter=Q(parties__role="victim"), distinct=True),
-        open_triggers=Count("review_triggers", filter=Q(review_triggers__resolved_at__isnull=True), distinct=True),
+        victim_count=_count_of(CaseParty.objects.filter(case=OuterRef("pk"), role="victim")),
+        open_triggers=_count_of(ReviewTrigger.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)),
     )
     return qs.order_by(*CASE_ORDER.get(query.sort, CASE_ORDER["newest"]))
+
+
+def _count_of(rows: QuerySet) -> Coalesce:
+    """COUNT(*) of a correlated queryset, as a scalar subquery (no GROUP BY in the outer query)."""
+    return Coalesce(Subquery(rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]), 0)
 
 
 def casework_staff(partnership: Partnership):
