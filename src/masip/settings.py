@@ -117,7 +117,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Axes' backend: refuses locked accounts before the password is checked (and lifts ended cool-offs).
     "masip.accounts.lockout.CoolOffAxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "masip.accounts.backends.UserWithAgencyBackend",  # Django's ModelBackend, the agency loaded with the user
 ]
 
 ROOT_URLCONF = "masip.urls"

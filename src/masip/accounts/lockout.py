@@ -35,6 +35,7 @@ from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
 
+from masip.accounts.backends import AgencyLoaded
 from masip.accounts.models import Lockout, User
 from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
@@ -164,8 +165,9 @@ def _notify(lockout: Lockout, user: User) -> None:
         )
 
 
-class CoolOffAxesBackend(AxesBackend):
-    """Axes' backend, but a lockout whose cool-off has passed is lifted before axes checks it."""
+class CoolOffAxesBackend(AgencyLoaded, AxesBackend):
+    """Axes' backend, but a lockout whose cool-off has passed is lifted before axes checks it
+    (and the user's agency is loaded with the user: accounts/backends.py)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         expire_cool_off(username or "")
