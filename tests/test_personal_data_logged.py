@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from masip.access.policy_table import PERSONAS
 from masip.audit.models import AuditEvent
+from masip.documents.tests.policy_world import WALK_SEGMENTS as DOCUMENT_SEGMENTS
+from masip.documents.tests.policy_world import walk_records as document_records
 from masip.evaluation.tests.policy_world import WALK_SEGMENTS as EVALUATION_SEGMENTS
 from masip.evaluation.tests.policy_world import walk_records as evaluation_records
 from masip.people.checks import personal_data_in, response_text
@@ -73,6 +75,7 @@ def _records() -> dict[str, object]:
         "staff": User.objects.get(username="london-police"),
         **walk_records(),
         **evaluation_records(),
+        **document_records(case),
     }
 
 
@@ -101,6 +104,7 @@ def _value(records, segment: str, name: str, route: str):
         ("<str:kind>", "pk"): "case",  # audit/export/case/<pk>/
         **WALK_SEGMENTS,
         **EVALUATION_SEGMENTS,
+        **DOCUMENT_SEGMENTS,
     }.get((segment, name))
     if chosen is None:
         raise AssertionError(f"Say which record {route} names with <{name}> (tests/test_personal_data_logged.py)")

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "masip.monitoring",
     "masip.meetings",
     "masip.assessments",
+    "masip.documents",
     "masip.evaluation",
     "masip.api",
     "masip.reporting",
@@ -188,7 +189,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Documents and evidence (masip.documents): a folder outside every URL the site serves, read only
+    # through the access-checked, logged download view. docs/operations.md says how to use S3 instead.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": DATA_DIR / "documents",
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
+# Largest document that may be uploaded, in bytes; clamd's UNIX socket to scan uploads (none: not scanned).
+MASIP_UPLOAD_MAX_BYTES = int(os.environ.get("MASIP_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+MASIP_CLAMD_SOCKET = os.environ.get("MASIP_CLAMD_SOCKET", "")
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

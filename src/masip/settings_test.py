@@ -1,6 +1,7 @@
 """Fast settings for the test suite; the database still follows DATABASE_URL."""
 
 import os
+import tempfile
 
 os.environ.setdefault("MASIP_DEMO", "1")
 
@@ -11,7 +12,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # live_server 404s hashed names; plain storage serves from the finders.
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Uploaded documents go to a throwaway folder (tests of masip.documents use their own tmp_path).
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="masip-test-documents-")},
+    },
 }
+MASIP_CLAMD_SOCKET = ""
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_MODE = True
 MASIP_AUDIT_ALLOW_FLUSH = True  # throwaway test databases are reset with flush (audit.management.commands.flush)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("masip.cases.urls")),
     path("", include("masip.people.urls")),
     path("", include("masip.sharing.urls")),
+    path("", include("masip.documents.urls")),
     path("", include("masip.monitoring.urls")),
     path("", include("masip.interventions.urls")),
     path("", include("masip.victims.urls")),

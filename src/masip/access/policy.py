@@ -62,6 +62,9 @@ class Action(StrEnum):
     SEARCH = "search"
     INFORMATION_RECORD = "information.record"
     HEALTH_SUMMARY_SHARE = "information.share_health_summary"
+    DOCUMENT_VIEW = "document.view"
+    DOCUMENT_UPLOAD = "document.upload"
+    DOCUMENT_DELETE = "document.delete"
     AUDIT_CASE = "audit.case"
     AUDIT_STAFF = "audit.staff"
     AUDIT_EXPORT = "audit.export"
@@ -212,6 +215,10 @@ _ACTION_RULES: dict[Action, Callable[[Any], bool]] = {
     Action.PERSON_EDIT: _casework,
     Action.SEARCH: _casework,
     Action.INFORMATION_RECORD: _casework,
+    # Documents: which ones a user sees is the category's (documents.selectors); who deletes, the service's.
+    Action.DOCUMENT_VIEW: _casework,
+    Action.DOCUMENT_UPLOAD: _casework,
+    Action.DOCUMENT_DELETE: _casework,
     Action.HEALTH_SUMMARY_SHARE: lambda user: _casework(user) and user.agency_kind == AgencyKind.HEALTH,
     Action.AUDIT_CASE: _manager,
     Action.AUDIT_STAFF: _manager,

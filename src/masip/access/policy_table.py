@@ -98,6 +98,11 @@ POLICY: dict[str, dict[str, str]] = {
     "assessments:compare": CASEWORK_IN_LONDON,
     "assessments:pdf": CASEWORK_IN_LONDON,
     "sharing:information_add": CASEWORK_IN_LONDON,
+    # Documents and evidence: the world's document is case management information uploaded by the police.
+    # Only its uploader (police) or the unit manager may delete it; others are refused before being asked why.
+    "documents:case_add": CASEWORK_IN_LONDON,
+    "documents:download": CASEWORK_IN_LONDON,
+    "documents:delete": _row("ok", "forbidden", "forbidden", "ok", "not_found", "forbidden", "forbidden"),
     # Revisiting: incidents, re-review requests, closing and reopening, the monitoring queue.
     "monitoring:queue": CASEWORK_IN_LONDON,
     "monitoring:incident_add": CASEWORK_IN_LONDON,

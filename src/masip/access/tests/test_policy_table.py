@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from masip.access.policy_table import PERSONAS, POLICY
+from masip.documents.tests.policy_world import ARGS as DOCUMENTS_ARGS
 from masip.evaluation.tests.policy_world import ARGS as EVALUATION_ARGS
 from masip.meetings.tests.policy_world import ARGS as MEETINGS_ARGS
 from masip.monitoring.tests.casework_world import ARGS as CASEWORK_ARGS
@@ -59,6 +60,7 @@ def world(london, make_referral, accept, staff, on_meeting_day):
     old.save()
     proposal = retention_propose(case=old, acting_user=staff["london-manager"], action="keep", reason="x", keep_months=6)
     from masip.assessments.services import assessment_start
+    from masip.documents.tests.policy_world import documents_world
     from masip.evaluation.tests.policy_world import evaluation_world
     from masip.meetings.tests.policy_world import meetings_world
     from masip.monitoring.tests.casework_world import casework_world
@@ -84,6 +86,7 @@ def world(london, make_referral, accept, staff, on_meeting_day):
         "api_unknown": {"unknown": f"v1/referrals/{accepted.pk}x/"},
         **casework_world(case=case, closed_case=old, staff=staff),
         **meetings,
+        **documents_world(case=case, staff=staff),
         **evaluation_world(staff=staff),
         **reporting_world(partnership=london, staff=staff),
     }
@@ -103,6 +106,7 @@ ARGS = {
     **MEETINGS_ARGS,
     **EVALUATION_ARGS,
     **REPORTING_ARGS,
+    **DOCUMENTS_ARGS,
     "api:referrals": "slug", "api:referral": "referral", "api:case": "case", "api:not_found": "api_unknown",
 }
 
