@@ -212,7 +212,8 @@ def test_every_context_holding_case_data_registers_its_retention_handler():
     bound = _case_bound_models()
     holders = {m._meta.app_label for m in bound}
     handlers = {h.context: h for h in case_data_handlers()}
-    assert holders == {"assessments", "interventions", "justice", "meetings", "monitoring", "sharing", "victims"}
+    assert holders == {"assessments", "documents", "interventions", "justice", "meetings", "monitoring", "sharing",
+                       "victims"}
     assert holders <= set(handlers), f"no retention handler for {sorted(holders - set(handlers))}"
     # An eraser that leaves the work to the database is right only if every record of the
     # context reaches the case through CASCADE foreign keys.
@@ -221,7 +222,7 @@ def test_every_context_holding_case_data_registers_its_retention_handler():
             assert cascades, f"{model._meta.label} is not deleted with its case"
     # The documented order (cases/retention.py): meetings first, then the casework, sharing, assessments.
     assert [h.context for h in case_data_handlers()] == [
-        "meetings", "monitoring", "interventions", "justice", "victims", "sharing", "assessments",
+        "meetings", "monitoring", "interventions", "justice", "victims", "sharing", "documents", "assessments",
     ]
     assert all(h.anonymise is not None for h in case_data_handlers() if h.context != "assessments")
 
@@ -259,7 +260,8 @@ def test_the_casework_sub_floors_are_enforced(tree):
 def test_cases_and_the_casework_contexts_form_no_import_cycle():
     import re
 
-    casework = {"cases", "assessments", "sharing", "monitoring", "interventions", "justice", "victims", "meetings"}
+    casework = {"cases", "assessments", "sharing", "documents", "monitoring", "interventions", "justice", "victims",
+                "meetings"}
     pattern = re.compile(r"^\s*(?:from|import)\s+masip\.(\w+)", re.M)
     edges = {app: set() for app in casework}
     for app in casework:

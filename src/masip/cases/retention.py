@@ -21,6 +21,8 @@ transaction:
     40 justice        criminal-justice events, protective orders
     50 victims        victim support, contacts, safety plans, referrals, surveys
     60 sharing        information entries and health summaries (deleted)
+    65 documents      documents' files deleted, descriptions and names blanked
+                      (on erasure: the files, then the rows)
     70 assessments    free-text answers, judgement and correction reasons,
                       contribution notes (scores and levels kept)
 
