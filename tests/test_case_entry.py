@@ -83,7 +83,7 @@ def _case_of(records, name) -> Case:
 def _nobody_in_the_unit_owns_the_action(records):
     """The world's action belongs to the police, which puts the unit manager (a Met DI) in the
     caseload; given to probation, the manager who chairs is an outsider who may update it."""
-    from masip.meetings.models import CaseAction
+    from masip.actions.models import CaseAction
     from masip.partnerships.models import Agency
 
     probation = Agency.objects.get(name="National Probation Service - London")
@@ -207,7 +207,7 @@ def test_in_the_caseload_no_case_url_asks(client, world, staff):  # noqa: F811
 def test_an_action_owner_and_an_agency_with_an_open_action_are_in_the_caseload(
     client, london, make_referral, accept, staff
 ):
-    from masip.meetings.services import action_cancel, action_complete, action_create
+    from masip.actions.services import action_cancel, action_complete, action_create
 
     accept(make_referral(london))
     case = Case.objects.get()

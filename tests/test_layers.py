@@ -212,17 +212,21 @@ def test_every_context_holding_case_data_registers_its_retention_handler():
     bound = _case_bound_models()
     holders = {m._meta.app_label for m in bound}
     handlers = {h.context: h for h in case_data_handlers()}
-    assert holders == {"assessments", "documents", "interventions", "justice", "meetings", "monitoring", "sharing",
-                       "victims"}
+    assert holders == {
+        "actions", "assessments", "documents", "interventions", "justice", "meetings", "monitoring", "plans",
+        "sharing", "victims",
+    }
     assert holders <= set(handlers), f"no retention handler for {sorted(holders - set(handlers))}"
     # An eraser that leaves the work to the database is right only if every record of the
     # context reaches the case through CASCADE foreign keys.
     for model, cascades in bound.items():
         if handlers[model._meta.app_label].erase is deleted_with_case:
             assert cascades, f"{model._meta.label} is not deleted with its case"
-    # The documented order (cases/retention.py): meetings first, then the casework, sharing, assessments.
+    # The documented order (cases/retention.py): meetings, their actions and plans first, then the
+    # casework, sharing, assessments.
     assert [h.context for h in case_data_handlers()] == [
-        "meetings", "monitoring", "interventions", "justice", "victims", "sharing", "documents", "assessments",
+        "meetings", "actions", "plans", "monitoring", "interventions", "justice", "victims", "sharing", "documents",
+        "assessments",
     ]
     assert all(h.anonymise is not None for h in case_data_handlers() if h.context != "assessments")
 
@@ -235,7 +239,7 @@ def test_monitoring_queue_sections_are_registered_by_their_owners():
         (20, "masip.monitoring.queue", "reassessments_due"),
         (30, "masip.interventions.queue", "follow_ups_due"),
         (40, "masip.victims.queue", "safety_plan_reviews_due"),
-        (45, "masip.meetings.queue", "plan_reviews_due"),
+        (45, "masip.plans.queue", "plan_reviews_due"),
         (50, "masip.justice.queue", "order_deadlines"),
         (60, "masip.monitoring.queue", "tracking_ending"),
     ]
@@ -260,8 +264,10 @@ def test_the_casework_sub_floors_are_enforced(tree):
 def test_cases_and_the_casework_contexts_form_no_import_cycle():
     import re
 
-    casework = {"cases", "assessments", "sharing", "documents", "monitoring", "interventions", "justice", "victims",
-                "meetings"}
+    casework = {
+        "cases", "assessments", "sharing", "documents", "monitoring", "interventions", "justice", "victims",
+        "meetings", "actions", "plans",
+    }
     pattern = re.compile(r"^\s*(?:from|import)\s+masip\.(\w+)", re.M)
     edges = {app: set() for app in casework}
     for app in casework:

@@ -42,11 +42,12 @@ def seeded(db):
 def _records() -> dict[str, object]:
     """One London record of each kind a URL can name, chosen to show as much as possible."""
     from masip.accounts.models import User
+    from masip.actions.models import CaseAction
     from masip.assessments.models import Assessment
     from masip.cases.models import Case, RetentionProposal
     from masip.interventions.models import Intervention
     from masip.justice.models import ProtectiveOrder
-    from masip.meetings.models import CaseAction, Meeting
+    from masip.meetings.models import Meeting
     from masip.referrals.models import Referral
     from masip.victims.models import VictimSupport
 

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "masip.victims",
     "masip.monitoring",
     "masip.meetings",
+    "masip.actions",
+    "masip.plans",
     "masip.assessments",
     "masip.documents",
     "masip.evaluation",

@@ -167,8 +167,8 @@ def attendance(w) -> Race:
 
 
 def _strategy(area, description, agency_name, days=30):
-    from masip.meetings.services import StrategyInput
     from masip.partnerships.models import Agency
+    from masip.plans.services import StrategyInput
 
     return StrategyInput(
         area=area, description=description, owner_agency=Agency.objects.get(name=agency_name),
@@ -177,8 +177,8 @@ def _strategy(area, description, agency_name, days=30):
 
 
 def risk_management_plan(w) -> Race:
-    from masip.meetings.models import RiskManagementPlan
-    from masip.meetings.services import plan_create_version
+    from masip.plans.models import RiskManagementPlan
+    from masip.plans.services import plan_create_version
 
     case = w.make_case(w.london)
     plan_create_version(
@@ -364,8 +364,8 @@ def intervention_outcome(w) -> Race:
 
 
 def action_update(w) -> Race:
-    from masip.meetings.models import CaseAction
-    from masip.meetings.services import action_create
+    from masip.actions.models import CaseAction
+    from masip.actions.services import action_create
 
     case = w.make_case(w.london)
     police = w.staff["london-police"]
@@ -575,14 +575,14 @@ EDITS: dict[str, Callable[[Any], Race]] = {
     "masip.evaluation.forms.PlanForm": analysis_plan,
     "masip.cases.forms.CaseAreaForm": case_area,
     "masip.meetings.forms.AttendanceForm": attendance,
-    "masip.meetings.forms.PlanForm": risk_management_plan,
+    "masip.plans.forms.PlanForm": risk_management_plan,
     "masip.victims.forms.SafetyPlanForm": safety_plan,
     "masip.victims.forms.SupportForm": victim_support,
     "masip.justice.forms.OrderUpdateForm": order_update,
     "masip.interventions.forms.EngagementForm": intervention_engagement,
     "masip.interventions.forms.FollowUpForm": intervention_follow_up,
     "masip.interventions.forms.OutcomeForm": intervention_outcome,
-    "masip.meetings.forms.ActionUpdateForm": action_update,
+    "masip.actions.forms.ActionUpdateForm": action_update,
     "masip.meetings.forms.DiscussionForm": meeting_discussion,
     "masip.assessments.forms.AssessmentForm": assessment,
     "masip.referrals.forms.TriageForm": triage,
@@ -619,9 +619,9 @@ NOT_EDITS: dict[str, str] = {
     "masip.justice.forms.OrderForm": "records a new order",
     "masip.meetings.forms.ScheduleForm": "schedules new meetings",
     "masip.meetings.forms.ShareForm": "records what an agency shared, as a new entry",
-    "masip.meetings.forms.ActionForm": "records a new action",
+    "masip.actions.forms.ActionForm": "records a new action",
     "masip.meetings.forms.ItemAddForm": "adds a case to an agenda",
-    "masip.meetings.forms.StrategyForm": "a row of the plan page, raced with PlanForm",
+    "masip.plans.forms.StrategyForm": "a row of the plan page, raced with PlanForm",
     "masip.monitoring.forms.IncidentForm": "records a new incident",
     "masip.monitoring.forms.ReviewRequestForm": "raises a new re-review trigger",
     "masip.people.forms.SubjectAccessForm": "produces a subject access pack",

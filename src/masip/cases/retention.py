@@ -14,8 +14,10 @@ of them. On anonymisation, after the people and referrals (the floors below
 cases), the handlers run in ascending `order`, inside the decision's
 transaction:
 
-    10 meetings       agenda items, actions, risk management plans (and the
-                      information shared on the case's referrals at meetings)
+    10 meetings       agenda items (and the information shared on the case's
+                      referrals at meetings)
+    12 actions        actions agreed on the case
+    14 plans          risk management plans and their strategies
     20 monitoring     incidents, closings and reopenings
     30 interventions  interventions, their events and sessions
     40 justice        criminal-justice events, protective orders

@@ -145,6 +145,24 @@ class ModelMultipleChoiceField(_IdKeyedChoices, forms.ModelMultipleChoiceField):
         return super()._check_values([self._checked_id(v) for v in value])
 
 
+
+def staff_label(user) -> str:
+    """A member of staff as the pick lists show them: their name and agency."""
+    name = user.get_full_name() or user.username
+    return f"{name} ({user.agency})" if user.agency_id else name
+
+
+class PickField(forms.CharField):
+    """A select whose options are a short list, but whose value is checked by the service,
+    so that a value from outside the list gets the service's explanation, not "not a valid choice"."""
+
+    widget = forms.Select
+
+    def __init__(self, *, choices=(), **kwargs):
+        super().__init__(**kwargs)
+        self.choices = list(choices)
+
+
 class GovukFormMixin:
     """GOV.UK-style messages for the standard errors, naming the field."""
 

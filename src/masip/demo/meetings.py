@@ -23,22 +23,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access.models import Category
+from masip.actions.models import CaseAction
 from masip.cases.models import Case, CaseStatus, ReviewTrigger, RiskRank, StalkerType
 from masip.demo.clock import moment
 from masip.meetings.agenda import ReasonKind, next_meeting_dates, nth_weekday
-from masip.meetings.models import (
-    AgendaItem,
-    Attendance,
-    AttendanceStatus,
-    CaseAction,
-    Meeting,
-    MeetingStatus,
-    PlanArea,
-    PlanStrategy,
-    RiskManagementPlan,
-)
+from masip.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
 from masip.meetings.services import meeting_build_agenda
 from masip.partnerships.models import Agency, Membership, Partnership, Role
+from masip.plans.models import PlanArea, PlanStrategy, RiskManagementPlan
 from masip.sharing.models import InformationEntry
 
 # When each series meets (weekday 0 = Monday, start time) and how far back the demo goes.

@@ -35,12 +35,13 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.utils import timezone
 
+from masip.actions.models import CaseAction
 from masip.assessments.models import Assessment, AssessmentStatus
 from masip.cases.models import Case
 from masip.core.spreadsheets import csv_text
 from masip.interventions.models import Intervention
 from masip.justice.models import JusticeEvent, ProtectiveOrder, SentenceKind
-from masip.meetings.models import AgendaItem, CaseAction, Meeting
+from masip.meetings.models import AgendaItem, Meeting
 from masip.monitoring import episodes as episode_core
 from masip.monitoring.models import Incident
 from masip.monitoring.outcomes import caseload_inputs
@@ -339,13 +340,13 @@ SPECS: dict[str, TableSpec] = {
             "actions",
             "Actions agreed on cases.",
             (
-                P("action", "action", "meetings.CaseAction.id", raw="id"),
+                P("action", "action", "actions.CaseAction.id", raw="id"),
                 CASE_ID,
-                P("meeting", "meeting", "meetings.CaseAction.meeting", raw="meeting_id"),
+                P("meeting", "meeting", "actions.CaseAction.meeting", raw="meeting_id"),
                 V("owner_agency_kind", "partnerships.Agency.kind"),
-                V("status", "meetings.CaseAction.status"),
-                D("due_on", "meetings.CaseAction.due_on"),
-                D("completed_on", "meetings.CaseAction.completed_on"),
+                V("status", "actions.CaseAction.status"),
+                D("due_on", "actions.CaseAction.due_on"),
+                D("completed_on", "actions.CaseAction.completed_on"),
             ),
             shift_unit="_unit",
         ),

@@ -14,13 +14,13 @@ def agenda_rule_error(rule):
 
 class MeetingsConfig(AppConfig):
     name = "masip.meetings"
-    verbose_name = "Meetings, actions and risk management plans"
+    verbose_name = "Meetings"
 
     def ready(self) -> None:
-        # Register the caseload rule, case-page panels, timeline entries and retention with cases,
-        # the agenda-rule check with partnerships, and the plan-review section with the monitoring queue.
+        # Register the case-page panel, timeline entries and retention with cases,
+        # and the agenda-rule check with partnerships.
         from masip.cases.retention import CaseData, register_case_data
-        from masip.meetings import caseload, panels, queue, timeline  # noqa: F401
+        from masip.meetings import panels, timeline  # noqa: F401
         from masip.meetings.services import case_anonymise_meeting_records
         from masip.partnerships.registry import register_agenda_rule_check
 

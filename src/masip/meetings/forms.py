@@ -6,29 +6,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from masip.access.models import Category
-from masip.accounts.models import User
 from masip.cases.models import Case, RiskRank, StalkerType
-from masip.core.forms import GovukDateField, GovukFormMixin, ModelChoiceField, VersionField
+from masip.core.forms import (
+    GovukDateField,
+    GovukFormMixin,
+    ModelChoiceField,
+    PickField,
+    VersionField,
+    staff_label,
+)
 from masip.core.ids import parse_id
-from masip.meetings.models import AttendanceStatus, PlanArea
+from masip.meetings.models import AttendanceStatus
 from masip.partnerships.models import Agency, Cadence
 from masip.referrals.forms import TriageForm
-
-
-def _staff_label(user) -> str:
-    name = user.get_full_name() or user.username
-    return f"{name} ({user.agency})" if user.agency_id else name
-
-
-class PickField(forms.CharField):
-    """A select whose options are a short list, but whose value is checked by the service,
-    so that a value from outside the list gets the service's explanation, not "not a valid choice"."""
-
-    widget = forms.Select
-
-    def __init__(self, *, choices=(), **kwargs):
-        super().__init__(**kwargs)
-        self.choices = list(choices)
 
 
 class ScheduleForm(GovukFormMixin, forms.Form):
@@ -70,7 +60,7 @@ class ScheduleForm(GovukFormMixin, forms.Form):
         self.fields["series"].queryset = series
         self.fields["series"].label_from_instance = lambda s: f"{s.name} ({s.get_cadence_display().lower()})"
         self.fields["chair"].queryset = staff
-        self.fields["chair"].label_from_instance = _staff_label
+        self.fields["chair"].label_from_instance = staff_label
         self.fields["series"].error_messages["required"] = "Select the meeting to schedule"
         self.fields["count"].error_messages.update(
             min_value="Schedule at least 1 meeting",
@@ -120,7 +110,7 @@ class AttendanceForm(GovukFormMixin, forms.Form):
         self.staff = list(staff)
         for user in self.staff:
             self.fields[f"staff_{user.pk}"] = forms.ChoiceField(
-                label=_staff_label(user),
+                label=staff_label(user),
                 choices=self.STAFF_CHOICES,
                 required=False,
                 widget=forms.RadioSelect,
@@ -207,113 +197,6 @@ class DiscussionForm(GovukFormMixin, forms.Form):
         self.fields["refer_to"].label_from_instance = lambda s: s.name
 
 
-class ActionForm(GovukFormMixin, forms.Form):
-    description = forms.CharField(label="What needs to be done", max_length=2000, widget=forms.Textarea)
-    owner_agency = PickField(label="Agency responsible")
-    owner_user = PickField(label="Person responsible (optional)", required=False)
-    due_on = GovukDateField(
-        label="Due date", label_for_errors="Due date", allow_future=True, help_text="For example, 12 12 2026"
-    )
-
-    def __init__(self, *args, agencies, staff, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner_agency"].choices = [("", "Select an agency")] + [
-            (str(a.pk), str(a)) for a in agencies
-        ]
-        self.fields["owner_user"].choices = [("", "Anyone in the agency")] + [
-            (str(u.pk), _staff_label(u)) for u in staff
-        ]
-        self.fields["owner_agency"].error_messages["required"] = "Select the agency responsible"
-        self.fields["due_on"].error_messages["required"] = "Enter the due date"
-
-    def clean_owner_agency(self):
-        agency = Agency.objects.filter(pk=parse_id(self.cleaned_data["owner_agency"])).first()
-        if agency is None:
-            raise ValidationError("Select the agency responsible")
-        return agency
-
-    def clean_owner_user(self):
-        value = self.cleaned_data.get("owner_user")
-        if not value:
-            return None
-        user = User.objects.select_related("agency").filter(pk=parse_id(value)).first()
-        if user is None:
-            raise ValidationError("Select the person responsible, or leave it to anyone in the agency")
-        return user
-
-
-class ActionUpdateForm(GovukFormMixin, forms.Form):
-    """One change to an open action at a time: a progress note, a new due date (with why), a new
-    owner, or its end (done, or cancelled with why). The version is the copy the user saw."""
-
-    OUTCOMES = [
-        ("progress", "Add a progress note"),
-        ("reschedule", "Change the due date"),
-        ("reassign", "Give it to another agency or person"),
-        ("done", "It has been done"),
-        ("cancelled", "It is no longer needed: cancel it"),
-    ]
-
-    version = VersionField()
-    outcome = forms.ChoiceField(label="What has happened?", widget=forms.RadioSelect, choices=OUTCOMES)
-    progress_note = forms.CharField(
-        label="Progress so far", max_length=5000, required=False, widget=forms.Textarea
-    )
-    new_due_on = GovukDateField(
-        label="New due date", label_for_errors="New due date", allow_future=True, required=False,
-        help_text="For example, 12 12 2026",
-    )
-    due_reason = forms.CharField(
-        label="Why the due date is changing", max_length=2000, required=False, widget=forms.Textarea
-    )
-    new_owner_agency = PickField(label="Agency responsible", required=False)
-    new_owner_user = PickField(label="Person responsible (optional)", required=False)
-    reassign_reason = forms.CharField(
-        label="Why it is moving (optional)", max_length=2000, required=False, widget=forms.Textarea
-    )
-    completed_on = GovukDateField(
-        label="Date it was done", label_for_errors="Date it was done", required=False
-    )
-    completion_note = forms.CharField(
-        label="What was done (optional)", max_length=5000, required=False, widget=forms.Textarea
-    )
-    cancel_reason = forms.CharField(
-        label="Why it is no longer needed", max_length=5000, required=False, widget=forms.Textarea
-    )
-
-    def __init__(self, *args, agencies=(), staff=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"].error_messages["required"] = "Select what has happened"
-        self.fields["new_owner_agency"].choices = [("", "Select an agency")] + [
-            (str(a.pk), str(a)) for a in agencies
-        ]
-        self.fields["new_owner_user"].choices = [("", "Anyone in the agency")] + [
-            (str(u.pk), _staff_label(u)) for u in staff
-        ]
-
-    def clean(self):
-        data = super().clean()
-        outcome = data.get("outcome")
-        # A note, a new date and a new owner are checked by the services (action_add_note,
-        # action_reschedule, action_reassign), which say everything that is missing at once.
-        if outcome == "reassign":
-            data["new_owner_agency"] = Agency.objects.filter(pk=parse_id(data.get("new_owner_agency"))).first()
-        if outcome == "done" and not data.get("completed_on") and "completed_on" not in self.errors:
-            self.add_error("completed_on", "Enter the date it was done")
-        if outcome == "cancelled" and not (data.get("cancel_reason") or "").strip():
-            self.add_error("cancel_reason", "Enter why the action is no longer needed")
-        return data
-
-    def clean_new_owner_user(self):
-        value = self.cleaned_data.get("new_owner_user")
-        if not value:
-            return None
-        user = User.objects.select_related("agency").filter(pk=parse_id(value)).first()
-        if user is None:
-            raise ValidationError("Select the person responsible, or leave it to anyone in the agency")
-        return user
-
-
 class ItemAddForm(GovukFormMixin, forms.Form):
     case_reference = forms.CharField(
         label="Case reference", max_length=20, help_text="For example, LON-C00012"
@@ -342,87 +225,6 @@ class ReasonForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].error_messages["required"] = "Enter why the case is being taken off the agenda"
-
-
-class StrategyForm(GovukFormMixin, forms.Form):
-    area = forms.ChoiceField(
-        label="Area", choices=[("", "Select an area"), *PlanArea.choices], required=False
-    )
-    description = forms.CharField(
-        label="What will be done", max_length=5000, required=False, widget=forms.Textarea
-    )
-    owner_agency = PickField(label="Agency responsible", required=False)
-    review_on = GovukDateField(
-        label="Review by", label_for_errors="Review date", allow_future=True, required=False
-    )
-
-    def __init__(self, *args, agencies=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner_agency"].choices = [("", "Select an agency")] + [
-            (str(a.pk), str(a)) for a in agencies
-        ]
-
-    def is_blank(self) -> bool:
-        data = getattr(self, "cleaned_data", {})
-        return not any(
-            [
-                data.get("area"),
-                (data.get("description") or "").strip(),
-                data.get("owner_agency"),
-                data.get("review_on"),
-            ]
-        )
-
-    def clean(self):
-        data = super().clean()
-        if self.is_blank():
-            return data
-        if not data.get("area"):
-            self.add_error("area", "Select the area of the plan this strategy belongs to")
-        if not (data.get("description") or "").strip():
-            self.add_error("description", "Enter what will be done")
-        agency = Agency.objects.filter(pk=parse_id(data.get("owner_agency"))).first()
-        if agency is None:
-            self.add_error("owner_agency", "Select the agency responsible")
-        else:
-            data["owner_agency"] = agency
-        if not data.get("review_on") and "review_on" not in self.errors:
-            self.add_error("review_on", "Enter the review date")
-        return data
-
-
-class PlanForm(GovukFormMixin, forms.Form):
-    # The version the new one is built on (0 before the first plan).
-    version = VersionField()
-    aim = forms.CharField(
-        label="Aim of the plan",
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea,
-        help_text="What the plan is for, in a sentence or two",
-    )
-    responds_to = ModelChoiceField(
-        label="Responds to the assessment (optional)",
-        queryset=None,
-        required=False,
-        empty_label="No assessment",
-    )
-    change_reason = forms.CharField(
-        label="Why is the plan changing?", max_length=2000, required=False, widget=forms.Textarea
-    )
-
-    def __init__(self, *args, assessments, first_version, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["responds_to"].queryset = assessments
-        self.fields["responds_to"].label_from_instance = lambda a: (
-            f"{a.instrument_name}, signed off {a.signed_off_at:%-d %b %Y}"
-            + (f": {a.level_label}" if a.level_label else "")
-        )
-        if first_version:
-            self.fields["change_reason"].label = "Why is the plan being made? (optional)"
-
-
-StrategyFormSet = forms.formset_factory(StrategyForm, extra=0, max_num=40, validate_max=True)
 
 
 class MeetingTriageForm(TriageForm):

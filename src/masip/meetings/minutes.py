@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from masip.access.models import Category, NeedToKnowRule
 from masip.access.sharing import SharingView, sharing_view, valid_agreements
+from masip.actions.models import CaseAction
 from masip.cases.models import RiskRank, StalkerType
 from masip.meetings import selectors
-from masip.meetings.models import AgendaItem, Attendance, AttendanceStatus, CaseAction, Meeting
+from masip.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting
 from masip.partnerships.models import Agency, AgencyKind, Partnership
 from masip.partnerships.selectors import partner_agencies
 from masip.sharing.models import InformationEntry

@@ -1,4 +1,4 @@
-"""Reads for meetings, actions and plans: only what the user may see, in a fixed number of queries."""
+"""Reads for meetings: only what the user may see, in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -7,43 +7,34 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Case as DbCase
 from django.db.models import (
     Count,
     F,
-    IntegerField,
     Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from masip.access import policy
 from masip.access.sharing import sharing_view
-from masip.assessments.models import Assessment, AssessmentStatus
+from masip.actions.models import ActionStatus, CaseAction
 from masip.cases.models import Case, CaseParty, CaseStatus, ReviewTrigger, TriggerKind
 from masip.cases.selectors import casework_staff
 from masip.meetings import agenda
-from masip.meetings.action_rules import OnTimeFigures, completion_outcome, on_time_figures
 from masip.meetings.models import (
-    PLAN_AREA_ORDER,
-    ActionStatus,
     AgendaItem,
     Attendance,
-    CaseAction,
     Meeting,
     MeetingStatus,
-    PlanStrategy,
-    RiskManagementPlan,
 )
 from masip.monitoring.tracking import tracked_cases_q
-from masip.partnerships.models import Agency, MeetingSeries, Partnership, Role
+from masip.partnerships.models import CHAIR_ROLES, MeetingSeries, Partnership, Role
+from masip.plans.models import PlanStrategy
 from masip.referrals.choices import ReferralStatus, TriageOutcome
 from masip.referrals.models import Referral, ReferralParty, TriageDecision
 from masip.sharing.models import InformationEntry
@@ -51,9 +42,7 @@ from masip.sharing.models import InformationEntry
 if TYPE_CHECKING:
     from masip.accounts.models import User
 
-# Who may chair: add or take off agenda items, refresh the agenda and close a
-# meeting. The meeting's named chair always may.
-CHAIR_ROLES = frozenset({Role.UNIT_MANAGER, Role.TRIAGE_LEAD})
+# Who may chair: CHAIR_ROLES (partnerships.models). Who may schedule meetings:
 SCHEDULE_ROLES = frozenset({Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.BUSINESS_SUPPORT})
 
 
@@ -528,171 +517,6 @@ def _trigger_label(kind: str) -> str:
 def _shorten(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# -- actions -------------------------------------------------------------------
-
-ACTION_VIEWS = {
-    "mine": "My actions",
-    "agency": "My agency's actions",
-    "open": "All open actions",
-    "overdue": "Overdue actions",
-    "all": "All actions",
-}
-ACTION_SORTS = {
-    "due": ("due_on", "id"),
-    "-due": ("-due_on", "-id"),
-    "case": ("case__reference", "due_on", "id"),
-    "agency": ("owner_agency__name", "due_on", "id"),
-    "status": ("status_order", "due_on", "id"),  # open first, then done, then cancelled
-    "-created": ("-created_at", "-id"),
-}
-_STATUS_ORDER = DbCase(
-    When(status=ActionStatus.OPEN, then=Value(0)),
-    When(status=ActionStatus.DONE, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-
-
-def actions_visible_to(user: User) -> QuerySet[CaseAction]:
-    return CaseAction.objects.filter(partnership_id__in=policy.casework_partnership_ids(user))
-
-
-def action_list(
-    user: User,
-    partnership: Partnership,
-    *,
-    view: str = "agency",
-    status: str = "",
-    agency_id: int | None = None,
-    case_reference: str = "",
-    sort: str = "status",
-) -> QuerySet[CaseAction]:
-    """Actions of the partnership, for one of the named views, filtered and sorted."""
-    if not policy.does_casework_in(user, partnership):
-        return CaseAction.objects.none()
-    qs = (
-        CaseAction.objects.filter(partnership=partnership)
-        .select_related("case__suspect", "owner_agency", "owner_user", "meeting")
-        .annotate(status_order=_STATUS_ORDER)
-    )
-    today = timezone.localdate()
-    if view == "mine":
-        qs = qs.filter(owner_user=user)
-    elif view == "agency":
-        qs = qs.filter(owner_agency_id=user.agency_id)
-    elif view == "open":
-        qs = qs.filter(status=ActionStatus.OPEN)
-    elif view == "overdue":
-        qs = qs.filter(status=ActionStatus.OPEN, due_on__lt=today)
-    if status in ActionStatus.values:
-        qs = qs.filter(status=status)
-    if agency_id:
-        qs = qs.filter(owner_agency_id=agency_id)
-    if case_reference:
-        qs = qs.filter(case__reference__icontains=case_reference.strip())
-    return qs.order_by(*ACTION_SORTS.get(sort, ACTION_SORTS["due"]))
-
-
-def action_get(user: User, pk: int) -> CaseAction:
-    return get_object_or_404(
-        actions_visible_to(user).select_related(
-            "partnership", "case__suspect", "owner_agency", "owner_user", "meeting", "created_by", "closed_by"
-        ),
-        pk=pk,
-    )
-
-
-def may_update_action(user: User, action: CaseAction) -> bool:
-    """The owning agency's staff, the named owner, whoever agreed it, and those who chair."""
-    if not policy.does_casework_in(user, action.partnership_id):
-        return False
-    return (
-        user.agency_id == action.owner_agency_id
-        or user.pk in (action.owner_user_id, action.created_by_id)
-        or policy.role_in(user, action.partnership_id) in CHAIR_ROLES
-    )
-
-
-def action_notes(action: CaseAction) -> list:
-    """The action's story: progress notes, due date changes and handovers, newest first."""
-    from masip.meetings.models import ActionNote
-
-    return list(ActionNote.objects.filter(action=action).select_related("recorded_by").order_by("-recorded_at", "-id"))
-
-
-def case_open_actions(case: Case) -> list[CaseAction]:
-    return list(
-        CaseAction.objects.filter(case=case, status=ActionStatus.OPEN)
-        .select_related("owner_agency", "owner_user")
-        .order_by("due_on", "id")
-    )
-
-
-def action_completion_by_agency(
-    partnership: Partnership, *, start: date, end: date, today: date | None = None
-) -> list[tuple[Agency, OnTimeFigures]]:
-    """Actions completed on time per owning agency, for actions due between start and end.
-
-    For the programme's reporting ("actions completed on time"): counts only,
-    no case or person. See action_rules.OnTimeFigures for what counts.
-    """
-    today = today or timezone.localdate()
-    outcomes: dict[int, list] = defaultdict(list)
-    rows = CaseAction.objects.filter(partnership=partnership, due_on__gte=start, due_on__lte=end).values_list(
-        "owner_agency_id", "status", "due_on", "completed_on"
-    )
-    for agency_id, status, due_on, completed_on in rows:
-        outcomes[agency_id].append(completion_outcome(status, due_on, completed_on, today=today))
-    agencies = Agency.objects.in_bulk(list(outcomes))
-    return sorted(
-        ((agencies[a], on_time_figures(o)) for a, o in outcomes.items()), key=lambda pair: pair[0].name
-    )
-
-
-# -- risk management plans -----------------------------------------------------
-
-
-def current_plan(case: Case) -> RiskManagementPlan | None:
-    plan = (
-        RiskManagementPlan.objects.filter(case=case, is_current=True)
-        .select_related("created_by", "responds_to", "agenda_item__meeting")
-        .prefetch_related(
-            Prefetch("strategies", queryset=PlanStrategy.objects.select_related("owner_agency"))
-        )
-        .first()
-    )
-    return plan
-
-
-def plan_versions(case: Case) -> list[RiskManagementPlan]:
-    return list(
-        RiskManagementPlan.objects.filter(case=case)
-        .select_related("created_by", "responds_to", "agenda_item__meeting")
-        .prefetch_related(
-            Prefetch("strategies", queryset=PlanStrategy.objects.select_related("owner_agency"))
-        )
-        .order_by("-version")
-    )
-
-
-def strategies_by_area(plan: RiskManagementPlan | None) -> list[tuple[str, list[PlanStrategy]]]:
-    from masip.meetings.models import PlanArea
-
-    if plan is None:
-        return []
-    grouped: dict[str, list[PlanStrategy]] = {area.value: [] for area in PlanArea}
-    for strategy in sorted(plan.strategies.all(), key=lambda s: (PLAN_AREA_ORDER[s.area], s.review_on, s.pk)):
-        grouped[strategy.area].append(strategy)
-    return [(PlanArea(area).label, items) for area, items in grouped.items()]
-
-
-def assessments_for_plan(case: Case):
-    """Signed-off assessments of the case a plan may respond to, newest first."""
-    return Assessment.objects.filter(case=case, status=AssessmentStatus.SIGNED_OFF).order_by(
-        "-signed_off_at", "-id"
-    )
 
 
 def next_meeting_for_case(case: Case, *, today: date | None = None) -> AgendaItem | None:

@@ -1,6 +1,11 @@
+"""The meetings namespace: meeting pages, and the action and plan pages of the apps split from
+meetings (actions, plans), whose URL names stayed in this namespace."""
+
 from django.urls import path
 
+from masip.actions import urls as actions_urls
 from masip.meetings import views
+from masip.plans import urls as plans_urls
 
 app_name = "meetings"
 
@@ -19,9 +24,6 @@ urlpatterns = [
     path("meetings/<int:pk>/close/", views.meeting_close, name="close"),
     path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
-    path("partnerships/<slug:slug>/actions/", views.action_list, name="actions"),
-    path("actions/<int:pk>/", views.action_update, name="action_update"),
-    path("cases/<int:pk>/actions/new/", views.case_action_add, name="case_action_add"),
-    path("cases/<int:pk>/plan/", views.plan, name="plan"),
-    path("cases/<int:pk>/plan/new/", views.plan_edit, name="plan_edit"),
+    *actions_urls.urlpatterns,
+    *plans_urls.urlpatterns,
 ]

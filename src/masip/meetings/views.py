@@ -1,4 +1,4 @@
-"""Pages for meetings, actions and plans. Thin: check access, call a selector or service, render.
+"""Pages for meetings (the action and plan pages are in actions/views.py and plans/views.py). Thin: check access, call a selector or service, render.
 
 The meeting page is built to be run on a laptop on a projector: the agenda
 on the left, the case under discussion on the right. Moving between cases and
@@ -8,7 +8,6 @@ every form also works as an ordinary post without JavaScript.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 from masip.access import policy
 from masip.access.policy import Action, requires
 from masip.access.sharing import sharing_view
+from masip.actions.forms import ActionForm
 from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.cases.access import case_page
@@ -32,7 +32,7 @@ from masip.core.forms import add_service_errors
 from masip.core.ids import parse_id, parse_ids
 from masip.meetings import agenda, forms, selectors, services
 from masip.meetings.minutes import build_minutes, recipient_choices
-from masip.meetings.models import ActionStatus, AttendanceStatus, PlanArea
+from masip.meetings.models import AttendanceStatus
 from masip.partnerships.selectors import partner_agencies
 from masip.referrals.selectors import suspect_of, victims_of
 from masip.referrals.urgency import urgency_flags
@@ -233,7 +233,7 @@ def _item_context(
             },
             prefix="record",
         )
-        context["action_form"] = action_form or forms.ActionForm(
+        context["action_form"] = action_form or ActionForm(
             agencies=agencies, staff=selectors.partnership_staff(meeting.partnership), prefix="action"
         )
     return context
@@ -476,7 +476,7 @@ def item_action(request, pk: int, item_pk: int):
     request.partnership, request.nav = meeting.partnership, "meetings"
     if item.is_referral:
         return _refused(request, meeting, services.REFERRAL_NOT_DISCUSSED, item=item)
-    form = forms.ActionForm(
+    form = ActionForm(
         request.POST,
         agencies=partner_agencies(meeting.partnership),
         staff=selectors.partnership_staff(meeting.partnership),
@@ -486,14 +486,13 @@ def item_action(request, pk: int, item_pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            action = services.action_create(
-                case=item.case,
+            action = services.item_action_create(
+                item=item,
                 acting_user=request.user,
                 description=data["description"],
                 owner_agency=data["owner_agency"],
                 owner_user=data.get("owner_user"),
                 due_on=data["due_on"],
-                item=item,
             )
         except services.MeetingNotOpen as exc:
             return _refused(request, meeting, exc.messages[0], item=item)
@@ -753,311 +752,3 @@ def minutes_pdf(request, pk: int):
     )
 
 
-# -- actions -------------------------------------------------------------------
-
-
-@requires(Action.ACTION_VIEW)
-def action_list(request, slug: str):
-    partnership = policy.partnership_for(request.user, slug)
-    request.partnership, request.nav = partnership, "actions"
-    view = request.GET.get("view", "agency")
-    if view not in selectors.ACTION_VIEWS:
-        view = "agency"
-    status = request.GET.get("status", "")
-    if status not in ActionStatus.values:
-        status = ""
-    agencies = list(partner_agencies(partnership))
-    agency_id = parse_id(request.GET.get("agency"))
-    if agency_id not in {a.pk for a in agencies}:
-        agency_id = None
-    # Open actions first by default (then by due date): what still needs doing comes first.
-    sort = request.GET.get("sort", "status")
-    if sort not in selectors.ACTION_SORTS:
-        sort = "status"
-    case_reference = request.GET.get("case", "").replace("\x00", "").strip()[:20]  # PostgreSQL refuses NUL
-    queryset = selectors.action_list(
-        request.user,
-        partnership,
-        view=view,
-        status=status,
-        agency_id=agency_id,
-        case_reference=case_reference,
-        sort=sort,
-    )
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    log_consultation(
-        request, action=AuditAction.ACTION_LIST, partnership=partnership, subjects=[a.case for a in page.object_list]
-    )
-    query = request.GET.copy()
-    for key in ("page", "sort"):
-        query.pop(key, None)
-    labels = {
-        "due": "due date",
-        "-due": "due date, latest first",
-        "case": "case",
-        "agency": "agency",
-        "status": "status, open first",
-        "-created": "newest first",
-    }
-    columns = [
-        {"key": "case", "label": "Case", "active": sort == "case"},
-        {"key": "", "label": "Action", "active": False},
-        {"key": "agency", "label": "Responsible", "active": sort == "agency"},
-        {
-            "key": "-due" if sort == "due" else "due",
-            "label": "Due",
-            "active": sort in ("due", "-due"),
-            "descending": sort == "-due",
-        },
-        {"key": "status", "label": "Status", "active": sort == "status"},
-        {"key": "", "label": "", "hidden": "Update", "active": False},
-    ]
-    return render(
-        request,
-        "meetings/action_list.html",
-        {
-            "partnership": partnership,
-            "page": page,
-            "view": view,
-            "views": selectors.ACTION_VIEWS,
-            "status": status,
-            "statuses": ActionStatus.choices,
-            "agencies": agencies,
-            "agency_id": agency_id,
-            "sort": sort,
-            "case_reference": case_reference,
-            "today": timezone.localdate(),
-            "base_query": query.urlencode(),
-            "view_label": selectors.ACTION_VIEWS[view],
-            "sort_label": labels[sort],
-            "columns": columns,
-            "rows": [(a, selectors.may_update_action(request.user, a)) for a in page.object_list],
-        },
-    )
-
-
-def _action_case(request, pk: int, **_):
-    action = request.case_record = selectors.action_get(request.user, pk)
-    request.nav = "actions"
-    if not selectors.may_update_action(request.user, action):
-        raise PermissionDenied(
-            f"Only staff of {action.owner_agency}, the owner, whoever agreed it, or the chair may update this action."
-        )
-    return action.case
-
-
-@requires(Action.ACTION_EDIT)
-@case_page(_action_case, action=AuditAction.ACTION_VIEW)
-def action_update(request, pk: int):
-    action = request.case_record
-    request.partnership, request.nav = action.partnership, "actions"
-    form = forms.ActionUpdateForm(
-        request.POST or None,
-        initial={"completed_on": timezone.localdate(), "version": action.version},
-        agencies=partner_agencies(action.partnership),
-        staff=selectors.partnership_staff(action.partnership),
-    )
-    if request.method == "POST" and action.status != ActionStatus.OPEN:
-        form.is_valid()
-        form.add_error(
-            None, f"This action is already {action.get_status_display().lower()}; it cannot change again."
-        )
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        common = {"action": action, "acting_user": request.user, "expected_version": data["version"]}
-        outcome = data["outcome"]
-        try:
-            if outcome == "progress":
-                services.action_add_note(**common, text=data["progress_note"])
-                message = "Progress note added"
-            elif outcome == "reschedule":
-                changed = services.action_reschedule(
-                    **common, due_on=data["new_due_on"], reason=data["due_reason"]
-                )
-                message = f"Now due on {changed.due_on:%-d %B %Y}"
-            elif outcome == "reassign":
-                changed = services.action_reassign(
-                    **common,
-                    owner_agency=data["new_owner_agency"],
-                    owner_user=data.get("new_owner_user"),
-                    reason=data.get("reassign_reason", ""),
-                )
-                message = f"Action given to {changed.owner_label}"
-            elif outcome == "done":
-                services.action_complete(
-                    **common, completed_on=data["completed_on"], note=data.get("completion_note", "")
-                )
-                message = "Action marked as done"
-            else:
-                services.action_cancel(**common, reason=data.get("cancel_reason", ""))
-                message = "Action cancelled"
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, message)
-            if outcome in ("done", "cancelled"):
-                return redirect(reverse("meetings:actions", args=[action.partnership.slug]) + "?view=agency")
-            return redirect("meetings:action_update", action.pk)
-    if form.is_bound and form.errors:
-        # Show the action as it is now (someone may have changed it), and post back from this copy.
-        action = selectors.action_get(request.user, pk)
-        data = request.POST.copy()  # what the form was bound to
-        data["version"] = action.version
-        form.data = data
-    log_consultation(
-        request,
-        action=AuditAction.ACTION_VIEW,
-        partnership=action.partnership,
-        subjects=[action, action.case, *([action.case.suspect] if action.case.suspect_id else [])],
-    )
-    return render(
-        request,
-        "meetings/action_update.html",
-        {
-            "action": action,
-            "form": form,
-            "notes": selectors.action_notes(action),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@requires(Action.ACTION_EDIT)
-@case_page(action=AuditAction.ACTION_FORM)
-def case_action_add(request, pk: int):
-    case = request.case_access.case
-    request.partnership, request.nav = case.partnership, "cases"
-    form = forms.ActionForm(
-        request.POST or None,
-        agencies=partner_agencies(case.partnership),
-        staff=selectors.partnership_staff(case.partnership),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.action_create(
-                case=case,
-                acting_user=request.user,
-                description=data["description"],
-                owner_agency=data["owner_agency"],
-                owner_user=data.get("owner_user"),
-                due_on=data["due_on"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Action added for {data['owner_agency']}")
-            return redirect("cases:detail", case.pk)
-    log_consultation(request, action=AuditAction.CASE_VIEW, partnership=case.partnership, subjects=[case])
-    return render(request, "meetings/case_action_add.html", {"case": case, "form": form})
-
-
-# -- risk management plans -------------------------------------------------------------
-
-
-@requires(Action.PLAN_VIEW)
-@case_page(action=AuditAction.PLAN_VIEW)
-def plan(request, pk: int):
-    case = request.case_access.case
-    request.partnership, request.nav = case.partnership, "cases"
-    versions = selectors.plan_versions(case)
-    log_consultation(request, action=AuditAction.PLAN_VIEW, partnership=case.partnership, subjects=[case, *versions])
-    return render(
-        request,
-        "meetings/plan.html",
-        {
-            "case": case,
-            "versions": [(v, selectors.strategies_by_area(v)) for v in versions],
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@requires(Action.PLAN_EDIT)
-@case_page(action=AuditAction.PLAN_VIEW)
-def plan_edit(request, pk: int):
-    case = request.case_access.case
-    request.partnership, request.nav = case.partnership, "cases"
-    current = selectors.current_plan(case)
-    agencies = list(partner_agencies(case.partnership))
-    if current is not None:
-        initial_rows = [
-            {
-                "area": s.area,
-                "description": s.description,
-                "owner_agency": str(s.owner_agency_id),
-                "review_on": s.review_on,
-            }
-            for s in sorted(
-                current.strategies.all(), key=lambda s: (list(PlanArea.values).index(s.area), s.pk)
-            )
-        ]
-    else:
-        initial_rows = [{"area": area} for area in PlanArea.values]
-    initial_rows += [{} for _ in range(2)]
-    formset = forms.StrategyFormSet(
-        request.POST or None,
-        initial=None if request.POST else initial_rows,
-        prefix="strategies",
-        form_kwargs={"agencies": agencies},
-    )
-    form = forms.PlanForm(
-        request.POST or None,
-        assessments=selectors.assessments_for_plan(case),
-        first_version=current is None,
-        initial={
-            "aim": current.aim if current else "",
-            "responds_to": current.responds_to_id if current else None,
-            "version": current.version if current else 0,
-        },
-    )
-    strategy_errors: list[str] = []
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        strategies = [
-            services.StrategyInput(
-                area=f.cleaned_data["area"],
-                description=f.cleaned_data["description"],
-                owner_agency=f.cleaned_data["owner_agency"],
-                review_on=f.cleaned_data["review_on"],
-            )
-            for f in formset.forms
-            if not f.is_blank()
-        ]
-        try:
-            new = services.plan_create_version(
-                case=case,
-                acting_user=request.user,
-                strategies=strategies,
-                change_reason=form.cleaned_data["change_reason"],
-                expected_version=form.cleaned_data["version"],
-                aim=form.cleaned_data.get("aim", ""),
-                responds_to=form.cleaned_data.get("responds_to"),
-            )
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict") and "strategies" in exc.error_dict:
-                strategy_errors += exc.message_dict["strategies"]
-                exc = ValidationError({f: e for f, e in exc.error_dict.items() if f != "strategies"})
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Risk management plan version {new.version} saved")
-            return redirect("cases:detail", case.pk)
-    error_items = list(form.error_list()) + [("strategies", e) for e in strategy_errors]
-    for number, strategy_form in enumerate(formset.forms, start=1):
-        for anchor, message in strategy_form.error_list():
-            error_items.append((anchor, f"Strategy {number}: {message}"))
-    error_items += [("", str(e)) for e in formset.non_form_errors()]
-    log_consultation(request, action=AuditAction.PLAN_VIEW, partnership=case.partnership, subjects=[case])
-    return render(
-        request,
-        "meetings/plan_edit.html",
-        {
-            "case": case,
-            "form": form,
-            "formset": formset,
-            "current": current,
-            "error_items": error_items,
-            "review_hint": timezone.localdate() + timedelta(weeks=6),
-        },
-    )

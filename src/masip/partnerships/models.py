@@ -54,6 +54,10 @@ class Role(models.TextChoices):
 # evaluators see aggregates and pseudonymised data only (issue: need-to-know).
 CASEWORK_ROLES = frozenset({Role.UNIT_MANAGER, Role.TRIAGE_LEAD, Role.PRACTITIONER, Role.BUSINESS_SUPPORT})
 
+# Who may chair a meeting (add or take off agenda items, refresh the agenda, close it) and so
+# also update any action of the partnership. The meeting's named chair always may.
+CHAIR_ROLES = frozenset({Role.UNIT_MANAGER, Role.TRIAGE_LEAD})
+
 
 class Agency(models.Model):
     name = models.CharField(max_length=200, unique=True)

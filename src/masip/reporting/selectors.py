@@ -17,11 +17,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from masip.access import policy
+from masip.actions.action_rules import completion_outcome
+from masip.actions.models import CaseAction
 from masip.cases.models import Case, CaseAllocation, CaseStatus, ReviewTrigger
 from masip.interventions.models import Intervention, InterventionMode
 from masip.justice.models import JusticeEvent, ProtectiveOrder
-from masip.meetings.action_rules import completion_outcome
-from masip.meetings.models import Attendance, CaseAction, Meeting
+from masip.meetings.models import Attendance, Meeting
 from masip.partnerships.models import Partnership, Role
 from masip.referrals.models import Referral
 from masip.reporting import figures as fig

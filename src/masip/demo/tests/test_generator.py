@@ -133,8 +133,10 @@ def test_synthetic_nhs_numbers_are_valid_and_in_the_test_range():
 
 
 def test_meetings_with_attendance_sharing_decisions_actions_and_plans(seeded):
-    from masip.meetings.models import AgendaItem, Attendance, CaseAction, Meeting, RiskManagementPlan
+    from masip.actions.models import CaseAction
+    from masip.meetings.models import AgendaItem, Attendance, Meeting
     from masip.partnerships.models import MeetingSeries
+    from masip.plans.models import RiskManagementPlan
     from masip.sharing.models import InformationEntry
 
     for series in MeetingSeries.objects.select_related("operating_model__partnership"):

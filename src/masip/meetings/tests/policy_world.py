@@ -31,7 +31,8 @@ ARGS = {
 
 
 def meetings_world(*, case, partnership, staff) -> dict[str, dict[str, int]]:
-    from masip.meetings.services import action_create, meeting_schedule
+    from masip.actions.services import action_create
+    from masip.meetings.services import meeting_schedule
 
     today = timezone.localdate()
     series = partnership.operating_model_on().meeting_series.get(name="Daily morning case review")

@@ -16,10 +16,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from masip.actions import services as action_services
 from masip.cases.services import case_set_risk
 from masip.meetings import services
-from masip.meetings.models import AgendaItem, Meeting, PlanArea
+from masip.meetings.models import AgendaItem, Meeting
 from masip.partnerships.models import Agency
+from masip.plans import services as plan_services
+from masip.plans.models import PlanArea
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -149,7 +152,7 @@ class TestEachInputReachesTheNextOpenMeeting:
         case = old_case()
         today = timezone.localdate()
         later = schedule(london, "Daily morning case review", day=next_weekday_after(today + timedelta(days=2)))
-        services.action_create(
+        action_services.action_create(
             case=case,
             acting_user=staff["london-police"],
             description="Advice to the OIC",
@@ -168,7 +171,7 @@ class TestEachInputReachesTheNextOpenMeeting:
         case = old_case()
         today = timezone.localdate()
         later = schedule(london, "Daily morning case review", day=next_weekday_after(today + timedelta(days=2)))
-        action = services.action_create(
+        action = action_services.action_create(
             case=case,
             acting_user=staff["london-police"],
             description="Advice to the OIC",
@@ -178,7 +181,7 @@ class TestEachInputReachesTheNextOpenMeeting:
         with time_machine.travel(timezone.localtime() + timedelta(days=1), tick=True):
             client = as_user("london-police")
             assert case.reference in agenda_of(client, later)
-            services.action_reschedule(
+            action_services.action_reschedule(
                 action=action,
                 acting_user=staff["london-police"],
                 due_on=timezone.localdate() + timedelta(days=7),
@@ -193,13 +196,13 @@ class TestEachInputReachesTheNextOpenMeeting:
         today = timezone.localdate()
         later = schedule(london, "Daily morning case review", day=next_weekday_after(today + timedelta(days=2)))
         current = case.risk_plans.filter(is_current=True).first()
-        services.plan_create_version(
+        plan_services.plan_create_version(
             case=case,
             acting_user=staff["london-police"],
             expected_version=current.version if current else 0,
             change_reason="",
             strategies=[
-                services.StrategyInput(
+                plan_services.StrategyInput(
                     area=PlanArea.MONITORING,
                     description="Check the PNC weekly",
                     owner_agency=staff["london-police"].agency,

@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from masip.actions import services as action_services
+from masip.actions.models import CaseAction
 from masip.cases.models import ReviewTrigger, TriggerKind
 from masip.meetings import services
-from masip.meetings.models import AgendaItem, CaseAction, Meeting, MeetingStatus
+from masip.meetings.models import AgendaItem, Meeting, MeetingStatus
 from masip.referrals.models import TriageDecision
 
 
@@ -90,7 +92,7 @@ class TestLondon:
     def test_an_overdue_action_puts_its_case_on_the_next_daily_meeting(self, london, make_case, daily, staff):
         case = make_case(london, risk=1)
         TriageDecision.objects.filter(case=case).update(decided_at=timezone.now() - timedelta(days=10))
-        action = services.action_create(
+        action = action_services.action_create(
             case=case,
             acting_user=staff["london-police"],
             description="Advice to the OIC",

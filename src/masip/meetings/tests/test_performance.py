@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masip.access.models import Category
+from masip.actions.models import CaseAction
 from masip.cases.models import Case, CaseParty, ReviewTrigger
 from masip.meetings import services
-from masip.meetings.models import AgendaItem, CaseAction
+from masip.meetings.models import AgendaItem
 from masip.people.models import Person
 from masip.referrals.models import Referral, ReferralParty
 from masip.sharing.models import InformationEntry

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from masip.access.models import Category
+from masip.actions.models import CaseAction
 from masip.audit.models import AuditEvent, FieldChange
 from masip.cases.models import Case
 from masip.meetings import services
-from masip.meetings.models import AgendaItem, Attendance, CaseAction, MeetingStatus
+from masip.meetings.models import AgendaItem, Attendance, MeetingStatus
 from masip.partnerships.models import Agency
 from masip.sharing.models import InformationEntry
 

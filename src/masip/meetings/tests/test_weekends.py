@@ -13,8 +13,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from masip.actions.models import CaseAction
 from masip.meetings import services
-from masip.meetings.models import Attendance, CaseAction, Meeting
+from masip.meetings.models import Attendance, Meeting
 from masip.sharing.models import InformationEntry
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

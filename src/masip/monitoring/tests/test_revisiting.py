@@ -272,7 +272,7 @@ class TestMonitoringQueue:
         assert monitoring_queue(health, london, today=days_ago(0), mine=False)[0].items[0].case == case
 
     def test_risk_management_plan_reviews_due(self, case, staff, london):
-        from masip.meetings.models import PlanArea, PlanStrategy, RiskManagementPlan
+        from masip.plans.models import PlanArea, PlanStrategy, RiskManagementPlan
 
         police = staff["london-police"]
         plan = RiskManagementPlan.objects.create(

@@ -95,7 +95,7 @@ def test_rereview_backlog_by_trigger_and_wait():
 
 
 def test_the_unit_dashboard_shows_the_casework_measures(london, as_user, make_referral, accept, staff):
-    from masip.meetings.models import ActionStatus, CaseAction
+    from masip.actions.models import ActionStatus, CaseAction
     from masip.partnerships.models import Agency
 
     today = timezone.localdate()
@@ -118,7 +118,7 @@ def test_the_unit_dashboard_shows_the_casework_measures(london, as_user, make_re
 
 def test_the_programme_dashboard_compares_casework_without_small_numbers(london, as_user, make_referral, accept,
                                                                           staff):
-    from masip.meetings.models import CaseAction
+    from masip.actions.models import CaseAction
     from masip.partnerships.models import Agency
     from masip.reporting.periods import Quarter
 

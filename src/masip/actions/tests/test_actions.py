@@ -13,11 +13,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from masip.actions import services
+from masip.actions.action_rules import REMIND_DAYS_BEFORE
+from masip.actions.models import ActionReminder, ActionStatus, CaseAction
+from masip.actions.selectors import action_completion_by_agency
 from masip.audit.models import FieldChange
-from masip.meetings import services
-from masip.meetings.action_rules import REMIND_DAYS_BEFORE
-from masip.meetings.models import ActionReminder, ActionStatus, CaseAction
-from masip.meetings.selectors import action_completion_by_agency
 from masip.partnerships.models import Agency
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

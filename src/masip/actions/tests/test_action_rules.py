@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from masip.meetings.action_rules import (
+from masip.actions.action_rules import (
     REMIND_DAYS_BEFORE,
     ActionRuleError,
     Outcome,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from masip.actions.models import ActionStatus, CaseAction
 from masip.cases.access import register_caseload_rule
-from masip.meetings.models import ActionStatus, CaseAction
 
 if TYPE_CHECKING:
     from masip.accounts.models import User

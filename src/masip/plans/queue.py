@@ -1,6 +1,6 @@
-"""The meetings context's section of the monitoring queue: risk management plans due for review.
+"""The plans context's section of the monitoring queue: risk management plans due for review.
 
-Registered with `masip.monitoring.queue` when the app is ready (meetings/apps.py).
+Registered with `masip.monitoring.queue` when the app is ready (plans/apps.py).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from django.db.models import Count, Min
 from django.urls import reverse
 
 from masip.cases.models import Case
-from masip.meetings.models import PlanStrategy
 from masip.monitoring.queue import QueueContext, QueueItem, QueueSection, register
+from masip.plans.models import PlanStrategy
 
 
 @register(order=45)

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from masip.meetings.services import action_send_reminders
+from masip.actions.services import action_send_reminders
 
 
 class Command(BaseCommand):
