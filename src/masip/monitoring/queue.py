@@ -10,7 +10,7 @@ each runs a fixed number of queries. The sections, in order:
     20 reassessments   reassessments due              monitoring (here)
     30 follow_ups      referrals to follow up         interventions/queue.py
     40 safety_plans    safety plans to review         victims/queue.py
-    45 plan_reviews    risk management plans          meetings/queue.py
+    45 plan_reviews    risk management plans          plans/queue.py
     50 orders          order notifications awaited    justice/queue.py
     60 tracking        tracking periods ending        monitoring (here)
 
