@@ -52,6 +52,8 @@ def case_queries():
     yield "stalker type", case_selectors.CaseListQuery(stalker_type="rejected")
     yield "area", case_selectors.CaseListQuery(area="Camden")
     yield "reassessment due", case_selectors.CaseListQuery(reassessment_due=True)
+    yield "open actions", case_selectors.CaseListQuery(extras=("open_actions",))
+    yield "on a coming agenda", case_selectors.CaseListQuery(extras=("on_agenda",))
     for sort in case_selectors.CASE_ORDER:
         yield f"sorted by {sort}", case_selectors.CaseListQuery(sort=sort)
 

@@ -6,8 +6,8 @@ class ActionsConfig(AppConfig):
     verbose_name = "Actions"
 
     def ready(self) -> None:
-        # Register the caseload rule, the timeline entries and retention with cases.
-        from masip.actions import caseload, timeline  # noqa: F401
+        # Register the caseload rule, the timeline entries, the case list filter and retention with cases.
+        from masip.actions import case_filters, caseload, timeline  # noqa: F401
         from masip.actions.services import case_anonymise_actions
         from masip.cases.retention import CaseData, register_case_data
 

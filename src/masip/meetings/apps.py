@@ -17,10 +17,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self) -> None:
-        # Register the case-page panel, timeline entries and retention with cases,
-        # and the agenda-rule check with partnerships.
+        # Register the case-page panel, timeline entries, the case list filter and retention
+        # with cases, and the agenda-rule check with partnerships.
         from masip.cases.retention import CaseData, register_case_data
-        from masip.meetings import panels, timeline  # noqa: F401
+        from masip.meetings import case_filters, panels, timeline  # noqa: F401
         from masip.meetings.services import case_anonymise_meeting_records
         from masip.partnerships.registry import register_agenda_rule_check
 

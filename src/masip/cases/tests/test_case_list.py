@@ -103,3 +103,40 @@ def test_an_agency_outside_the_partnership_is_not_on_offer(as_user, world):
     assert outsider is not None
     response = as_user("london-manager").get(URL, {"agency": outsider.pk})
     assert "Select a valid option for agency working the case" in response.content.decode()
+
+
+def test_filters_registered_by_actions_and_meetings(as_user, world, london, staff):
+    """"Has open actions" (actions) and "on a coming meeting's agenda" (meetings)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from masip.actions.models import ActionStatus, CaseAction
+    from masip.meetings.models import AgendaItem, Meeting, MeetingStatus
+    from masip.partnerships.models import MeetingSeries
+
+    cases, (a, b, c, d) = world
+    manager, today = staff["london-manager"], timezone.localdate()
+    agency = manager.agency
+    for case, status in ((cases[a], ActionStatus.OPEN), (cases[b], ActionStatus.DONE)):
+        CaseAction.objects.create(
+            partnership=london, case=case, description="Check the bail address", owner_agency=agency,
+            due_on=today, status=status, created_by=manager,
+            completed_on=today if status == ActionStatus.DONE else None, closed_by=manager if status == ActionStatus.DONE else None,
+        )
+    series = MeetingSeries.objects.filter(operating_model__partnership=london).first()
+    coming = Meeting.objects.create(
+        partnership=london, series=series, title="Coming", held_on=today + timedelta(days=2), created_by=manager
+    )
+    past = Meeting.objects.create(
+        partnership=london, series=series, title="Past", held_on=today - timedelta(days=7), created_by=manager,
+        status=MeetingStatus.CLOSED,
+    )
+    AgendaItem.objects.create(meeting=coming, case=cases[c])
+    AgendaItem.objects.create(meeting=past, case=cases[d])
+    client = as_user("london-manager")
+    page = client.get(URL).content.decode()
+    assert "Has open actions" in page and "On a coming meeting&#x27;s agenda" in page
+    assert listed(client.get(URL, {"open_actions": "on"})) == [a]
+    assert listed(client.get(URL, {"on_agenda": "on"})) == [c]
+    assert listed(client.get(URL, {"on_agenda": "on", "open_actions": "on"})) == []
