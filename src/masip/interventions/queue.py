@@ -11,9 +11,9 @@ from masip.interventions.models import SERVICE_STATUS_FINAL, Intervention
 from masip.monitoring.queue import QueueContext, QueueItem, QueueSection, register
 
 
-@register(order=30)
+@register(order=30, key="follow_ups")
 def follow_ups_due(ctx: QueueContext) -> QueueSection:
-    due = (
+    due = ctx.take(
         Intervention.objects.filter(case__in=ctx.case_ids(), follow_up_on__lte=ctx.today)
         .exclude(service_status__in=[*SERVICE_STATUS_FINAL, ""])
         .select_related("case__suspect", "intervention_type")
@@ -33,4 +33,5 @@ def follow_ups_due(ctx: QueueContext) -> QueueSection:
             for i in due
         ],
         "No referral needs following up today.",
+        total=due.total, page=due.page,
     )

@@ -13,10 +13,10 @@ from masip.justice.models import OrderKind, OrderStatus, ProtectiveOrder, spo_no
 from masip.monitoring.queue import QueueContext, QueueItem, QueueSection, register
 
 
-@register(order=50)
+@register(order=50, key="orders")
 def order_deadlines(ctx: QueueContext) -> QueueSection:
     """Stalking Protection Orders served whose subject has not yet notified the police."""
-    orders = (
+    orders = ctx.take(
         ProtectiveOrder.objects.filter(
             case__in=ctx.case_ids(),
             kind=OrderKind.SPO,
@@ -44,4 +44,7 @@ def order_deadlines(ctx: QueueContext) -> QueueSection:
                 overdue=deadline < ctx.today,
             )
         )
-    return QueueSection("orders", "Order notifications", items, "No order notification is awaited.")
+    return QueueSection(
+        "orders", "Order notifications", items, "No order notification is awaited.",
+        total=orders.total, page=orders.page,
+    )

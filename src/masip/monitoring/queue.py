@@ -16,6 +16,12 @@ each runs a fixed number of queries. The sections, in order:
 
 Scope: "mine" is the user's caseload (cases they lead or are allocated to);
 "all" is every case in the partnership.
+
+Bounded: the queue shows the first QUEUE_SECTION_LIMIT items of each section
+(earliest due first) and how many there are in all, with a link to the section's
+own page, which is paginated. A section reads its rows through `ctx.take(rows)`,
+which slices the query (and counts it only when there are more), so the page's
+cost does not grow with the caseload.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
@@ -36,6 +43,8 @@ from masip.partnerships.revisiting import LIFE_OF_CASE, UNTIL_CONCLUDED, Revisit
 # Tracking periods ending within this many days are listed, so the unit can
 # decide in time whether anything must happen before tracking stops.
 TRACKING_ENDING_WITHIN_DAYS = 14
+QUEUE_SECTION_LIMIT = 25  # items per section on the queue page
+SECTION_PAGE_SIZE = 50  # items per page on a section's own page
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,28 @@ class QueueSection:
     title: str
     items: list[QueueItem] = field(default_factory=list)
     empty_text: str = "Nothing waiting."
+    total: int | None = None  # how many there are in all (None: as many as listed)
+    page: Page | None = None  # on the section's own page
+
+    @property
+    def count(self) -> int:
+        return len(self.items) if self.total is None else self.total
+
+    @property
+    def more(self) -> bool:
+        return self.page is None and self.count > len(self.items)
+
+
+@dataclass
+class Taken:
+    """The rows a section shows, how many there are in all, and the page (on its own page)."""
+
+    rows: list[Any]
+    total: int
+    page: Page | None = None
+
+    def __iter__(self):
+        return iter(self.rows)
 
 
 @dataclass(frozen=True)
@@ -61,6 +92,21 @@ class QueueContext:
     partnership: Partnership
     today: date
     mine: bool
+    section: str | None = None  # one section's own page, or None for the whole queue
+    page: int | str | None = None
+    limit: int | None = None  # QUEUE_SECTION_LIMIT
+
+    def take(self, rows: QuerySet | list) -> Taken:
+        """The rows to show, in the order given: the first `limit` on the queue (one extra
+        row read says whether to count the rest); a page of them on the section's page."""
+        if self.section is not None:
+            page = Paginator(rows, SECTION_PAGE_SIZE).get_page(self.page)  # a bad page number: the first or last
+            return Taken(list(page.object_list), page.paginator.count, page)
+        limit = self.limit or QUEUE_SECTION_LIMIT
+        head = list(rows[: limit + 1])
+        if len(head) <= limit:
+            return Taken(head, len(head))
+        return Taken(head[:limit], len(rows) if isinstance(rows, list) else rows.count())
 
     def cases(self) -> QuerySet[Case]:
         qs = Case.objects.filter(partnership=self.partnership)
@@ -74,33 +120,48 @@ class QueueContext:
 
 QueueSource = Callable[[QueueContext], QueueSection | None]
 _SECTIONS: list[tuple[int, QueueSource]] = []
+_KEYS: dict[str, QueueSource] = {}
 
 
-def register(order: int = 50) -> Callable[[QueueSource], QueueSource]:
+def register(order: int = 50, *, key: str) -> Callable[[QueueSource], QueueSource]:
+    """`key` is the section's key (its QueueSection.key), which names its own page."""
+
     def decorate(source: QueueSource) -> QueueSource:
         if all(existing is not source for _, existing in _SECTIONS):
             _SECTIONS.append((order, source))
             _SECTIONS.sort(key=lambda item: item[0])
+        _KEYS[key] = source
         return source
 
     return decorate
 
 
-def monitoring_queue(user: Any, partnership: Partnership, *, today: date, mine: bool) -> list[QueueSection]:
-    context = QueueContext(user=user, partnership=partnership, today=today, mine=mine)
-    return [s for _, source in _SECTIONS if (s := source(context)) is not None]
+def section_keys() -> list[str]:
+    return list(_KEYS)
+
+
+def monitoring_queue(
+    user: Any, partnership: Partnership, *, today: date, mine: bool, section: str | None = None,
+    page: int | str | None = None,
+) -> list[QueueSection]:
+    """Every section, each bounded; or, with `section` (a registered key), that section's page."""
+    if section is not None and section not in _KEYS:
+        section = None
+    context = QueueContext(user=user, partnership=partnership, today=today, mine=mine, section=section, page=page)
+    sources = [_KEYS[section]] if section is not None else [source for _, source in _SECTIONS]
+    return [s for source in sources if (s := source(context)) is not None]
 
 
 def _case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-@register(order=10)
+@register(order=10, key="triggers")
 def open_triggers(ctx: QueueContext) -> QueueSection:
-    triggers = (
+    triggers = ctx.take(
         ReviewTrigger.objects.filter(case__in=ctx.case_ids(), resolved_at__isnull=True)
         .select_related("case__suspect")
-        .order_by("raised_at")
+        .order_by("raised_at", "id")
     )
     return QueueSection(
         "triggers",
@@ -110,22 +171,25 @@ def open_triggers(ctx: QueueContext) -> QueueSection:
             for t in triggers
         ],
         "No case is waiting for a re-review.",
+        total=triggers.total, page=triggers.page,
     )
 
 
-@register(order=20)
+@register(order=20, key="reassessments")
 def reassessments_due(ctx: QueueContext) -> QueueSection:
-    cases = (
+    cases = ctx.take(
         ctx.cases()
         .filter(tracked_cases_q(ctx.partnership, ctx.today), reassessment_due=True)  # closed and untracked: no
         .select_related("suspect")
         .order_by("opened_on", "id")
     )
     items = [QueueItem(case, case.reassessment_reason or "Reassessment due", None, _case_url(case)) for case in cases]
-    return QueueSection("reassessments", "Reassessments due", items, "No reassessment is due.")
+    return QueueSection(
+        "reassessments", "Reassessments due", items, "No reassessment is due.", total=cases.total, page=cases.page
+    )
 
 
-@register(order=60)
+@register(order=60, key="tracking")
 def tracking_ending(ctx: QueueContext) -> QueueSection:
     """Closed cases whose tracking period after closure ends within the next two weeks."""
     models = list(ctx.partnership.operating_models.order_by("-effective_from", "-version"))
@@ -164,6 +228,9 @@ def tracking_ending(ctx: QueueContext) -> QueueSection:
                 )
             )
     items.sort(key=lambda i: i.due)
+    # Bounded already: only cases closed within the longest tracking period are read.
+    shown = ctx.take(items)
     return QueueSection(
-        "tracking", "Tracking periods ending", items, "No tracking period ends in the next two weeks."
+        "tracking", "Tracking periods ending", shown.rows, "No tracking period ends in the next two weeks.",
+        total=shown.total, page=shown.page,
     )

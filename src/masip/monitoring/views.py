@@ -16,7 +16,7 @@ from masip.core.ids import parse_id
 from masip.monitoring import services
 from masip.monitoring.breaches import orders_offered
 from masip.monitoring.forms import CloseForm, IncidentForm, ReopenForm, ReviewRequestForm
-from masip.monitoring.queue import monitoring_queue
+from masip.monitoring.queue import monitoring_queue, section_keys
 from masip.monitoring.tracking import case_tracking
 from masip.monitoring.web import log_case_page
 from masip.partnerships.revisiting import UNTIL_CONCLUDED, RevisitingPolicy
@@ -27,7 +27,12 @@ def queue(request, slug: str):
     partnership = policy.partnership_for(request.user, slug)
     request.partnership, request.nav = partnership, "monitoring"
     mine = request.GET.get("scope", "mine") != "all"
-    sections = monitoring_queue(request.user, partnership, today=timezone.localdate(), mine=mine)
+    section = request.GET.get("section") or None  # one section's own page (an unknown key: the whole queue)
+    sections = monitoring_queue(
+        request.user, partnership, today=timezone.localdate(), mine=mine, section=section,
+        page=request.GET.get("page"),
+    )
+    one = sections[0] if section in section_keys() and sections else None
     cases = {item.case.pk: item.case for section in sections for item in section.items}
     log_consultation(
         request,
@@ -43,7 +48,10 @@ def queue(request, slug: str):
             "sections": sections,
             "mine": mine,
             "today": timezone.localdate(),
-            "total": sum(len(s.items) for s in sections),
+            "total": sum(s.count for s in sections),
+            "one": one,
+            "page": one.page if one else None,
+            "scope": "mine" if mine else "all",
         },
     )
 

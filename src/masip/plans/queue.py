@@ -13,29 +13,29 @@ from masip.monitoring.queue import QueueContext, QueueItem, QueueSection, regist
 from masip.plans.models import PlanStrategy
 
 
-@register(order=45)
+@register(order=45, key="plan_reviews")
 def plan_reviews_due(ctx: QueueContext) -> QueueSection:
-    """Risk management plans with a strategy due for review."""
-    due = (
+    """Risk management plans with a strategy due for review, earliest review first."""
+    due = ctx.take(
         PlanStrategy.objects.filter(
             plan__is_current=True, plan__case__in=ctx.case_ids(), review_on__lte=ctx.today
         )
         .values("plan__case_id")
         .annotate(first=Min("review_on"), strategies=Count("id"))
+        .order_by("first", "plan__case_id")
     )
-    first = {row["plan__case_id"]: (row["first"], row["strategies"]) for row in due}
-    cases = Case.objects.filter(pk__in=first).select_related("suspect")
+    cases = Case.objects.select_related("suspect").in_bulk([row["plan__case_id"] for row in due])
     items = [
         QueueItem(
-            case,
-            f"Risk management plan: {first[case.pk][1]} strateg{'y' if first[case.pk][1] == 1 else 'ies'} due for review",
-            first[case.pk][0],
-            reverse("meetings:plan", args=[case.pk]),
-            overdue=first[case.pk][0] < ctx.today,
+            cases[row["plan__case_id"]],
+            f"Risk management plan: {row['strategies']} strateg{'y' if row['strategies'] == 1 else 'ies'} due for review",
+            row["first"],
+            reverse("meetings:plan", args=[row["plan__case_id"]]),
+            overdue=row["first"] < ctx.today,
         )
-        for case in cases
+        for row in due
     ]
-    items.sort(key=lambda i: (i.due, i.case.pk))
     return QueueSection(
-        "plan_reviews", "Risk management plans to review", items, "No plan is due for review."
+        "plan_reviews", "Risk management plans to review", items, "No plan is due for review.",
+        total=due.total, page=due.page,
     )

@@ -12,7 +12,7 @@ from masip.monitoring.queue import QueueContext, QueueItem, QueueSection, regist
 from masip.victims.models import SafetyPlan, SupportStatus
 
 
-@register(order=40)
+@register(order=40, key="safety_plans")
 def safety_plan_reviews_due(ctx: QueueContext) -> QueueSection:
     """Victims' safety plans whose latest version is due for review (victim support still open)."""
     latest_version = (
@@ -21,7 +21,7 @@ def safety_plan_reviews_due(ctx: QueueContext) -> QueueSection:
         .annotate(v=Max("version"))
         .values("v")
     )
-    plans = (
+    plans = ctx.take(
         SafetyPlan.objects.filter(
             support__case__in=ctx.case_ids(),
             support__status=SupportStatus.ACCEPTED,
@@ -46,4 +46,5 @@ def safety_plan_reviews_due(ctx: QueueContext) -> QueueSection:
             if p.support.case is not None  # all of them: the query asks for cases' support
         ],
         "No safety plan is due for review.",
+        total=plans.total, page=plans.page,
     )
