@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
 from django.conf import settings
+from django.db import models
 
 from masip.cases.models import Case
 from masip.monitoring import episodes
@@ -266,3 +268,97 @@ class _ReferralFacts:
     behaviours: list
     victim_very_frightened: bool
     source_agency_kind: str
+
+
+@dataclass(frozen=True)
+class CaseReoffending:
+    """Re-offending (research definition) for one case, indexed on the day the unit accepted it."""
+
+    case_id: int
+    index_date: date
+    new_episodes: int  # new stalking episodes that began after the index date (to `until`)
+    first_reoffence_on: date | None
+
+    @property
+    def reoffended(self) -> bool:
+        return self.new_episodes > 0
+
+
+def cases_reoffending(cases, *, until: date, gap_days: int | None = None) -> dict[int, CaseReoffending]:
+    """Re-offending for every case in the `cases` queryset, as `case_outcome` decides it for each one.
+
+    Each case is its own perpetrator row, indexed on its own opening date, with the contacts of
+    its suspect across all of their cases in the partnership (or its own, when the suspect is not
+    identified) and the original victims chosen as `case_outcome` chooses them. Only new episodes
+    that began on or before `until` count; contacts after it are not read (an episode's start
+    depends only on the contacts before it, so this changes nothing else). Four queries, whatever
+    the number of cases; the episodes are worked out by `episodes.caseload_outcomes` in one pass.
+    """
+    gap_days = settings.MASIP_EPISODE_GAP_DAYS if gap_days is None else gap_days
+    chosen = list(cases.values_list("id", "partnership_id", "suspect_id", "opened_on"))
+    if not chosen:
+        return {}
+    suspects = cases.filter(suspect__isnull=False).values("suspect_id")
+    unidentified = cases.filter(suspect__isnull=True).values("id")
+
+    def group(partnership_id: int, suspect_id: int | None, case_id: int) -> tuple:
+        return ("s", partnership_id, suspect_id) if suspect_id else ("c", case_id)
+
+    contacts: dict[tuple, list[tuple[int, date, int, str]]] = {}
+    for partnership_id, suspect_id, case_id, victim_id, day, severity, reporter in (
+        Incident.objects.filter(occurred_on__lte=until)
+        .filter(models.Q(suspect_id__in=suspects) | models.Q(case_id__in=unidentified))
+        .values_list("partnership_id", "suspect_id", "case_id", "victim_id", "occurred_on", "severity", "reported_by")
+        .iterator(chunk_size=20_000)
+    ):
+        contacts.setdefault(group(partnership_id, suspect_id, case_id), []).append((victim_id, day, severity, reporter))
+    in_scope = models.Q(referral__case__suspect_id__in=suspects) | models.Q(referral__case_id__in=unidentified)
+    first_victim: dict[int, int] = {}
+    referral_victims: dict[tuple, list[tuple[int, date]]] = {}
+    for referral_id, person_id, received_on, partnership_id, suspect_id, case_id in (
+        ReferralParty.objects.filter(in_scope, role=PartyRole.VICTIM)
+        .order_by("id")
+        .values_list("referral_id", "person_id", "referral__received_on", "referral__partnership_id",
+                     "referral__case__suspect_id", "referral__case_id")
+    ):
+        first_victim.setdefault(referral_id, person_id)
+        referral_victims.setdefault(group(partnership_id, suspect_id, case_id), []).append((person_id, received_on))
+    for referral_id, day, partnership_id, suspect_id, case_id, behaviours, frightened, source in (
+        ReportedIncident.objects.filter(in_scope, occurred_on__lte=until)
+        .values_list("referral_id", "occurred_on", "referral__partnership_id", "referral__case__suspect_id",
+                     "referral__case_id", "referral__behaviours", "referral__victim_very_frightened",
+                     "referral__source_agency_kind")
+        .iterator(chunk_size=20_000)
+    ):
+        victim = first_victim.get(referral_id)
+        if victim is None:
+            continue
+        referral = _ReferralFacts(behaviours, frightened, source)
+        contacts.setdefault(group(partnership_id, suspect_id, case_id), []).append(
+            (victim, day, int(referral_severity(referral)), referral_reporter(referral).value)
+        )
+    rows: list[tuple[int, int, date, int, str]] = []
+    index_dates: dict[int, date] = {}
+    originals: dict[int, frozenset[int]] = {}
+    for case_id, partnership_id, suspect_id, opened_on in chosen:
+        key = group(partnership_id, suspect_id, case_id)
+        mine = contacts.get(key, [])
+        rows.extend((case_id, victim, day, severity, reporter) for victim, day, severity, reporter in mine)
+        index_dates[case_id] = opened_on
+        originals[case_id] = frozenset(
+            {person for person, received_on in referral_victims.get(key, []) if received_on <= opened_on}
+            | {victim for victim, day, *_ in mine if day <= opened_on}
+        )
+    outcome = episodes.caseload_outcomes(
+        episodes.IncidentColumns.from_rows(rows), index_dates, gap_days=gap_days, original_victims=originals
+    ).perpetrators
+    new = outcome.new_episodes_original_victim + outcome.new_episodes_new_victim
+    return {
+        int(case_id): CaseReoffending(
+            case_id=int(case_id),
+            index_date=index_dates[int(case_id)],
+            new_episodes=int(count),
+            first_reoffence_on=None if np.isnat(first) else first.astype(object),
+        )
+        for case_id, count, first in zip(outcome.perpetrator_id, new, outcome.first_reoffence_on, strict=True)
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +21,7 @@ from masip.justice.models import JusticeEvent, OrderKind, OrderStatus, Protectiv
 from masip.justice.services import OrderInput, order_errors
 from masip.monitoring import episodes
 from masip.monitoring.models import CaseStatusChange, Incident
-from masip.monitoring.outcomes import case_outcome, caseload_inputs
+from masip.monitoring.outcomes import case_outcome, caseload_inputs, cases_reoffending
 from masip.victims.models import AdvocateContact, SafetyPlan, VictimSupport
 
 TODAY = date(2026, 11, 27)
@@ -139,6 +139,31 @@ def test_incidents_form_episodes_with_some_re_offending(seeded):
     open_triggers = ReviewTrigger.objects.filter(resolved_at__isnull=True)
     assert open_triggers.exists()
     assert Case.objects.filter(pk__in=open_triggers.values("case_id"), reassessment_due=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_dashboards_re_offending_agrees_with_every_case_page(seeded, django_assert_max_num_queries):
+    """cases_reoffending (one pass for a whole caseload) and case_outcome (one case) agree on every case,
+    suspects with several cases and unidentified suspects included."""
+    with django_assert_max_num_queries(4):
+        bulk = cases_reoffending(Case.objects.all(), until=TODAY)
+    cases = list(Case.objects.all())
+    assert set(bulk) == {c.pk for c in cases}
+    assert Case.objects.values("suspect_id").annotate(n=Count("id")).filter(n__gt=1).exists()
+    reoffended = 0
+    for case in cases:
+        page = case_outcome(case).outcome.reoffending
+        assert bulk[case.pk].new_episodes == page.new_episodes, case.reference
+        assert bulk[case.pk].first_reoffence_on == page.first_reoffence_on, case.reference
+        reoffended += page.reoffended
+    assert 0 < reoffended < len(cases)
+    # Up to a day: only episodes begun by then count, whatever came after.
+    day = TODAY - timedelta(days=200)
+    earlier = cases_reoffending(Case.objects.filter(opened_on__lte=day), until=day)
+    for case_id, figure in earlier.items():
+        later = bulk[case_id]
+        assert figure.new_episodes <= later.new_episodes
+        assert (figure.first_reoffence_on is None) == (later.first_reoffence_on is None or later.first_reoffence_on > day)
 
 
 @pytest.mark.django_db
