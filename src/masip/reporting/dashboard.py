@@ -25,6 +25,10 @@ class Table:
     rows: list[tuple[str, list[int]]]
     notes: list[str] = field(default_factory=list)
     totals: bool = True  # False where rows overlap (one is part of another) and a total means nothing
+    # A rate table: this column's share of each row's total is shown after the total, and the chart
+    # has one bar per row (a stack of the columns) rather than one per column.
+    rate_of: int | None = None
+    total_label: str = "Total"
 
     def as_display(self, *, suppressed: bool = False) -> dict:
         """Headers, rows and the totals row as text; suppressed for anything leaving the unit."""
@@ -44,9 +48,20 @@ class Table:
             full = [[*v, sum(v)] for v in values]
             totals = [sum(col) for col in zip(*full, strict=True)]
             texts = [[f"{n:,}" for n in row] for row in [*full, totals]]
+        if self.rate_of is not None:
+            headers.append("Rate")
+            texts = [[*line, _rate(line[self.rate_of], line[-1])] for line in texts]
         rows = [[label, *texts[i]] for i, (label, _) in enumerate(self.rows)]
-        return {"title": self.title, "headers": headers, "rows": rows, "total": ["Total", *texts[-1]],
+        return {"title": self.title, "headers": headers, "rows": rows, "total": [self.total_label, *texts[-1]],
                 "notes": self.notes}
+
+
+def _rate(part: str, whole: str) -> str:
+    """A share of two shown counts; where either is withheld, so is the share (it would give it away)."""
+    part_n, whole_n = part.replace(",", ""), whole.replace(",", "")
+    if not (part_n.isdigit() and whole_n.isdigit()):
+        return "not shown"
+    return f"{int(part_n) / int(whole_n):.0%}" if int(whole_n) else "-"
 
 
 def quarters_between(start: date, end: date) -> list[Quarter]:
@@ -146,12 +161,21 @@ GOVUK_COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#28a197
 
 
 def chart(table: Table) -> dict:
-    """A stacked bar chart of a table (plotly's JSON): one bar per column, one colour per row."""
-    data = [
-        {"type": "bar", "name": label, "x": table.columns, "y": values,
-         "marker": {"color": GOVUK_COLOURS[i % len(GOVUK_COLOURS)]}}
-        for i, (label, values) in enumerate(table.rows)
-    ]
+    """A stacked bar chart of a table (plotly's JSON): one bar per column, one colour per row
+    (a rate table: one bar per row, one colour per column)."""
+    if table.rate_of is not None:
+        labels = [label for label, _ in table.rows]
+        data = [
+            {"type": "bar", "name": column, "x": labels, "y": [values[j] for _, values in table.rows],
+             "marker": {"color": GOVUK_COLOURS[j % len(GOVUK_COLOURS)]}}
+            for j, column in enumerate(table.columns)
+        ]
+    else:
+        data = [
+            {"type": "bar", "name": label, "x": table.columns, "y": values,
+             "marker": {"color": GOVUK_COLOURS[i % len(GOVUK_COLOURS)]}}
+            for i, (label, values) in enumerate(table.rows)
+        ]
     layout = {
         "barmode": "stack" if table.totals else "group", "height": 360, "margin": {"l": 50, "r": 10, "t": 70, "b": 40},
         "font": {"family": "arial, sans-serif", "size": 14, "color": "#0b0c0c"},
@@ -163,6 +187,9 @@ def chart(table: Table) -> dict:
 
 def chart_description(table: Table) -> str:
     """The chart's text alternative: what it shows, and where the numbers are."""
+    if table.rate_of is not None:
+        return (f"Bar chart: {table.title.lower()}, one bar for each {table.row_label.lower()}, split into "
+                f"{' and '.join(c.lower() for c in table.columns)}. The figures and rates are in the table that follows.")
     if not table.totals:
         return (f"Bar chart: {table.title.lower()}, side by side for each period. "
                 "The figures are in the table that follows.")
@@ -331,3 +358,110 @@ def rereview_backlog(rows: Iterable[dict], *, today: date, kind_labels: dict[str
     if waited:
         table.notes.append(f"Longest wait: {max(waited):,} day{'' if max(waited) == 1 else 's'}.")
     return table
+
+
+# -- re-offending and episodes ---------------------------------------------------------------------
+
+REOFFENDED, NOT_REOFFENDED = "reoffended", "not_reoffended"
+REOFFENDING_COLUMNS = {REOFFENDED: "New episode after acceptance", NOT_REOFFENDED: "No new episode"}
+NO_INTERVENTION = "None"
+
+
+def reoffending_definition(gap_days: int) -> str:
+    return (
+        "Re-offending (the research definition): the perpetrator began a new stalking episode after the day the "
+        f"unit accepted the case and no later than the end of the period, with an original victim or a new one. "
+        f"An episode ends when the perpetrator has had no contact with the victim for more than {gap_days} days; "
+        "the stalking the unit took on, however long it goes on, is not re-offending. Contacts are the incidents "
+        "recorded on the perpetrator's cases in the partnership and those their referrals reported. The "
+        "caseload is every case open at any time in the period; the rate is the share of its cases with a new "
+        "episode."
+    )
+
+
+def _reoffending_frame(rows: Iterable[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows), columns=["partnership", "stalker_type", "interventions", "new_episodes"])
+    return frame.assign(outcome=[REOFFENDED if n > 0 else NOT_REOFFENDED for n in frame.new_episodes],
+                        stalker_type=[t or "" for t in frame.stalker_type])
+
+
+def _reoffending_notes(frame: pd.DataFrame, gap_days: int) -> list[str]:
+    notes = []
+    if len(frame):
+        reoffended = int((frame.outcome == REOFFENDED).sum())
+        notes.append(f"{reoffended:,} of the {len(frame):,} cases in the caseload ({reoffended / len(frame):.0%}) began "
+                     f"a new episode after acceptance: {int(frame.new_episodes.sum()):,} new episodes in all.")
+    return [*notes, reoffending_definition(gap_days)]
+
+
+def reoffending_by_stalker_type(rows: Iterable[dict], *, type_labels: dict[str, str], gap_days: int) -> Table:
+    """Cases in the caseload by stalker type (the latest signed-off assessment that gave one), with and without a
+    new stalking episode after acceptance, and the rate. Rows carry the case's `new_episodes`, from the
+    monitoring context's episode functions."""
+    frame = _reoffending_frame(rows)
+    table = _crosstab(frame, "stalker_type", "outcome", list(REOFFENDING_COLUMNS), [*type_labels, ""],
+                      "Re-offending by stalker type", "Stalker type",
+                      {**type_labels, "": "Not yet typed", **REOFFENDING_COLUMNS})
+    table.rate_of, table.notes = 0, [
+        *_reoffending_notes(frame, gap_days),
+        "Stalker type: from the latest signed-off assessment that recorded one; 'not yet typed' where none has.",
+    ]
+    return table
+
+
+def _by_intervention(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per case and intervention type it received (or 'None'): a case with several is under each."""
+    frame = frame.assign(intervention=[list(i) or [NO_INTERVENTION] for i in frame.interventions])
+    return frame.explode("intervention")
+
+
+def _intervention_order(frame: pd.DataFrame) -> list[str]:
+    names = sorted(set(frame.intervention) - {NO_INTERVENTION})
+    return [*names, NO_INTERVENTION]
+
+
+INTERVENTION_NOTE = ("Interventions: every type recorded with the perpetrator on the case and not declined, "
+                     "started by the end of the period (or with no start date); a case that received several types is counted under each, so the "
+                     "total row counts a case once for each type it received.")
+
+
+def reoffending_by_intervention(rows: Iterable[dict], *, gap_days: int) -> Table:
+    """Cases in the caseload by each intervention type received (or none), with and without a new episode."""
+    frame = _reoffending_frame(rows)
+    exploded = _by_intervention(frame)
+    table = _crosstab(exploded, "intervention", "outcome", list(REOFFENDING_COLUMNS), _intervention_order(exploded),
+                      "Re-offending by intervention received", "Intervention received", REOFFENDING_COLUMNS)
+    table.rate_of, table.total_label = 0, "Total (cases once per type received)"
+    table.notes = [*_reoffending_notes(frame, gap_days), INTERVENTION_NOTE]
+    return table
+
+
+def _side_by_side(frame: pd.DataFrame, dimension: str, order: Sequence[str], *, partnerships: Sequence[str],
+                  labels: dict[str, str], title: str, row_label: str) -> Table:
+    """Every partnership and category as a row (zeros included: a missing row would tell a reader it is empty)."""
+    keyed = frame.assign(row=[f"{p}|{k}" for p, k in zip(frame.partnership, frame[dimension], strict=True)])
+    keys = [f"{p}|{k}" for p in partnerships for k in order]
+    table = _crosstab(keyed, "row", "outcome", list(REOFFENDING_COLUMNS), keys, title, row_label, REOFFENDING_COLUMNS)
+    present = dict(table.rows)
+    table.rows = [(f"{k.split('|', 1)[0]}: {labels.get(k.split('|', 1)[1], k.split('|', 1)[1])}",
+                   present.get(k, [0] * len(REOFFENDING_COLUMNS))) for k in keys]
+    table.rate_of = 0
+    return table
+
+
+def programme_reoffending(rows: Iterable[dict], *, partnerships: Sequence[str], type_labels: dict[str, str],
+                          gap_days: int, period: str) -> list[Table]:
+    """The partnerships side by side: re-offending by stalker type and by intervention (suppressed by the caller)."""
+    frame = _reoffending_frame(rows)
+    by_type = _side_by_side(frame, "stalker_type", [*type_labels, ""], partnerships=partnerships,
+                            labels={**type_labels, "": "Not yet typed"},
+                            title=f"Re-offending by stalker type, caseload of {period}",
+                            row_label="Partnership and stalker type")
+    by_type.notes = [reoffending_definition(gap_days)]
+    exploded = _by_intervention(frame)
+    by_intervention = _side_by_side(exploded, "intervention", _intervention_order(exploded), partnerships=partnerships,
+                                    labels={}, title=f"Re-offending by intervention received, caseload of {period}",
+                                    row_label="Partnership and intervention")
+    by_intervention.total_label = "Total (cases once per type received)"
+    by_intervention.notes = [reoffending_definition(gap_days), INTERVENTION_NOTE]
+    return [by_type, by_intervention]

@@ -11,18 +11,21 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from masip.access import policy
 from masip.actions.action_rules import completion_outcome
 from masip.actions.models import CaseAction
+from masip.assessments.models import Assessment, AssessmentStatus
 from masip.cases.models import Case, CaseAllocation, CaseStatus, ReviewTrigger
-from masip.interventions.models import Intervention, InterventionMode
+from masip.interventions.models import Engagement, Intervention, InterventionMode
 from masip.justice.models import JusticeEvent, ProtectiveOrder
 from masip.meetings.models import Attendance, Meeting
+from masip.monitoring.outcomes import cases_reoffending
 from masip.partnerships.models import Partnership, Role
 from masip.referrals.models import Referral
 from masip.reporting import figures as fig
@@ -348,3 +351,34 @@ def casework_rows(partnership_ids: list[int], start, end) -> dict[str, Any]:
     return {"actions": actions, "attendance": attendance, "meetings_held": held.count(),
             "interventions": interventions, "justice": [{**j, "partnership": j["partnership_name"]} for j in justice],
             "orders": orders, "triggers": triggers}
+
+
+def caseload_in_period(partnership_ids: list[int], start, end):
+    """The cases the unit held at any time in the period: accepted by its end, not closed before its start."""
+    return Case.objects.filter(partnership_id__in=partnership_ids, opened_on__lte=end).exclude(closed_on__lt=start)
+
+
+def reoffending_rows(partnership_ids: list[int], start, end) -> list[dict]:
+    """One row per case in the period's caseload: its partnership, stalker type, the intervention types it
+    received and its new episodes after acceptance (to the period's end). Six queries, whatever the size."""
+    cases = caseload_in_period(partnership_ids, start, end)
+    latest_type = (
+        Assessment.objects.filter(case=OuterRef("pk"), status=AssessmentStatus.SIGNED_OFF)
+        .exclude(stalker_type="")
+        .order_by("-signed_off_at", "-id")
+        .values("stalker_type")[:1]
+    )
+    received: dict[int, list[str]] = {}
+    for case_id, name in (
+        Intervention.objects.filter(case__in=cases).exclude(engagement=Engagement.DECLINED)
+        .filter(Q(start_on__lte=end) | Q(start_on__isnull=True))
+        .values_list("case_id", "intervention_type__name").distinct().order_by("case_id", "intervention_type__name")
+    ):
+        received.setdefault(case_id, []).append(name)
+    outcomes = cases_reoffending(cases, until=end, gap_days=settings.MASIP_EPISODE_GAP_DAYS)
+    return [
+        {"partnership": c["partnership__name"], "stalker_type": c["latest_stalker_type"] or "",
+         "interventions": received.get(c["id"], []), "new_episodes": outcomes[c["id"]].new_episodes if c["id"] in outcomes else 0}
+        for c in cases.annotate(latest_stalker_type=Subquery(latest_type)).values(
+            "id", "partnership__name", "latest_stalker_type")
+    ]

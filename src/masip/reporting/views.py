@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -481,6 +482,7 @@ def dashboard(request, slug: str):
         measures.open_cases_by_risk(rows["cases"], risk_labels=risks),
         measures.open_cases_by_stalker_type(rows["cases"], type_labels=dict(StalkerType.choices)),
         *_casework_tables(selectors.casework_rows([partnership.pk], start, end), start=start, end=end),
+        *_reoffending_tables(selectors.reoffending_rows([partnership.pk], start, end)),
     ]
     shown = [t.as_display() for t in tables]
     if request.GET.get("export"):
@@ -510,6 +512,14 @@ def _casework_tables(rows: dict, *, start, end) -> list:
         measures.justice_outcomes(rows["justice"], start=start, end=end, kind_labels=dict(EventKind.choices)),
         measures.orders_decided(rows["orders"], start=start, end=end),
         measures.rereview_backlog(rows["triggers"], today=today, kind_labels=dict(TriggerKind.choices)),
+    ]
+
+
+def _reoffending_tables(rows: list[dict]) -> list:
+    gap_days = settings.MASIP_EPISODE_GAP_DAYS
+    return [
+        measures.reoffending_by_stalker_type(rows, type_labels=dict(StalkerType.choices), gap_days=gap_days),
+        measures.reoffending_by_intervention(rows, gap_days=gap_days),
     ]
 
 
@@ -566,6 +576,9 @@ def programme_dashboard(request):
                                 partnerships=names, title="Open cases by current risk, today"),
         *_programme_casework_tables(selectors.casework_rows([p.pk for p in partnerships], start, end),
                                     names=names, quarter=quarter),
+        *measures.programme_reoffending(selectors.reoffending_rows([p.pk for p in partnerships], start, end),
+                                        partnerships=names, type_labels=dict(StalkerType.choices),
+                                        gap_days=settings.MASIP_EPISODE_GAP_DAYS, period=quarter.label),
     ]
     shown = [t.as_display(suppressed=True) for t in tables]
     if request.GET.get("export"):
