@@ -193,3 +193,46 @@ def test_days_after_the_period_do_not_count(london, staff, make_referral, accept
     before = reoffending_rows([london.pk], days_ago(400), days_ago(11))
     after = reoffending_rows([london.pk], days_ago(400), days_ago(10))
     assert [r["new_episodes"] for r in before] == [0] and [r["new_episodes"] for r in after] == [1]
+
+
+def test_the_dashboards_query_count_does_not_grow_with_the_data(world, as_user, staff, make_referral, accept,
+                                                               count_queries, complete_assessment):
+    """World A (the hand-counted one) and a bigger world B (more referrals, cases, contacts, assessments,
+    interventions and actions in both London and Cheshire): each dashboard makes the same number of queries."""
+    from masip.interventions.reference import shipped_type
+    from masip.interventions.services import InterventionInput, intervention_record
+    from masip.meetings.models import CaseAction
+    from masip.partnerships.models import Agency, Partnership
+
+    pages = {"unit": ("london-manager", reverse("reporting:dashboard", args=["london"])),
+             "programme": ("pmo", reverse("reporting:programme_dashboard"))}
+
+    def counts() -> dict[str, int]:
+        out = {}
+        for name, (user, url) in pages.items():
+            client = as_user(user)
+            assert client.get(url).status_code == 200  # warm: sessions, suppression worked out once
+            out[name] = count_queries(lambda client=client, url=url: client.get(url))
+        return out
+
+    small = counts()
+    police = Agency.objects.get(pk=staff["london-police"].agency_id)
+    cheshire = Partnership.objects.get(slug="cheshire")
+    for n in range(4):
+        case = open_case(make_referral, accept, world["adam"].partnership, by="london-police",
+                         suspect=f"More{n} Suspect", victim=f"More{n} Victim", opened_on=days_ago(300 - n),
+                         reported_on=days_ago(303 - n))
+        contact(case, staff, days_ago(5 + n))
+        complete_assessment("srp", case=case, by="london-health", answers={"stalker_type": "predatory",
+                                                                           "risk_of_violence": "high"})
+        intervention_record(case=case, acting_user=staff["london-police"], data=InterventionInput(
+            intervention_type=shipped_type("signposting"), mode="indirect", external_service="GP",
+            offered_on=days_ago(50), follow_up_on=days_ago(36), start_on=days_ago(50)))
+        CaseAction.objects.create(partnership=case.partnership, case=case, description="Visit", owner_agency=police,
+                                  due_on=days_ago(1), created_by=staff["london-police"])
+        make_referral(world["adam"].partnership, suspect=f"Other{n} Suspect", victim=f"Other{n} Victim",
+                      received_on=days_ago(n))
+        open_case(make_referral, accept, cheshire, by="cheshire-police", suspect=f"North{n} Suspect",
+                  victim=f"North{n} Victim", opened_on=days_ago(20 + n), reported_on=days_ago(22 + n))
+    bigger = counts()
+    assert bigger == small
