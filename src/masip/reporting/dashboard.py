@@ -72,14 +72,22 @@ def quarters_between(start: date, end: date) -> list[Quarter]:
     return out
 
 
+def _frame(rows: Iterable[dict], columns: Sequence[str]) -> pd.DataFrame:
+    """Rows as a frame with a weight `n`: a row is one record, or (from an aggregating selector) `n` alike."""
+    frame = pd.DataFrame(list(rows), columns=[*columns, "n"])
+    return frame.assign(n=frame.n.fillna(1).astype(int))
+
+
 def _crosstab(frame: pd.DataFrame, row: str, column: str, columns: Sequence[str], row_order: Sequence[str],
               title: str, row_label: str, labels: dict[str, str] | None = None) -> Table:
     labels = labels or {}
     if frame.empty:
         counts = pd.DataFrame(0, index=list(row_order), columns=list(columns))
     else:
-        # groupby().size() rather than pd.crosstab: the same counts, a fraction of the time.
-        counts = (frame.groupby([row, column], sort=False).size().unstack(fill_value=0)
+        # groupby() rather than pd.crosstab: the same counts, a fraction of the time.
+        grouped = frame.groupby([row, column], sort=False)
+        sizes = grouped["n"].sum() if "n" in frame.columns else grouped.size()
+        counts = (sizes.unstack(fill_value=0)
                   .reindex(index=list(row_order), columns=list(columns), fill_value=0))
     counts = counts.fillna(0).astype(int)
     rows = [(labels.get(k, k), [int(v) for v in counts.loc[k].tolist()]) for k in counts.index
@@ -90,7 +98,7 @@ def _crosstab(frame: pd.DataFrame, row: str, column: str, columns: Sequence[str]
 def referrals_by_source(rows: Iterable[dict], *, start: date, end: date, source_labels: dict[str, str]) -> Table:
     """Referrals received in the period, by the referring agency and quarter received."""
     quarters = quarters_between(start, end)
-    frame = pd.DataFrame(list(rows), columns=["source", "received_on"])
+    frame = _frame(rows, ["source", "received_on"])
     frame = frame[(frame.received_on >= start) & (frame.received_on <= end)]
     frame = frame.assign(quarter=[Quarter.containing(d).code for d in frame.received_on])
     return _crosstab(frame, "source", "quarter", [q.code for q in quarters], list(source_labels),
@@ -101,7 +109,7 @@ def referrals_by_source(rows: Iterable[dict], *, start: date, end: date, source_
 def triage_outcomes(rows: Iterable[dict], *, start: date, end: date, outcome_labels: dict[str, str]) -> Table:
     """Referrals received in the period by where triage left them (the current decision)."""
     quarters = quarters_between(start, end)
-    frame = pd.DataFrame(list(rows), columns=["status", "received_on"])
+    frame = _frame(rows, ["status", "received_on"])
     frame = frame[(frame.received_on >= start) & (frame.received_on <= end)]
     frame = frame.assign(quarter=[Quarter.containing(d).code for d in frame.received_on])
     return _crosstab(frame, "status", "quarter", [q.code for q in quarters], list(outcome_labels),
@@ -115,7 +123,7 @@ TRIAGE_BANDS = [("same day", 0, 0), ("1 to 2 days", 1, 2), ("3 to 7 days", 3, 7)
 def time_to_triage(rows: Iterable[dict], *, start: date, end: date) -> Table:
     """Days from receipt to the first triage decision, for referrals received in the period, by quarter."""
     quarters = quarters_between(start, end)
-    frame = pd.DataFrame(list(rows), columns=["received_on", "first_decided_on"])
+    frame = _frame(rows, ["received_on", "first_decided_on"])
     frame = frame[(frame.received_on >= start) & (frame.received_on <= end) & frame.first_decided_on.notna()]
     days = [(d - r).days for r, d in zip(frame.received_on, frame.first_decided_on, strict=True)]
     band_of = []
@@ -129,15 +137,16 @@ def time_to_triage(rows: Iterable[dict], *, start: date, end: date) -> Table:
                       "Time from receipt to first triage decision", "Time to triage",
                       {q.code: q.label for q in quarters})
     if days:
-        median = pd.Series(days).median()
+        weighted = pd.Series(days).repeat(frame.n.tolist())
+        median = weighted.median()
         table.notes.append(f"Median time to triage: {median:g} day{'' if median == 1 else 's'} "
-                           f"({len(days):,} referrals triaged).")
+                           f"({len(weighted):,} referrals triaged).")
     return table
 
 
 def open_cases_by_risk(rows: Iterable[dict], *, risk_labels: dict[int, str], lead_label: str = "Lead agency") -> Table:
     """Open cases now, by current risk and the lead officer's agency."""
-    frame = pd.DataFrame(list(rows), columns=["risk_rank", "lead_agency"])
+    frame = _frame(rows, ["risk_rank", "lead_agency"])
     frame = frame.assign(risk=[risk_labels.get(r, str(r)) for r in frame.risk_rank],
                          lead_agency=frame.lead_agency.fillna("No lead officer"))
     agencies = sorted(frame.lead_agency.unique().tolist())
@@ -149,7 +158,7 @@ def open_cases_by_risk(rows: Iterable[dict], *, risk_labels: dict[int, str], lea
 def by_partnership(rows: Iterable[dict], *, column: str, columns: Sequence[str], partnerships: Sequence[str],
                    title: str, labels: dict[str, str] | None = None) -> Table:
     """Partnerships side by side: one row each, counted by `column`."""
-    frame = pd.DataFrame(list(rows), columns=["partnership", column])
+    frame = _frame(rows, ["partnership", column])
     table = _crosstab(frame, "partnership", column, list(columns), list(partnerships), title, "Partnership", labels)
     present = {label for label, _ in table.rows}
     table.rows += [(p, [0] * len(columns)) for p in partnerships if p not in present]
@@ -216,9 +225,9 @@ def classification_corrections(rows: Iterable[dict], *, start: date, end: date) 
         if not (start <= r["received_on"] <= end) or r.get("recorded_offence") not in HARASSMENT:
             continue
         code = Quarter.containing(r["received_on"]).code
-        recorded[code] += 1
+        recorded[code] += r.get("n", 1)
         if r.get("current_offence") in STALKING:
-            corrected[code] += 1
+            corrected[code] += r.get("n", 1)
     table = Table(
         title="Harassment recorded, stalking found at triage", row_label="Referrals",
         columns=[q.label for q in quarters],
@@ -235,7 +244,7 @@ def classification_corrections(rows: Iterable[dict], *, start: date, end: date) 
 
 def open_cases_by_stalker_type(rows: Iterable[dict], *, type_labels: dict[str, str]) -> Table:
     """Open cases by the SRP stalker type (Mullen, Pathé and Purcell), 'not yet typed' where none is recorded."""
-    frame = pd.DataFrame(list(rows), columns=["stalker_type"])
+    frame = _frame(rows, ["stalker_type"])
     frame = frame.assign(kind=[t or "" for t in frame.stalker_type], all="Open cases")
     labels = {**type_labels, "": "Not yet typed"}
     return _crosstab(frame, "kind", "all", ["Open cases"], [*type_labels, ""], "Open cases by stalker type",
@@ -347,7 +356,7 @@ BACKLOG_BANDS = [("under 7 days", 0, 6), ("7 to 28 days", 7, 28), ("over 28 days
 
 def rereview_backlog(rows: Iterable[dict], *, today: date, kind_labels: dict[str, str]) -> Table:
     """Re-review triggers still waiting on open cases today, by what raised them and how long they have waited."""
-    frame = pd.DataFrame(list(rows), columns=["kind", "raised_on"])
+    frame = _frame(rows, ["kind", "raised_on"])
     waited = [(today - d).days for d in frame.raised_on]
     bands = []
     for days in (max(w, 0) for w in waited):

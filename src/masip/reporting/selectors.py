@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, DateTimeField, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import ExtractQuarter, ExtractYear, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from masip.justice.models import JusticeEvent, ProtectiveOrder
 from masip.meetings.models import Attendance, Meeting
 from masip.monitoring.outcomes import cases_reoffending
 from masip.partnerships.models import Partnership, Role
-from masip.referrals.models import Referral
+from masip.referrals.models import Referral, TriageDecision
 from masip.reporting import figures as fig
 from masip.reporting import staffing
 from masip.reporting.dashboard import order_row
@@ -272,36 +273,46 @@ def open_cases(partnership: Partnership):
 
 
 def dashboard_rows(partnership_ids: list[int], start, end) -> dict[str, list[dict]]:
-    """The rows the dashboards' measures read: three queries, whatever the number of records."""
-    from django.db.models import Min
+    """The rows the dashboards' referral and open-case measures read, counted by the database: each row
+    stands for `n` records alike. Three queries, and rows that grow with the kinds of record, not their number.
 
-    referrals = []
-    for r in (
-        Referral.objects.filter(partnership_id__in=partnership_ids, received_on__range=(start, end))
-        .annotate(first_decided_at=Min("triage_decisions__decided_at"))
-        .values("partnership__name", "source_agency_kind", "received_on", "status", "first_decided_at",
-                "recorded_offence", "current_offence")
-    ):
-        decided = r["first_decided_at"]
-        referrals.append({
-            "partnership": r["partnership__name"], "source": r["source_agency_kind"], "received_on": r["received_on"],
-            "status": r["status"], "first_decided_on": timezone.localtime(decided).date() if decided else None,
-            "recorded_offence": r["recorded_offence"], "current_offence": r["current_offence"],
-        })
+    "referrals": by partnership, source, triage status and offence, and the quarter received (its first day as
+    `received_on`: the measures count by quarter). "triage_times": by the day received and the day of the
+    first triage decision. "cases": open cases by partnership, risk, stalker type and lead agency.
+    """
+    received = Referral.objects.filter(partnership_id__in=partnership_ids, received_on__range=(start, end))
+    referrals = [
+        {"partnership": r["partnership__name"], "source": r["source_agency_kind"], "status": r["status"],
+         "received_on": Quarter(r["year"], r["quarter"]).start, "recorded_offence": r["recorded_offence"],
+         "current_offence": r["current_offence"], "n": r["n"]}
+        for r in received.values("partnership__name", "source_agency_kind", "status", "recorded_offence",
+                                 "current_offence", year=ExtractYear("received_on"),
+                                 quarter=ExtractQuarter("received_on"))
+        .annotate(n=Count("id")).order_by()
+    ]
+    first_decision = (TriageDecision.objects.filter(referral=OuterRef("pk")).order_by("decided_at", "id")
+                      .values("decided_at")[:1])
+    triage_times = [
+        {"received_on": r["received_on"], "first_decided_on": r["decided_on"], "n": r["n"]}
+        for r in received.annotate(first_at=Subquery(first_decision, output_field=DateTimeField()))
+        .filter(first_at__isnull=False)
+        .values("received_on", decided_on=TruncDate("first_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(n=Count("id")).order_by()
+    ]
     cases = [
         {"partnership": c["partnership__name"], "risk_rank": c["risk_rank"], "stalker_type": c["stalker_type"],
-         "lead_agency": c["lead_officer__agency__short_name"] or c["lead_officer__agency__name"]}
+         "lead_agency": c["lead_officer__agency__short_name"] or c["lead_officer__agency__name"], "n": c["n"]}
         for c in Case.objects.filter(partnership_id__in=partnership_ids, status=CaseStatus.OPEN).values(
             "partnership__name", "risk_rank", "stalker_type", "lead_officer__agency__short_name",
             "lead_officer__agency__name",
-        )
+        ).annotate(n=Count("id")).order_by()
     ]
-    return {"referrals": referrals, "cases": cases}
+    return {"referrals": referrals, "triage_times": triage_times, "cases": cases}
 
 
 def casework_rows(partnership_ids: list[int], start, end) -> dict[str, Any]:
     """The casework measures' rows (actions, attendance, interventions, justice, orders, re-review):
-    one query each, whatever the number of records."""
+    one query each, whatever the number of records; re-review triggers counted by the database (`n` alike)."""
     today = timezone.localdate()
 
     def agency(values: Mapping[str, Any], prefix: str) -> str:
@@ -342,11 +353,12 @@ def casework_rows(partnership_ids: list[int], start, end) -> dict[str, Any]:
         .values("partnership__name", "kind", "basis", "interim", "status", "decided_on")
     ]
     triggers = [
-        {"partnership": t["case__partnership__name"], "kind": t["kind"],
-         "raised_on": timezone.localtime(t["raised_at"]).date()}
+        {"partnership": t["case__partnership__name"], "kind": t["kind"], "raised_on": t["raised_on"], "n": t["n"]}
         for t in ReviewTrigger.objects.filter(
             case__partnership_id__in=partnership_ids, case__status=CaseStatus.OPEN, resolved_at__isnull=True
-        ).values("case__partnership__name", "kind", "raised_at")
+        ).values("case__partnership__name", "kind",
+                 raised_on=TruncDate("raised_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(n=Count("id")).order_by()
     ]
     return {"actions": actions, "attendance": attendance, "meetings_held": held.count(),
             "interventions": interventions, "justice": [{**j, "partnership": j["partnership_name"]} for j in justice],

@@ -477,7 +477,7 @@ def dashboard(request, slug: str):
     tables = [
         measures.referrals_by_source(rows["referrals"], start=start, end=end, source_labels=sources),
         measures.triage_outcomes(rows["referrals"], start=start, end=end, outcome_labels=outcomes),
-        measures.time_to_triage(rows["referrals"], start=start, end=end),
+        measures.time_to_triage(rows["triage_times"], start=start, end=end),
         measures.classification_corrections(rows["referrals"], start=start, end=end),
         measures.open_cases_by_risk(rows["cases"], risk_labels=risks),
         measures.open_cases_by_stalker_type(rows["cases"], type_labels=dict(StalkerType.choices)),
