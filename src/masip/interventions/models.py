@@ -148,6 +148,7 @@ class Intervention(Recorded):
         indexes = [
             models.Index(fields=["partnership", "follow_up_on"], name="intervention_follow_up"),
             models.Index(fields=["case", "category", "source_agency"], name="intervention_case_category"),
+            models.Index(fields=["partnership", "start_on"], name="intervention_started"),  # the dashboards' period
         ]
 
     def __str__(self) -> str:

@@ -118,7 +118,11 @@ class JusticeEvent(Recorded):
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["partnership", "kind", "occurred_on"], name="justice_event_kind")]
+        indexes = [
+            models.Index(fields=["partnership", "kind", "occurred_on"], name="justice_event_kind"),
+            # The dashboards count a period's events of every kind.
+            models.Index(fields=["partnership", "occurred_on"], name="justice_event_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.occurred_on:%d %b %Y}"
@@ -214,7 +218,10 @@ class ProtectiveOrder(Recorded):
 
     class Meta:
         ordering = ["-decided_on", "-applied_on", "-id"]
-        indexes = [models.Index(fields=["partnership", "kind", "status"], name="order_kind_status")]
+        indexes = [
+            models.Index(fields=["partnership", "kind", "status"], name="order_kind_status"),
+            models.Index(fields=["partnership", "decided_on"], name="order_decided"),  # the dashboards' period
+        ]
 
     def __str__(self) -> str:
         return self.label

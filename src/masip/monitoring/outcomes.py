@@ -40,7 +40,7 @@ from masip.monitoring.episodes import PerpetratorOutcome, Reporter, Severity, St
 from masip.monitoring.models import Incident, SeverityLevel
 from masip.partnerships.models import AgencyKind
 from masip.referrals.choices import Behaviour, PartyRole
-from masip.referrals.models import ReferralParty, ReportedIncident
+from masip.referrals.models import Referral, ReferralParty, ReportedIncident
 
 
 def referral_severity(referral: Any) -> Severity:
@@ -312,7 +312,9 @@ def cases_reoffending(cases, *, until: date, gap_days: int | None = None) -> dic
         .iterator(chunk_size=20_000)
     ):
         contacts.setdefault(group(partnership_id, suspect_id, case_id), []).append((victim_id, day, severity, reporter))
-    in_scope = models.Q(referral__case__suspect_id__in=suspects) | models.Q(referral__case_id__in=unidentified)
+    # Through the referrals of the cases in scope, so the database walks indexes rather than whole tables.
+    scope = Case.objects.filter(models.Q(suspect_id__in=suspects) | models.Q(pk__in=unidentified))
+    in_scope = models.Q(referral_id__in=Referral.objects.filter(case_id__in=scope).values("id"))
     first_victim: dict[int, int] = {}
     referral_victims: dict[tuple, list[tuple[int, date]]] = {}
     for referral_id, person_id, received_on, partnership_id, suspect_id, case_id in (

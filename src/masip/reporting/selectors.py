@@ -295,9 +295,9 @@ def dashboard_rows(partnership_ids: list[int], start, end) -> dict[str, list[dic
     triage_times = [
         {"received_on": r["received_on"], "first_decided_on": r["decided_on"], "n": r["n"]}
         for r in received.annotate(first_at=Subquery(first_decision, output_field=DateTimeField()))
-        .filter(first_at__isnull=False)
         .values("received_on", decided_on=TruncDate("first_at", tzinfo=timezone.get_current_timezone()))
         .annotate(n=Count("id")).order_by()
+        if r["decided_on"] is not None
     ]
     cases = [
         {"partnership": c["partnership__name"], "risk_rank": c["risk_rank"], "stalker_type": c["stalker_type"],
@@ -323,7 +323,7 @@ def casework_rows(partnership_ids: list[int], start, end) -> dict[str, Any]:
          "outcome": str(completion_outcome(a["status"], a["due_on"], a["completed_on"], today=today))}
         for a in CaseAction.objects.filter(partnership_id__in=partnership_ids, due_on__range=(start, end)).values(
             "partnership__name", "owner_agency__short_name", "owner_agency__name", "status", "due_on", "completed_on"
-        )
+        ).order_by()
     ]
     held = Meeting.objects.filter(partnership_id__in=partnership_ids, held_on__range=(start, end),
                                   closed_at__isnull=False)
@@ -332,25 +332,25 @@ def casework_rows(partnership_ids: list[int], start, end) -> dict[str, Any]:
          "agency": agency(a, "agency") if a["agency__name"] else (a["organisation"] or "Guest")}
         for a in Attendance.objects.filter(meeting__in=held).values(
             "meeting__partnership__name", "agency__short_name", "agency__name", "organisation", "status"
-        )
+        ).order_by()
     ]
     interventions = [
         {"partnership": i["partnership__name"], "engagement": i["engagement"], "started_on": i["start_on"],
          "type": f"{i['intervention_type__name']} ({'direct' if i['mode'] == InterventionMode.DIRECT else 'indirect'})"}
         for i in Intervention.objects.filter(partnership_id__in=partnership_ids, start_on__range=(start, end)).values(
             "partnership__name", "intervention_type__name", "mode", "engagement", "start_on"
-        )
+        ).order_by()
     ]
     justice = list(
         JusticeEvent.objects.filter(partnership_id__in=partnership_ids, occurred_on__range=(start, end))
         .annotate(partnership_name=F("partnership__name"))
-        .values("partnership_name", "kind", "offence", "occurred_on")
+        .values("partnership_name", "kind", "offence", "occurred_on").order_by()
     )
     orders = [
         {"partnership": o["partnership__name"], "status": o["status"], "decided_on": o["decided_on"],
          "row": order_row(o["kind"], basis=o["basis"], interim=o["interim"])}
         for o in ProtectiveOrder.objects.filter(partnership_id__in=partnership_ids, decided_on__range=(start, end))
-        .values("partnership__name", "kind", "basis", "interim", "status", "decided_on")
+        .values("partnership__name", "kind", "basis", "interim", "status", "decided_on").order_by()
     ]
     triggers = [
         {"partnership": t["case__partnership__name"], "kind": t["kind"], "raised_on": t["raised_on"], "n": t["n"]}

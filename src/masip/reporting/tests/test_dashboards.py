@@ -157,3 +157,30 @@ def test_classification_corrections_and_stalker_types_on_hand_counted_rows():
     types = measures.open_cases_by_stalker_type(cases, type_labels={"rejected": "Rejected", "predatory": "Predatory",
                                                                       "resentful": "Resentful"})
     assert types.rows == [("Rejected", [2]), ("Predatory", [1]), ("Not yet typed", [1])]
+
+
+def test_counted_rows_weigh_as_many_records():
+    """The selectors hand the measures rows counted by the database (`n` records alike): the tables, the
+    median and the corrections must come out as if each record were its own row."""
+    start, end = date(2026, 1, 1), date(2026, 6, 30)
+    one_by_one = [
+        *[{"source": "police", "received_on": date(2026, 1, 2), "status": "accept", "first_decided_on": date(2026, 1, 2),
+           "recorded_offence": "s2", "current_offence": "s4a"}] * 3,
+        {"source": "health", "received_on": date(2026, 4, 2), "status": "advice", "first_decided_on": date(2026, 4, 12),
+         "recorded_offence": "s2", "current_offence": "s2"},
+    ]
+    counted = [{**one_by_one[0], "n": 3}, {**one_by_one[3], "n": 1}]
+    labels = {"police": "Police", "health": "Health"}
+    for measure in (
+        lambda rows: measures.referrals_by_source(rows, start=start, end=end, source_labels=labels),
+        lambda rows: measures.time_to_triage(rows, start=start, end=end),
+        lambda rows: measures.classification_corrections(rows, start=start, end=end),
+        lambda rows: measures.open_cases_by_stalker_type(
+            [{"stalker_type": r["source"] == "police" and "rejected", **r} for r in rows], type_labels={"rejected": "R"}),
+    ):
+        assert measure(counted).rows == measure(one_by_one).rows
+        assert measure(counted).notes == measure(one_by_one).notes
+    assert measures.time_to_triage(counted, start=start, end=end).notes == [
+        "Median time to triage: 0 days (4 referrals triaged)."]
+    assert measures.referrals_by_source(counted, start=start, end=end, source_labels=labels).rows == [
+        ("Police", [3, 0]), ("Health", [0, 1])]
