@@ -174,8 +174,8 @@ def chart(table: Table) -> dict:
     (a rate table: one bar per row, one colour per column)."""
     if table.rate_of is not None:
         labels = [label for label, _ in table.rows]
-        data = [
-            {"type": "bar", "name": column, "x": labels, "y": [values[j] for _, values in table.rows],
+        data = [  # horizontal: the row labels (intervention names) are long
+            {"type": "bar", "orientation": "h", "name": column, "y": labels, "x": [values[j] for _, values in table.rows],
              "marker": {"color": GOVUK_COLOURS[j % len(GOVUK_COLOURS)]}}
             for j, column in enumerate(table.columns)
         ]
@@ -191,6 +191,8 @@ def chart(table: Table) -> dict:
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
     }
+    if table.rate_of is not None:  # bars named by rows, whose labels can be long: room for them below
+        layout.update(height=140 + 40 * len(table.rows), yaxis={"automargin": True, "autorange": "reversed"})
     return {"data": data, "layout": layout}
 
 

@@ -115,7 +115,8 @@ def test_measures_on_hand_counted_rows():
     assert by_intervention.rows == [("CBT", [1, 1]), ("Signposting", [1, 0]), ("None", [1, 1])]
     chart = measures.chart(by_intervention)
     assert [trace["name"] for trace in chart["data"]] == ["New episode after acceptance", "No new episode"]
-    assert chart["data"][0]["x"] == ["CBT", "Signposting", "None"] and chart["data"][0]["y"] == [1, 1, 1]
+    assert chart["data"][0]["y"] == ["CBT", "Signposting", "None"] and chart["data"][0]["x"] == [1, 1, 1]
+    assert chart["data"][1]["x"] == [1, 0, 1]
     programme = measures.programme_reoffending(rows, partnerships=["Cheshire", "London"], type_labels=TYPES,
                                                gap_days=182, period="July to September 2026")
     assert programme[0].rows[:4] == [("Cheshire: Rejected", [0, 0]), ("Cheshire: Resentful", [1, 0]),
