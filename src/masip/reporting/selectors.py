@@ -372,7 +372,8 @@ def caseload_in_period(partnership_ids: list[int], start, end):
 
 def reoffending_rows(partnership_ids: list[int], start, end) -> list[dict]:
     """One row per case in the period's caseload: its partnership, stalker type, the intervention types it
-    received and its new episodes after acceptance (to the period's end). Six queries, whatever the size."""
+    received (and whether any was direct) and its new episodes after acceptance (to the period's end).
+    Six queries, whatever the size."""
     cases = caseload_in_period(partnership_ids, start, end)
     latest_type = (
         Assessment.objects.filter(case=OuterRef("pk"), status=AssessmentStatus.SIGNED_OFF)
@@ -381,16 +382,21 @@ def reoffending_rows(partnership_ids: list[int], start, end) -> list[dict]:
         .values("stalker_type")[:1]
     )
     received: dict[int, list[str]] = {}
-    for case_id, name in (
+    direct: set[int] = set()
+    for case_id, name, mode in (
         Intervention.objects.filter(case__in=cases).exclude(engagement=Engagement.DECLINED)
         .filter(Q(start_on__lte=end) | Q(start_on__isnull=True))
-        .values_list("case_id", "intervention_type__name").distinct().order_by("case_id", "intervention_type__name")
+        .values_list("case_id", "intervention_type__name", "mode").distinct()
+        .order_by("case_id", "intervention_type__name")
     ):
-        received.setdefault(case_id, []).append(name)
+        if name not in received.get(case_id, []):
+            received.setdefault(case_id, []).append(name)
+        if mode == InterventionMode.DIRECT:
+            direct.add(case_id)
     outcomes = cases_reoffending(cases, until=end, gap_days=settings.MASIP_EPISODE_GAP_DAYS)
     return [
         {"partnership": c["partnership__name"], "stalker_type": c["latest_stalker_type"] or "",
-         "interventions": received.get(c["id"], []), "new_episodes": outcomes[c["id"]].new_episodes if c["id"] in outcomes else 0}
+         "interventions": received.get(c["id"], []), "direct": c["id"] in direct, "new_episodes": outcomes[c["id"]].new_episodes if c["id"] in outcomes else 0}
         for c in cases.annotate(latest_stalker_type=Subquery(latest_type)).values(
             "id", "partnership__name", "latest_stalker_type")
     ]

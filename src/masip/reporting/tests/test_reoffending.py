@@ -125,6 +125,9 @@ def test_measures_on_hand_counted_rows():
     published = programme[0].as_display(suppressed=True)
     assert {cell for row in published["rows"] for cell in row[1:-1]} <= {"fewer than 5", "withheld"}
     assert {row[-1] for row in published["rows"]} == {"not shown"}  # no rate from a withheld count
+    assert programme[1].rows == [("Cheshire: Direct intervention", [0, 0]), ("Cheshire: Indirect only", [0, 0]),
+                                 ("Cheshire: None", [1, 0]), ("London: Direct intervention", [0, 0]),
+                                 ("London: Indirect only", [1, 1]), ("London: None", [0, 1])]
 
 
 def test_the_unit_dashboard_counts_re_offending_by_stalker_type_and_intervention(world, as_user):
@@ -174,6 +177,8 @@ def test_the_programme_office_sees_no_re_offending_cell_below_5(world, as_user, 
     by_type = section(shown, f"Re-offending by stalker type, caseload of {quarter.label}", "Re-offending by intervention")
     assert re.search(r"London: Not yet typed fewer than 5 (7|withheld) (7|withheld) not shown", by_type), by_type
     assert "London: Rejected fewer than 5" in by_type and "Cheshire: Resentful fewer than 5" in by_type
+    by_mode = section(shown, f"Re-offending by intervention received, caseload of {quarter.label}", "Download")
+    assert "London: None fewer than 5" in by_mode and "London: Direct intervention fewer than 5" in by_mode
     assert "Adam" not in page.content.decode() and "LON-" not in page.content.decode()
     for cell in re.findall(r'govuk-table__cell--numeric">(?:<strong>)?([^<]*)<', page.content.decode()):
         number = cell.strip().replace(",", "")
