@@ -205,9 +205,9 @@ def test_the_dashboards_query_count_does_not_grow_with_the_data(world, as_user, 
                                                                count_queries, complete_assessment):
     """World A (the hand-counted one) and a bigger world B (more referrals, cases, contacts, assessments,
     interventions and actions in both London and Cheshire): each dashboard makes the same number of queries."""
+    from masip.actions.models import CaseAction
     from masip.interventions.reference import shipped_type
     from masip.interventions.services import InterventionInput, intervention_record
-    from masip.actions.models import CaseAction
     from masip.partnerships.models import Agency, Partnership
 
     pages = {"unit": ("london-manager", reverse("reporting:dashboard", args=["london"])),
