@@ -11,6 +11,7 @@ pmo and evaluator (no case work).
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -79,6 +80,31 @@ def forget_reference_data():
     Agency.objects.all().delete()
 
 
+def reference_records():
+    """The session's partnerships (by slug) and staff (by username), fetched afresh: for a
+    module-scoped world, which cannot use the function-scoped `partnerships` and `staff`."""
+    from masip.accounts.models import User
+    from masip.demo.reference import PARTNERSHIPS, ensure_reference_data
+    from masip.partnerships.models import Partnership
+
+    found = {p.slug: p for p in Partnership.objects.filter(slug__in=PARTNERSHIPS)}
+    if len(found) != len(PARTNERSHIPS):
+        found = ensure_reference_data()
+    return found, {u.username: u for u in User.objects.all()}
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """Records made inside stay until the block ends, then are rolled back: a module-scoped fixture
+    builds its world in here once, and each test's own writes are still rolled back after the test
+    (its transaction is a savepoint inside this one)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def no_reference_data(db):
     forget_reference_data()
@@ -132,6 +158,11 @@ def as_user(client, staff):
 @pytest.fixture
 def make_referral(staff):
     """Create a referral through the service, as a user of its partnership would."""
+    return referral_maker(staff)
+
+
+def referral_maker(staff):
+    """make_referral without fixtures, for a module-scoped world (see module_world_db)."""
     from django.utils import timezone
 
     from masip.people.services import PersonDetails
@@ -185,6 +216,11 @@ def make_referral(staff):
 @pytest.fixture
 def accept(staff):
     """Triage a referral as accepted, through the service."""
+    return acceptor(staff)
+
+
+def acceptor(staff):
+    """accept without fixtures, for a module-scoped world."""
     from masip.referrals.services import TriageInput, triage_decide
 
     def do(referral, *, by="london-police", outcome="accept", **extra):
@@ -338,17 +374,23 @@ def on_meeting_day(request):
     and a weekday series scheduled at the weekend meets on the Monday: on a pinned Saturday or
     Sunday the test travels explicitly to that Monday (time-machine), as a chair would wait for it.
     """
+
+    def travel(meeting):
+        return travel_to_meeting_day(meeting, request.addfinalizer)
+
+    return travel
+
+
+def travel_to_meeting_day(meeting, addfinalizer):
+    """on_meeting_day without fixtures: addfinalizer(stop) is called with what ends the travel."""
     import time_machine
     from django.utils import timezone
 
-    def travel(meeting):
-        days = (meeting.held_on - timezone.localdate()).days
-        if days > 0:
-            # Wall-clock arithmetic in the local zone: 23:30 BST on a Sunday is 23:30 on the Monday.
-            traveller = time_machine.travel(timezone.localtime() + timedelta(days=days), tick=True)
-            traveller.start()
-            request.addfinalizer(traveller.stop)
-        assert timezone.localdate() >= meeting.held_on
-        return meeting
-
-    return travel
+    days = (meeting.held_on - timezone.localdate()).days
+    if days > 0:
+        # Wall-clock arithmetic in the local zone: 23:30 BST on a Sunday is 23:30 on the Monday.
+        traveller = time_machine.travel(timezone.localtime() + timedelta(days=days), tick=True)
+        traveller.start()
+        addfinalizer(traveller.stop)
+    assert timezone.localdate() >= meeting.held_on
+    return meeting

@@ -46,6 +46,12 @@ def test_every_view_declares_its_access_action():
 
 @pytest.fixture
 def world(london, make_referral, accept, staff, on_meeting_day):
+    return build_world(london=london, make_referral=make_referral, accept=accept, staff=staff,
+                       on_meeting_day=on_meeting_day)
+
+
+def build_world(*, london, make_referral, accept, staff, on_meeting_day):
+    """The records every URL can name (tests/robustness builds it once per module)."""
     from masip.cases.models import Case
     from masip.cases.retention import retention_propose
 
