@@ -173,9 +173,12 @@ class Crawl:
             self.axe_runs += 1
             self.axe_seconds += time.monotonic() - started
 
-    def walk(self, page, *, who: str, also: tuple[str, ...] = ()) -> int:
+    def walk(self, page, *, who: str, also: tuple[str, ...] = (), arrived=None) -> int:
         """Visit what `who` (signed in on `page`) can reach from the home page, and from the
-        pages in `also` (a search's results, say); returns the number of pages visited."""
+        pages in `also` (a search's results, say); returns the number of pages visited.
+
+        arrived: the response of the home page `page` is showing (signing in lands there),
+        checked as it is instead of loading the home page a second time."""
         started, count = time.monotonic(), 0
         origin = urlsplit(self.base_url)
         kinds: dict[tuple, int] = {}
@@ -190,7 +193,10 @@ class Crawl:
             kinds[kind] = kinds.get(kind, 0) + 1
             page.set_viewport_size(DESKTOP)
             try:
-                response = page.goto(self.base_url + target)
+                if target == "/" and arrived is not None and page.url == self.base_url + "/":
+                    response = arrived
+                else:
+                    response = page.goto(self.base_url + target)
             except Exception as error:  # a download (PDF, spreadsheet) is not a page
                 if "Download is starting" not in str(error):
                     raise

@@ -95,6 +95,7 @@ def test_every_page_each_persona_reaches_is_accessible_and_fits_a_phone(
     demo_data, live_server, context, page
 ):
     crawl = Crawl(live_server.url)
+    home = f"{live_server.url}/"
     started = time.monotonic()
     for who in PERSONAS:
         context.clear_cookies()
@@ -102,10 +103,13 @@ def test_every_page_each_persona_reaches_is_accessible_and_fits_a_phone(
         page.goto(f"{live_server.url}/accounts/sign-in/")
         page.get_by_label("Username").fill(who)
         page.get_by_label("Password").fill("demo-password")
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{live_server.url}/")
+        with page.expect_response(lambda r: r.url == home and r.request.method == "GET") as landed:
+            page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(home)
         # The search form's results, as someone searching a common surname sees them.
-        reached = crawl.walk(page, who=who, also=("/search/?q=Smith",) if who in CASEWORK else ())
+        reached = crawl.walk(
+            page, who=who, also=("/search/?q=Smith",) if who in CASEWORK else (), arrived=landed.value
+        )
         assert reached >= 1, f"{who} reached no page"
     print(
         f"\nCrawled {len(crawl.visited)} pages for {len(PERSONAS)} personas"
