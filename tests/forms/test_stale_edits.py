@@ -603,6 +603,7 @@ NOT_EDITS: dict[str, str] = {
     "masip.assessments.forms.RecipientForm": "prints a copy for an agency",
     "masip.audit.forms.ExportForm": "exports the audit trail",
     "masip.audit.forms.ActivityFilterForm": "filters the activity review",
+    "masip.cases.forms.CaseFilterForm": "filters and sorts the case list (a GET form)",
     "masip.cases.forms.AccessReasonForm": "gives a reason for opening a case (kept in the session)",
     "masip.cases.forms.RetentionProposalForm": "records a new proposal (a second pending one is refused)",
     "masip.interventions.forms.InterventionForm": "records a new intervention",
