@@ -604,6 +604,7 @@ NOT_EDITS: dict[str, str] = {
     "masip.audit.forms.ExportForm": "exports the audit trail",
     "masip.audit.forms.ActivityFilterForm": "filters the activity review",
     "masip.cases.forms.CaseFilterForm": "filters and sorts the case list (a GET form)",
+    "masip.documents.forms.DocumentForm": "uploads a new document",
     "masip.cases.forms.AccessReasonForm": "gives a reason for opening a case (kept in the session)",
     "masip.cases.forms.RetentionProposalForm": "records a new proposal (a second pending one is refused)",
     "masip.interventions.forms.InterventionForm": "records a new intervention",
@@ -641,6 +642,7 @@ NOT_EDITS: dict[str, str] = {
 # Edit forms this test does not race, and why. Each is a known gap, reported to the lead.
 NOT_RACED: dict[str, str] = {
     "masip.access.admin.AgreementForm": "the Django admin's own change form (issue 10 item 1 scopes the admin)",
+    "masip.documents.forms.DeleteForm": "deletes a document (new on main; not raced yet: its owner to decide)",
 }
 
 
