@@ -1,4 +1,5 @@
-"""No page shows personal data without logging who looked (issue 10, item 8).
+"""No page shows personal data without logging who looked (issue 10, item 8); and no page's
+template queries the database (issue 11: tests/template_queries.py says what is allowed).
 
 Over the synthetic demo data, every GET URL of the project (enumerated from the
 URL resolver, with a record of the right kind for each parameter) is requested
@@ -26,6 +27,7 @@ from masip.evaluation.tests.policy_world import WALK_SEGMENTS as EVALUATION_SEGM
 from masip.evaluation.tests.policy_world import walk_records as evaluation_records
 from masip.people.checks import personal_data_in, response_text
 from masip.reporting.tests.policy_world import WALK_SEGMENTS, walk_records
+from tests.template_queries import template_queries
 from tests.urlwalk import routes
 
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -160,37 +162,40 @@ def test_no_page_shows_personal_data_without_logging_it(client, seeded, staff, s
     urls = get_urls(seeded)
     cases = list(Case.objects.filter(partnership__slug="london"))
     unlogged, personal_pages, statuses = [], 0, {}
-    for persona, username in PERSONAS.items():
-        client.logout()
-        if username:
-            client.force_login(staff[username])
-        # London's case workers walk again once they have said why they open each London case.
-        for reasons_given in (False, True) if persona in ("police", "health", "advocate", "manager") else (False,):
-            if reasons_given:
-                for case in cases:  # the question answered for every London case outside the caseload
-                    client.post(
-                        reverse("cases:detail", args=[case.pk]),
-                        {"why-origin": "get", "why-reason": "supervision"},
+    with template_queries() as queried_in_templates:
+        for persona, username in PERSONAS.items():
+            client.logout()
+            if username:
+                client.force_login(staff[username])
+            # London's case workers walk again once they have said why they open each London case.
+            for reasons_given in (False, True) if persona in ("police", "health", "advocate", "manager") else (False,):
+                if reasons_given:
+                    for case in cases:  # the question answered for every London case outside the caseload
+                        client.post(
+                            reverse("cases:detail", args=[case.pk]),
+                            {"why-origin": "get", "why-reason": "supervision"},
+                        )
+                for name, url, headers in urls:
+                    mark = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+                    response = client.get(url, **headers)
+                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                    assert response.status_code < 500, f"{persona} {url}: {response.status_code}"
+                    if response.status_code != 200:
+                        continue
+                    text = response_text(response)
+                    shown = personal_data_in(text, typed=[v for k, v in client_query(url)]) if text else []
+                    if not shown:
+                        continue
+                    personal_pages += 1
+                    logged = AuditEvent.objects.filter(
+                        pk__gt=mark, user_id=getattr(staff.get(username), "pk", None),
+                        operation__in=["consultation", "disclosure"],
                     )
-            for name, url, headers in urls:
-                mark = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-                response = client.get(url, **headers)
-                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-                assert response.status_code < 500, f"{persona} {url}: {response.status_code}"
-                if response.status_code != 200:
-                    continue
-                text = response_text(response)
-                shown = personal_data_in(text, typed=[v for k, v in client_query(url)]) if text else []
-                if not shown:
-                    continue
-                personal_pages += 1
-                logged = AuditEvent.objects.filter(
-                    pk__gt=mark, user_id=getattr(staff.get(username), "pk", None),
-                    operation__in=["consultation", "disclosure"],
-                )
-                if not logged.exists():
-                    unlogged.append(f"{persona} {name} {url}: {', '.join(map(str, shown[:3]))}")
+                    if not logged.exists():
+                        unlogged.append(f"{persona} {name} {url}: {', '.join(map(str, shown[:3]))}")
     assert not unlogged, "\n" + "\n".join(unlogged)
+    # The same walk: no page's template reads the database (its view reads what it shows).
+    assert not queried_in_templates, "\n" + "\n".join(sorted({f"{v}: {sql}" for v, sql in queried_in_templates}))
     print(f"\n{len(urls)} GET URLs x {len(PERSONAS)} personas (+4 after reasons): {personal_pages} responses showed "
           f"personal data, all logged; statuses {sorted(statuses.items())}")
     assert personal_pages >= 150  # the walk reaches the pages that show people

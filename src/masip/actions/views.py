@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from masip.audit.services import log_consultation
 from masip.cases.access import case_page
 from masip.core.forms import add_service_errors
 from masip.core.ids import parse_id
+from masip.core.pagination import Paginator
 from masip.partnerships.selectors import partner_agencies
 
 

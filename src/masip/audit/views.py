@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
@@ -11,6 +10,7 @@ from masip.audit.forms import ActivityFilterForm, ExportForm
 from masip.audit.models import Operation
 from masip.audit.services import Subject, audit_export, log_consultation
 from masip.core.documents import attachment
+from masip.core.pagination import Paginator
 
 AUDIT_REASON = "Unit manager's audit of the record of access"
 

@@ -4,7 +4,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from masip.access import policy
@@ -24,6 +23,7 @@ from masip.cases.models import CasePartyRole
 from masip.cases.panels import case_panels
 from masip.cases.timeline import case_timeline
 from masip.core.forms import add_service_errors
+from masip.core.pagination import Paginator
 from masip.partnerships.models import Role
 from masip.partnerships.selectors import partner_agencies
 

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from masip.accounts.models import User
 
 
-def evaluations() -> Any:
-    return Evaluation.objects.all()
+def evaluations() -> list[Evaluation]:
+    return list(Evaluation.objects.all())
 
 
 def evaluation(pk: int) -> Evaluation:
@@ -25,12 +25,16 @@ def plan(pk: int) -> AnalysisPlan:
     return get_object_or_404(AnalysisPlan.objects.select_related("evaluation", "locked_by", "created_by"), pk=pk)
 
 
-def runs_of(evaluation: Evaluation) -> Any:
-    return evaluation.runs.select_related("extract", "run_by")
+def plans_of(evaluation: Evaluation) -> list[AnalysisPlan]:
+    return list(evaluation.plans.all())
 
 
-def plan_deviations(plan: AnalysisPlan) -> Any:
-    return plan.deviations.select_related("recorded_by")
+def runs_of(evaluation: Evaluation) -> list[AnalysisRun]:
+    return list(evaluation.runs.select_related("extract", "run_by"))
+
+
+def plan_deviations(plan: AnalysisPlan) -> list[Any]:
+    return list(plan.deviations.select_related("recorded_by"))
 
 
 def plan_results(plan: AnalysisPlan, *, latest: int = 10) -> list[Any]:
@@ -38,8 +42,8 @@ def plan_results(plan: AnalysisPlan, *, latest: int = 10) -> list[Any]:
     return list(plan.results.select_related("run").order_by("-run__run_at")[:latest])
 
 
-def extracts_of(user: User, evaluation: Evaluation) -> Any:
-    return Extract.objects.filter(evaluation=evaluation, requested_by=user).defer("payload")
+def extracts_of(user: User, evaluation: Evaluation) -> list[Extract]:
+    return list(Extract.objects.filter(evaluation=evaluation, requested_by=user).defer("payload"))
 
 
 def own_extract(user: User, pk: int) -> Extract:

@@ -42,7 +42,7 @@ def detail(request, pk):
     evaluation = selectors.evaluation(pk)
     return render(request, "evaluation/detail.html", {
         "evaluation": evaluation,
-        "plans": evaluation.plans.all(),
+        "plans": selectors.plans_of(evaluation),
         "extracts": selectors.extracts_of(request.user, evaluation),
         "runs": selectors.runs_of(evaluation),
     })
@@ -166,7 +166,7 @@ def run_create(request, pk):
     except (ValueError, ValidationError) as error:
         messages = error.messages if isinstance(error, ValidationError) else ["Select an extract"]
         return render(request, "evaluation/detail.html", {
-            "evaluation": evaluation, "plans": evaluation.plans.all(),
+            "evaluation": evaluation, "plans": selectors.plans_of(evaluation),
             "extracts": selectors.extracts_of(request.user, evaluation),
             "runs": selectors.runs_of(evaluation), "run_error": messages[0],
         }, status=400)

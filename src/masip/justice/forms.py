@@ -169,6 +169,7 @@ class OrderForm(GovukFormMixin, OrderDatesMixin):
         self.fields["protected_person"].queryset = victims
         self.fields["protected_person"].label_from_instance = lambda p: p.display_name
         self.fields["replaces"].queryset = interim_orders
+        self.offers_replacing = interim_orders.exists()  # asked only when there is an interim order to replace
         self.fields["replaces"].label_from_instance = lambda o: (
             f"Interim order made {o.decided_on:%-d %b %Y}" if o.decided_on else "Interim order applied for"
         )

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from masip.cases.models import CasePartyRole
 from masip.core.documents import attachment
 from masip.core.forms import add_service_errors
 from masip.core.ids import parse_id, parse_ids
+from masip.core.pagination import Paginator
 from masip.meetings import agenda, forms, selectors, services
 from masip.meetings.minutes import build_minutes, recipient_choices
 from masip.meetings.models import AttendanceStatus

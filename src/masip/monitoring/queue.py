@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from masip.cases.models import Case, CaseStatus, ReviewTrigger
+from masip.core.pagination import Paginator
 from masip.monitoring.tracking import case_tracking, tracked_cases_q
 from masip.partnerships.models import Partnership
 from masip.partnerships.revisiting import LIFE_OF_CASE, UNTIL_CONCLUDED, RevisitingPolicy

@@ -352,14 +352,14 @@ def people_search(user: Any, query: str, *, limit: int = 50) -> PeopleSearch:
     return PeopleSearch(people, truncated)
 
 
-def case_parties_of(person: Person) -> QuerySet:
+def case_parties_of(person: Person) -> list[Any]:
     """The cases the person is a party to, newest first (the relation belongs to cases)."""
-    return person.case_parties.select_related("case").order_by("-case__opened_on")
+    return list(person.case_parties.select_related("case").order_by("-case__opened_on"))
 
 
-def referral_parties_of(person: Person) -> QuerySet:
+def referral_parties_of(person: Person) -> list[Any]:
     """The referrals the person is a party to, newest first (the relation belongs to referrals)."""
-    return person.referral_parties.select_related("referral").order_by("-referral__received_on")
+    return list(person.referral_parties.select_related("referral").order_by("-referral__received_on"))
 
 
 def changes_to(person: Person, *, latest: int = 50) -> list[FieldChange]:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -11,6 +10,7 @@ from masip.access.policy import Action, requires
 from masip.audit.actions import AuditAction
 from masip.audit.services import log_consultation
 from masip.core.forms import add_service_errors
+from masip.core.pagination import Paginator
 from masip.referrals import intake, registry, selectors, services
 from masip.referrals.choices import ReferralStatus
 from masip.referrals.forms import ConfirmPersonForm, ReferralEntry, TriageForm

@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from masip.access.policy import Action, requires
 from masip.cases.models import RiskRank, StalkerType, TriggerKind
 from masip.cases.selectors import casework_staff
 from masip.core.forms import add_service_errors
+from masip.core.pagination import Paginator
 from masip.interventions.models import Engagement
 from masip.justice.models import EventKind
 from masip.partnerships.models import AgencyKind
@@ -175,7 +175,7 @@ def staffing(request, slug: str):
     if not request.GET:
         day_form = CaseloadDayForm(initial={"on": day})
     return render(request, "reporting/staffing.html", {
-        "partnership": partnership, "posts": selectors.posts(partnership), "day": day, "day_form": day_form,
+        "partnership": partnership, "posts": list(selectors.posts(partnership)), "day": day, "day_form": day_form,
         "caseload": selectors.caseload(partnership, day), "manages": policy.manages(request.user, partnership),
     })
 
