@@ -86,3 +86,13 @@ def test_the_check_sees_a_full_scan(db):
     from masip.cases.models import Case
 
     assert full_scans(plan_of(Case.objects.filter(close_reason="x"))) == ["cases_case"]
+
+
+def test_the_dashboards_period_of_actions_uses_an_index(db, london):
+    from datetime import date
+
+    from masip.actions.models import CaseAction
+
+    actions = CaseAction.objects.filter(partnership_id__in=[london.pk], due_on__range=(date(2026, 7, 1), date(2026, 9, 30)))
+    plan = plan_of(actions.values("status", "due_on", "completed_on").order_by())
+    assert full_scans(plan) == [], plan
