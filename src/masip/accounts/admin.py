@@ -15,7 +15,7 @@ from masip.partnerships.admin import managed_partnership_ids
 class StaffUserAdmin(ScopedAdminMixin, UserAdmin):
     list_display = ("username", "first_name", "last_name", "agency", "is_active", "is_staff")
     list_filter = (("agency", admin.RelatedOnlyFieldListFilter), "is_active", "is_staff")
-    fieldsets = (*UserAdmin.fieldsets, ("Agency", {"fields": ("agency", "is_demo_account")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Agency", {"fields": ("agency", "is_demo_account")}))
 
     def scope_queryset(self, request, queryset):
         managed = managed_partnership_ids(request.user)

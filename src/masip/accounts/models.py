@@ -23,7 +23,7 @@ class User(AbstractUser):
 
     @property
     def agency_kind(self) -> str | None:
-        return self.agency.kind if self.agency_id else None
+        return self.agency.kind if self.agency is not None else None
 
 
 class Lockout(models.Model):

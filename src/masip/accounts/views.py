@@ -30,9 +30,9 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
     def error_list(self) -> list[tuple[str, str]]:
-        items = [("id_username", m) for m in self.non_field_errors()]
+        items = [("id_username", str(m)) for m in self.non_field_errors()]
         for name in ("username", "password"):
-            items += [(f"id_{name}", m) for m in self[name].errors]
+            items += [(f"id_{name}", str(m)) for m in self[name].errors]
         return items
 
 

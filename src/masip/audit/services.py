@@ -60,6 +60,7 @@ class Subject:
 def subject(obj: models.Model) -> Subject:
     """The audit subject for a record: its type, id and human reference (never a name)."""
     object_type = getattr(obj, "audit_type", None) or obj._meta.model_name
+    assert object_type is not None  # model_name is only None on a model class not yet set up
     label = getattr(obj, "reference", "") or ""
     return Subject(object_type, int(obj.pk), str(label)[:64])
 
@@ -214,9 +215,9 @@ def append_events(entries: list[ChainEntry]) -> None:
             for row in subject_rows:
                 row.event = event
                 subjects.append(row)
-            for row in change_rows:
-                row.event = event
-                changes.append(row)
+            for change in change_rows:
+                change.event = event
+                changes.append(change)
         AuditSubject.objects.bulk_create(subjects)
         FieldChange.objects.bulk_create(changes)
 

@@ -173,7 +173,7 @@ def parse_date_of_birth(text: str) -> date | None:
         year, month, day = (int(g) for g in found.groups())
     elif (found := _WORDY_DATE.match(text)) and found.group(2) in _MONTHS:
         day, month, year = int(found.group(1)), _MONTHS[found.group(2)], int(found.group(3))
-    if day is None:
+    if day is None or month is None or year is None:
         return None
     try:
         return date(year, month, day)

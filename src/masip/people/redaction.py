@@ -117,7 +117,9 @@ class Redactor:
 
         def replace(match: re.Match) -> str:
             found = match.group()
-            rule = self.rules[int(match.lastgroup[1:])]
+            group = match.lastgroup
+            assert group is not None  # every alternative of the combined pattern is a named group
+            rule = self.rules[int(group[1:])]
             if not rule.whose and self._is_own(rule.kind, found):
                 return found
             self.log[(where, rule.kind, rule.whose, rule.why)] += 1
