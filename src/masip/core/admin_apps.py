@@ -11,4 +11,5 @@ class MasipAdminConfig(AdminConfig):
         super().ready()  # discovers every app's admin module
         from masip.core.admin_site import restrict_unscoped_admins
 
+        assert self.module is not None  # set by AppConfig.__init__ for an installed app
         restrict_unscoped_admins(self.module.site)

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 _admin_request: ContextVar[Any] = ContextVar("masip_admin_request", default=None)
@@ -65,6 +65,8 @@ class ScopedChoicesMixin:
     """Foreign-key and many-to-many choices are what the related model's admin shows this user:
     nothing from another partnership, and nothing at all from a model with no admin."""
 
+    admin_site: admin.AdminSite  # from the ModelAdmin or InlineModelAdmin this is mixed into
+
     def _visible(self, request, model) -> QuerySet:
         related_admin = self.admin_site._registry.get(model)
         if related_admin is None:
@@ -84,6 +86,8 @@ class ScopedChoicesMixin:
 
 class ScopedAdminMixin(ScopedChoicesMixin):
     """Put first in a ModelAdmin's bases. Subclasses define `scope_queryset`."""
+
+    model: type[Model]  # from the ModelAdmin this is mixed into
 
     def scope_queryset(self, request, queryset: QuerySet) -> QuerySet:  # pragma: no cover - abstract
         raise NotImplementedError(f"{type(self).__name__} must say whose rows a unit manager may see")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,6 +18,15 @@ from django.utils import timezone
 from masip.core.ids import MAX_ID, parse_id
 
 _DIGITS = re.compile(r"[0-9]+")
+
+# The mixins below are only ever mixed into these Django classes: mypy checks them as their
+# subclasses, and at run time they stay plain mixins.
+if TYPE_CHECKING:
+    _ModelChoiceFieldBase = forms.ModelChoiceField
+    _FormBase = forms.BaseForm
+else:
+    _ModelChoiceFieldBase = object
+    _FormBase = object
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -111,11 +121,12 @@ class StaleEdit(ValidationError):
         self.current_version = current_version
 
 
-class _IdKeyedChoices:
+class _IdKeyedChoices(_ModelChoiceFieldBase):
     """Reads the ids a model choice field receives with core.ids.parse_id before any query:
     Django's own fields pass "99999999999999999999" to the database (OverflowError on SQLite)."""
 
     def _keyed_by_integer(self) -> bool:
+        assert self.queryset is not None  # set before a form is cleaned (None would fail below too)
         meta = self.queryset.model._meta
         key_field = meta.pk if self.to_field_name in (None, "pk") else meta.get_field(self.to_field_name)
         return isinstance(key_field, models.IntegerField)  # AutoField and BigAutoField included
@@ -163,7 +174,7 @@ class PickField(forms.CharField):
         self.choices = list(choices)
 
 
-class GovukFormMixin:
+class GovukFormMixin(_FormBase):
     """GOV.UK-style messages for the standard errors, naming the field."""
 
     def __init__(self, *args, **kwargs):
@@ -184,11 +195,11 @@ class GovukFormMixin:
         """(anchor id, message) pairs for the error summary, in form order."""
         items: list[tuple[str, str]] = []
         for message in self.non_field_errors():
-            items.append(("", message))
+            items.append(("", str(message)))
         for name, _field in self.fields.items():
             bound = self[name]
             for message in bound.errors:
-                items.append((anchor_for(bound), message))
+                items.append((anchor_for(bound), str(message)))
         return items
 
 
@@ -241,6 +252,9 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     decision made knowing what changed.
     """
     if isinstance(exc, StaleEdit) and "version" in form.fields:
+        # A bound form's data is request.POST (a QueryDict, a dict subclass) or a dict, and
+        # copy() keeps its type; the stubs only know it as a Mapping.
+        assert isinstance(form.data, dict)
         data = form.data.copy()
         data[form.add_prefix("version")] = str(exc.current_version)
         form.data = data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
 
 from masip.core.forms import GovukDateWidget
@@ -69,7 +71,7 @@ def is_checked(choice_value, bound_field) -> bool:
 
 
 @register.inclusion_tag("core/includes/error_summary.html")
-def error_summary(*forms_or_lists):
+def error_summary(*forms_or_lists: Any) -> dict[str, Any]:
     """One GOV.UK error summary for one or more forms (or ready (anchor, message) lists)."""
     items: list[tuple[str, str]] = []
     for thing in forms_or_lists:
