@@ -150,7 +150,8 @@ def case_page(
         wrapper.case_page = marker  # type: ignore[attr-defined]
         return wrapper
 
-    decorate.marker = marker  # type: ignore[attr-defined]  (for views whose outer wrapper drops attributes: DRF)
+    # (for views whose outer wrapper drops attributes: DRF)
+    decorate.marker = marker  # type: ignore[attr-defined]
     return decorate
 
 
@@ -164,7 +165,7 @@ def _access(request: Any, case: Case, marker: CasePage, kwargs: dict) -> CaseAcc
         reason = implied or given or remembered_reason(request, case)
         if not mine and not reason:
             raise PermissionDenied("This case is not in your caseload: give a reason with ?reason=...")
-        return CaseAccess(case, given if mine else reason, mine)
+        return CaseAccess(case, given if mine else (reason or ""), mine)  # not mine: reason is given
     reason = implied or ("" if mine else remembered_reason(request, case))
     if reason is None:
         return _ask(request, case)

@@ -221,6 +221,8 @@ class RetentionProposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
+    may_decide: bool  # not a field: set by the retention queue for its page
+
     class Meta:
         ordering = ["-proposed_at"]
 

@@ -187,11 +187,15 @@ def retention_decide(*, proposal: RetentionProposal, acting_user: Any, approve: 
             reason=note,
         )
         return proposal
+    if proposal.case_id is None:  # the case went meanwhile (what .get(pk=None) raised)
+        raise Case.DoesNotExist("Case matching query does not exist.")
     case = Case.objects.select_for_update().get(pk=proposal.case_id)
     if proposal.action == RetentionAction.KEEP:
-        case.retention_review_on = timezone.localdate() + relativedelta(months=proposal.keep_months)
+        keep_months = proposal.keep_months
+        assert keep_months is not None  # retention_propose refuses a "keep" without months
+        case.retention_review_on = timezone.localdate() + relativedelta(months=keep_months)
         case.save(update_fields=["retention_review_on"])
-        counts = {"kept_months": proposal.keep_months}
+        counts = {"kept_months": keep_months}
         operation = Operation.ALTERATION
     elif proposal.action == RetentionAction.ANONYMISE:
         counts = _anonymise(case)

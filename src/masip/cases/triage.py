@@ -56,14 +56,18 @@ def suspect_history_panel(referral: Any, user: Any) -> TriagePanel | None:
         .select_related("person", "referral")
         .order_by("-referral__received_on", "-id")[: SHOWN + 1]
     )
-    for party in elsewhere[:SHOWN]:
-        if party.person_id in named_here:
+    for referral_party in elsewhere[:SHOWN]:
+        if referral_party.person_id in named_here:
             continue
         entry = victims.setdefault(
-            party.person_id, {"person": party.person, "where": [], "relationship": party.get_relationship_to_suspect_display()}
+            referral_party.person_id,
+            {
+                "person": referral_party.person, "where": [],
+                "relationship": referral_party.get_relationship_to_suspect_display(),
+            },
         )
-        if party.referral.case_id is None:
-            entry["where"].append(party.referral.reference)
+        if referral_party.referral.case_id is None:
+            entry["where"].append(referral_party.referral.reference)
     other_victims = sorted(victims.values(), key=lambda v: v["person"].display_name)
     return TriagePanel(
         "cases/_triage_history.html",
