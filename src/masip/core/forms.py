@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
 from masip.core.ids import MAX_ID, parse_id
@@ -176,6 +177,8 @@ class PickField(forms.CharField):
 
 class GovukFormMixin(_FormBase):
     """GOV.UK-style messages for the standard errors, naming the field."""
+
+    _errors: ErrorDict | None  # BaseForm's, set in its __init__: the stubs leave it out
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

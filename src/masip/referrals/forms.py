@@ -97,7 +97,9 @@ class ReferralDetailsForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, partnership: Partnership, **kwargs):
         self.partnership = partnership
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = _blank("Not known", [(a, a) for a in partnership.areas])
+        area = self.fields["area"]
+        assert isinstance(area, forms.ChoiceField)
+        area.choices = _blank("Not known", [(a, a) for a in partnership.areas])
         self.fields["referrer_email"].error_messages["invalid"] = (
             "Enter the referrer's email address in the correct format, like name@example.com"
         )
@@ -254,7 +256,7 @@ class ReferralEntry:
 
     def __init__(self, partnership: Partnership, data: QueryDict | None = None):
         self.partnership = partnership
-        self.action = (data or {}).get("action", "") if data is not None else ""
+        self.action = data.get("action", "") if data is not None else ""
         if data is not None:
             data = data.copy()
             for group in ("victim", "incident"):
@@ -309,7 +311,7 @@ class ReferralEntry:
         return [self.suspect, *self.victims]
 
     @property
-    def forms(self) -> list[forms.Form]:
+    def forms(self) -> list[ReferralDetailsForm | PersonForm | IncidentForm]:
         return [self.details, *self.people_forms, *self.incidents]
 
     def is_valid(self) -> bool:
@@ -330,14 +332,14 @@ class ReferralEntry:
         items = list(self.extra_errors)
         for form in self.forms:
             items.extend(form.error_list())
-            if getattr(form, "needs_choice", False):
+            if isinstance(form, PersonForm) and form.needs_choice:
                 items.append(
                     (
                         f"{form.prefix}-match-0",
                         f"Select whether the {form.role_label} is someone already known or a new person",
                     )
                 )
-        if self.duplicates and self.details.is_bound and self.data.get("referral-duplicate_offered"):
+        if self.duplicates and self.data is not None and self.data.get("referral-duplicate_offered"):
             if not self.details.cleaned_data.get("confirm_duplicate"):
                 items.append(
                     (
@@ -489,6 +491,8 @@ class TriageForm(GovukFormMixin, forms.Form):
 
     def to_input(self) -> TriageInput:
         d = self.cleaned_data
+        markers: dict[str, Any] = {m: bool(d.get(m)) for m in self.MARKERS}  # fixated=..., fixated_note=...
+        markers |= {f"{m}_note": (d.get(f"{m}_note") or "").strip() for m in self.MARKERS}
         return TriageInput(
             is_stalking=d["is_stalking"],
             outcome=d["outcome"],
@@ -499,8 +503,7 @@ class TriageForm(GovukFormMixin, forms.Form):
             close_reason=d.get("close_reason", "").strip(),
             revision_reason=(d.get("revision_reason") or "").strip(),
             based_on_decision_id=parse_id(d.get("based_on")),
-            **{m: bool(d.get(m)) for m in self.MARKERS},
-            **{f"{m}_note": (d.get(f"{m}_note") or "").strip() for m in self.MARKERS},
+            **markers,
         )
 
 
@@ -514,10 +517,12 @@ class ConfirmPersonForm(GovukFormMixin, forms.Form):
     party = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, party: Any, candidates: list[Any], **kwargs):
-        self.party = party
+        self.asked_party = party  # not self.party: that name is the form's hidden field
         super().__init__(*args, **kwargs)
         self.fields["person"].label = f"Who is the {party.get_role_display().lower()} {party.person.display_name}?"
-        self.fields["person"].choices = [(str(c["person"].pk), c["person"].display_name) for c in candidates] + [
+        person = self.fields["person"]
+        assert isinstance(person, forms.ChoiceField)
+        person.choices = [(str(c["person"].pk), c["person"].display_name) for c in candidates] + [
             ("new", "None of these: a new person")
         ]
         self.fields["person"].error_messages["required"] = (
@@ -533,4 +538,4 @@ class ConfirmPersonForm(GovukFormMixin, forms.Form):
 
     @property
     def answers_this_party(self) -> bool:
-        return (self.cleaned_data.get("party") or "") == str(self.party.pk)
+        return (self.cleaned_data.get("party") or "") == str(self.asked_party.pk)

@@ -173,8 +173,9 @@ class TriageDecision(models.Model):
 
     @property
     def outcome_detail(self) -> str:
-        return {
+        details: dict[str, str] = {
             TriageOutcome.ADVICE: self.advice_text,
             TriageOutcome.SIGNPOST: f"{self.signpost_agency}: {self.signpost_reason}",
             TriageOutcome.CLOSE: self.close_reason,
-        }.get(self.outcome, "")
+        }
+        return details.get(self.outcome, "")

@@ -136,7 +136,10 @@ def referral_create(*, partnership: Partnership, acting_user: Any, data: Referra
         # Linking a new referral to people already known combines records (DPA s.62 "combination").
         log_event(
             actor=acting_user, operation=Operation.COMBINATION, action=AuditAction.PERSON_LINK_EXISTING, partnership=partnership,
-            subjects=[referral, *[Subject("person", p.existing_person_id) for p in linked]],
+            subjects=[
+                referral,
+                *[Subject("person", p.existing_person_id) for p in linked if p.existing_person_id is not None],
+            ],
             details={"how": sorted({p.match_note or "chosen by the person entering the referral" for p in linked})},
         )
     return referral
@@ -299,7 +302,7 @@ def _check_outcome_detail(decision: TriageInput) -> None:
         decision.fixated or decision.obsessive or decision.unwanted or decision.repeated
     ):
         raise ValidationError({"fixated": MARKERS_MESSAGE})
-    required = {
+    required: dict[str, tuple[str, str]] = {
         TriageOutcome.ADVICE: ("advice_text", "Enter the advice given to the officer in charge"),
         TriageOutcome.SIGNPOST: ("signpost_agency", "Enter the agency the referral is signposted to"),
         TriageOutcome.CLOSE: ("close_reason", "Enter why the referral is closed"),

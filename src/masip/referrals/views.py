@@ -143,9 +143,11 @@ def triage_decide(request, pk: int):
     if stale:
         # Someone decided while this user was deciding: show their decision and
         # keep what this user typed, now as a revision of it.
+        assert data is not None and current is not None  # what stale means
         data["based_on"] = str(current.pk)
     form = TriageForm(data, initial=initial, revising=current is not None)
     if stale:
+        assert current is not None  # what stale means
         form.is_valid()
         form.add_error(None, services.stale_decision_message(current))
     elif data is not None and form.is_valid():
@@ -156,7 +158,7 @@ def triage_decide(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            if decision.case_id:
+            if decision.case is not None:
                 verb = "joined open case" if decision.joined_existing_case else "opened case"
                 messages.success(
                     request, f"Referral {referral.reference} accepted: {verb} {decision.case.reference}"

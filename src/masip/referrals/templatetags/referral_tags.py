@@ -4,7 +4,7 @@ from masip.referrals.choices import Behaviour, ReferralStatus
 
 register = template.Library()
 
-_STATUS_COLOURS = {
+_STATUS_COLOURS: dict[str, str] = {
     ReferralStatus.UNTRIAGED: "govuk-tag--yellow",
     ReferralStatus.ACCEPTED: "govuk-tag--green",
     ReferralStatus.ADVICE: "govuk-tag--blue",
