@@ -586,7 +586,7 @@ class EpisodeTable:
         return len(self.perpetrator_id)
 
     def __iter__(self) -> Iterator[StalkingEpisode]:
-        for row in zip(
+        for perpetrator_id, victim_id, number, start, end, incident_count, max_severity in zip(
             self.perpetrator_id.tolist(),
             self.victim_id.tolist(),
             self.number.tolist(),
@@ -596,7 +596,9 @@ class EpisodeTable:
             self.max_severity.tolist(),
             strict=True,
         ):
-            yield StalkingEpisode(*row[:6], max_severity=Severity(row[6]))
+            yield StalkingEpisode(
+                perpetrator_id, victim_id, number, start, end, incident_count, max_severity=Severity(max_severity)
+            )
 
     def to_frame(self) -> Any:
         """A pandas DataFrame, one row per episode (pandas is imported only here)."""

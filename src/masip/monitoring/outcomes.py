@@ -125,7 +125,7 @@ def contact_records(case: Case) -> tuple[list[episodes.Incident], set[int], dict
                 incident_id=row.pk,
             )
         )
-    reported = list(reported.select_related("referral"))
+    reported_rows = list(reported.select_related("referral"))
     victims_of: dict[int, list[ReferralParty]] = {}
     for party in (
         ReferralParty.objects.filter(referral__case__in=_cases_of(case), role=PartyRole.VICTIM)
@@ -139,17 +139,17 @@ def contact_records(case: Case) -> tuple[list[episodes.Incident], set[int], dict
         for party in parties:
             if party.referral.received_on <= case.opened_on:
                 originals.add(party.person_id)
-    for row in reported:
-        victims = victims_of.get(row.referral_id)
+    for reported_row in reported_rows:
+        victims = victims_of.get(reported_row.referral_id)
         if not victims:
             continue
         records.append(
             episodes.Incident(
                 perpetrator,
                 victims[0].person_id,
-                row.occurred_on,
-                referral_severity(row.referral),
-                referral_reporter(row.referral),
+                reported_row.occurred_on,
+                referral_severity(reported_row.referral),
+                referral_reporter(reported_row.referral),
             )
         )
     originals |= episodes.original_victims(records, index_date=case.opened_on)

@@ -215,7 +215,9 @@ def tracking_ending(ctx: QueueContext) -> QueueSection:
     )
     items = []
     for case in candidates:
-        model = next((m for m in models if m.effective_from <= case.closed_on), None)
+        closed_on = case.closed_on
+        assert closed_on is not None  # the filter above (closed_on__gte) leaves no case without one
+        model = next((m for m in models if m.effective_from <= closed_on), None)
         until = case_tracking(case, model=model).until
         if until is not None and ctx.today <= until <= ctx.today + timedelta(
             days=TRACKING_ENDING_WITHIN_DAYS
@@ -228,7 +230,7 @@ def tracking_ending(ctx: QueueContext) -> QueueSection:
                     _case_url(case),
                 )
             )
-    items.sort(key=lambda i: i.due)
+    items.sort(key=lambda i: i.due or date.min)  # every item here is due: its tracking's end
     # Bounded already: only cases closed within the longest tracking period are read.
     shown = ctx.take(items)
     return QueueSection(

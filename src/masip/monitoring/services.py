@@ -143,7 +143,8 @@ def incident_record(*, case: Case, acting_user: Any, data: IncidentInput) -> Inc
         raise PossibleDuplicate(duplicate)
 
     new_victim = data.new_victim is not None
-    if new_victim:
+    victim_id: int
+    if data.new_victim is not None:
         victim = person_create(partnership=case.partnership, acting_user=acting_user, details=data.new_victim)
         CaseParty.objects.create(
             case=case,
@@ -161,6 +162,7 @@ def incident_record(*, case: Case, acting_user: Any, data: IncidentInput) -> Inc
         )
         victim_id = victim.pk
     else:
+        assert data.victim_id is not None  # checked above: one of the case's victims
         victim_id = data.victim_id
     incident = Incident.objects.create(
         partnership=case.partnership,

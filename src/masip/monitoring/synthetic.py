@@ -94,7 +94,10 @@ def synthetic_caseload(
     if (incidents is None) == (perpetrators is None):
         raise ValueError("give exactly one of incidents and perpetrators")
     if perpetrators is not None:
-        return _caseload(np.random.default_rng(seed), perpetrators, None, first_intake, intake_days)
+        whole = _caseload(np.random.default_rng(seed), perpetrators, None, first_intake, intake_days)
+        assert whole is not None  # only a caseload cut at a number of incidents can fall short
+        return whole
+    assert incidents is not None  # exactly one of the two sizes is given
     if incidents < 0:
         raise ValueError("incidents must not be negative")
     expected_per_perpetrator = (

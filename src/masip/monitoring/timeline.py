@@ -20,7 +20,7 @@ def incident_entries(case: Any, user: Any) -> list[TimelineEntry]:
         else:
             when = at_start_of(incident.occurred_on)
         title = f"Incident: {incident.get_behaviour_display().lower()}"
-        if incident.breach_of_id:
+        if incident.breach_of is not None:  # selected with the incident: no query
             title = (
                 f"Breach of the {incident.breach_of.short_label}: {incident.get_behaviour_display().lower()}"
             )

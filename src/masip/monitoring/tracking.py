@@ -96,5 +96,9 @@ def tracked_cases_q(partnership, as_of: date, *, prefix: str = "") -> Q:
             concluded_before = _CONCLUSIONS[0].concluded_before(
                 case_id=OuterRef(f"{prefix.removesuffix('__')}_id" if prefix else "pk"), before=as_of
             )
-            condition |= closed & (Q(**{f"{prefix}closed_on__gte": as_of}) | ~Exists(concluded_before))
+            # django-stubs type Q | x for a Q x only, so `Q | ~Exists(...)` falls to Combinable.__ror__;
+            # Django's Q.__or__ takes any conditional expression and returns a Q.
+            condition |= closed & (  # type: ignore[assignment]
+                Q(**{f"{prefix}closed_on__gte": as_of}) | ~Exists(concluded_before)
+            )
     return mine & condition

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -38,7 +40,7 @@ def queue(request, slug: str):
         request,
         action=AuditAction.MONITORING_QUEUE,
         partnership=partnership,
-        subjects=[*cases.values(), *[c.suspect for c in cases.values() if c.suspect_id]],
+        subjects=[*cases.values(), *[c.suspect for c in cases.values() if c.suspect is not None]],
     )
     return render(
         request,
@@ -62,7 +64,7 @@ def incident_add(request, pk: int):
     case = request.case_access.case
     victims = [p.person for p in case.parties.all() if p.role == CasePartyRole.VICTIM]
     orders = orders_offered(case)
-    initial = {}
+    initial: dict[str, Any] = {}
     if request.method == "GET":
         breach = parse_id(request.GET.get("breach_of"))
         if any(o.pk == breach for o in orders):

@@ -5,6 +5,7 @@ asks why outside the caseload and logs the look with the reason."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -21,7 +22,7 @@ def case_for(request: Any, pk: int) -> Case:
     return access.case
 
 
-def log_case_page(request: Any, case: Case, *, action: str, subjects: list[Any] = ()) -> None:
+def log_case_page(request: Any, case: Case, *, action: str, subjects: Sequence[Any] = ()) -> None:
     """Log the consultation a page about a case makes; the reason given for opening the case
     (if any) is added by log_consultation from the request."""
     people = [p.person for p in case.parties.all()]
