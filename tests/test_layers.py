@@ -171,6 +171,9 @@ def test_the_referrals_and_cases_registries_are_filled(london, make_referral, st
     assert set(referral_registry.detail_context(referral, staff["london-police"])) >= {"assessments", "can_assess"}
     assert assessments_follow_referral in case_registry._ON_REFERRAL_TAKEN
     assert case_page_context in case_registry._DETAIL_CONTEXT
+    from masip.monitoring.tracking import case_tracking
+
+    assert case_registry._CASE_TRACKING == [case_tracking]  # closing and reopening read monitoring's tracking
 
 
 # Registration instead of upward imports (issue 11 item 2, the casework floor).

@@ -486,7 +486,7 @@ def case_close(w) -> Race:
 
     case = w.make_case(w.london)
     return Race(
-        url=reverse("monitoring:case_close", args=[case.pk]),
+        url=reverse("cases:close", args=[case.pk]),
         field="reason",
         a="london-police",
         b="london-health",
@@ -501,14 +501,13 @@ def case_close(w) -> Race:
 
 
 def case_reopen(w) -> Race:
-    from masip.cases.models import Case
-    from masip.monitoring.models import CaseStatusChange
-    from masip.monitoring.services import case_close as close
+    from masip.cases.models import Case, CaseStatusChange
+    from masip.cases.services import case_close as close
 
     case = w.make_case(w.london)
     close(case=case, acting_user=w.staff["london-police"], reason="Quiet for six months", closed_on=today())
     return Race(
-        url=reverse("monitoring:case_reopen", args=[case.pk]),
+        url=reverse("cases:reopen", args=[case.pk]),
         field="reason",
         a="london-police",
         b="london-health",
@@ -528,7 +527,7 @@ def case_reopen(w) -> Race:
 def retention_decision(w) -> Race:
     from masip.cases.models import RetentionProposal
     from masip.cases.retention import retention_propose
-    from masip.monitoring.services import case_close as close
+    from masip.cases.services import case_close as close
 
     case = w.make_case(w.london)
     close(case=case, acting_user=w.staff["london-police"], reason="Quiet for six months", closed_on=today())
@@ -587,8 +586,8 @@ EDITS: dict[str, Callable[[Any], Race]] = {
     "masip.assessments.forms.AssessmentForm": assessment,
     "masip.referrals.forms.TriageForm": triage,
     "masip.referrals.forms.ConfirmPersonForm": confirm_person,
-    "masip.monitoring.forms.CloseForm": case_close,
-    "masip.monitoring.forms.ReopenForm": case_reopen,
+    "masip.cases.forms.CloseForm": case_close,
+    "masip.cases.forms.ReopenForm": case_reopen,
     "masip.cases.forms.RetentionDecisionForm": retention_decision,
     "masip.meetings.forms.ReasonForm": agenda_item_remove,
     **{name: (lambda w, race=race: Race(**race(w))) for name, race in reporting_races.EDITS.items()},
@@ -711,8 +710,8 @@ def test_a_stale_save_is_refused_through_its_page_and_changes_nothing(
 
 # Edit forms refused by the record's state (already decided, closed, taken off), not a version.
 DECIDED_ONCE = {
-    "masip.referrals.forms.TriageForm", "masip.referrals.forms.ConfirmPersonForm", "masip.monitoring.forms.CloseForm",
-    "masip.monitoring.forms.ReopenForm", "masip.cases.forms.RetentionDecisionForm", "masip.meetings.forms.ReasonForm",
+    "masip.referrals.forms.TriageForm", "masip.referrals.forms.ConfirmPersonForm", "masip.cases.forms.CloseForm",
+    "masip.cases.forms.ReopenForm", "masip.cases.forms.RetentionDecisionForm", "masip.meetings.forms.ReasonForm",
 }
 
 

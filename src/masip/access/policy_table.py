@@ -107,8 +107,8 @@ POLICY: dict[str, dict[str, str]] = {
     "monitoring:queue": CASEWORK_IN_LONDON,
     "monitoring:incident_add": CASEWORK_IN_LONDON,
     "monitoring:review_request": CASEWORK_IN_LONDON,
-    "monitoring:case_close": CASEWORK_IN_LONDON,
-    "monitoring:case_reopen": CASEWORK_IN_LONDON,
+    "cases:close": CASEWORK_IN_LONDON,
+    "cases:reopen": CASEWORK_IN_LONDON,
     # Everyone working the case sees that a health intervention exists (a summary); its
     # clinical detail, and the pages that record it, are health's: not found for others.
     "interventions:add": CASEWORK_IN_LONDON,

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from masip.cases.models import CaseStatus, RiskRank, StalkerType
 from masip.cases.registry import case_filters
-from masip.core.forms import GovukFormMixin, ModelChoiceField, ModelMultipleChoiceField, VersionField
+from masip.core.forms import (
+    GovukDateField,
+    GovukFormMixin,
+    ModelChoiceField,
+    ModelMultipleChoiceField,
+    VersionField,
+)
 
 ACCESS_REASONS = [
     ("meeting", "Preparing for or discussing it at a multi-agency meeting"),
@@ -164,3 +171,20 @@ class CaseFilterForm(GovukFormMixin, forms.Form):
     def sort_label(self) -> str:
         chosen = self.cleaned_data.get("sort") if hasattr(self, "cleaned_data") else None
         return dict(CASE_SORTS).get(chosen or "newest", "Newest first").lower()
+
+
+class CloseForm(GovukFormMixin, forms.Form):
+    closed_on = GovukDateField(label="Date closed", label_for_errors="Date closed")
+    reason = forms.CharField(label="Why is the case closing?", max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, initial={"closed_on": timezone.localdate()}, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Enter why the case is closing"
+
+
+class ReopenForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(label="Why is the case reopening?", max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = "Enter why the case is reopening"

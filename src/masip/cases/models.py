@@ -228,3 +228,28 @@ class RetentionProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.case_reference}"
+
+
+class StatusChange(models.TextChoices):
+    CLOSED = "closed", "Closed"
+    REOPENED = "reopened", "Reopened"
+
+
+class CaseStatusChange(models.Model):
+    """Each closing (which starts the tracking period) and reopening of a case, with its reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    change = models.CharField(max_length=16, choices=StatusChange.choices)
+    on = models.DateField()
+    reason = models.TextField()
+    # For a closing: the last day of the tracking period the operating model set.
+    tracking_until = models.DateField(null=True, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "monitoring_casestatuschange"  # the table of the monitoring app it came from
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_change_display()} {self.case_id} on {self.on:%d %b %Y}"

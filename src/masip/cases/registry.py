@@ -13,6 +13,10 @@ Each is filled in the owning app's `AppConfig.ready()`:
   `source(case, user) -> dict` added to the case page's template context (the
   information and health summaries shared on the case that the user may see).
   Sources run in registration order; a later key replaces an earlier one.
+- case tracking (monitoring): `register_case_tracking(fn)`, `fn(case) -> Tracking`
+  (partnerships.revisiting): how long a closed case is tracked, which may wait for
+  the investigation's conclusion (justice, through monitoring). Closing and reopening
+  a case read it. The last registration wins.
 - case list filters (meetings, actions): `register_case_filter(CaseFilter(name, label,
   apply))`, a yes/no filter on the case list; `apply(cases, partnership) -> cases`
   narrows the query (with an `Exists` subquery, so a case is listed once). Shown in
@@ -75,3 +79,18 @@ def register_case_filter(case_filter: CaseFilter) -> CaseFilter:
 
 def case_filters() -> list[CaseFilter]:
     return list(_CASE_FILTERS)
+
+
+_CASE_TRACKING: list[Callable[[Any], Any]] = []
+
+
+def register_case_tracking(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    _CASE_TRACKING[:] = [fn]
+    return fn
+
+
+def case_tracking(case: Any) -> Any:
+    """The case's tracking after closure (a partnerships.revisiting.Tracking), from monitoring."""
+    if not _CASE_TRACKING:
+        raise RuntimeError("No case tracking is registered (monitoring registers it when ready).")
+    return _CASE_TRACKING[0](case)

@@ -18,7 +18,7 @@ transaction:
                       referrals at meetings)
     12 actions        actions agreed on the case
     14 plans          risk management plans and their strategies
-    20 monitoring     incidents, closings and reopenings
+    20 monitoring     incidents
     30 interventions  interventions, their events and sessions
     40 justice        criminal-justice events, protective orders
     50 victims        victim support, contacts, safety plans, referrals, surveys
@@ -28,7 +28,7 @@ transaction:
     70 assessments    free-text answers, judgement and correction reasons,
                       contribution notes (scores and levels kept)
 
-then the case's own re-review triggers and close reason. On erasure every
+then the case's own closings and reopenings, re-review triggers and close reason. On erasure every
 handler's `erase` runs in the same order before the case row is deleted; for
 records that belong to the case (CASCADE) that is `deleted_with_case`, which
 does nothing: the database takes them with the case.
@@ -51,7 +51,14 @@ from masip.access import policy
 from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import Subject, log_event
-from masip.cases.models import Case, CaseParty, CaseStatus, RetentionAction, RetentionProposal
+from masip.cases.models import (
+    Case,
+    CaseParty,
+    CaseStatus,
+    CaseStatusChange,
+    RetentionAction,
+    RetentionProposal,
+)
 from masip.partnerships.models import Partnership, Role
 from masip.people.models import ContactDetail, Person, PersonAlias, PersonIdentifier
 from masip.referrals.models import Referral, ReferralParty, ReportedIncident, TriageDecision
@@ -250,12 +257,13 @@ def _anonymise(case: Case) -> dict[str, int]:
         close_reason="", revision_reason="",
     )
     context_records = _run("anonymise", case)
+    status_changes = CaseStatusChange.objects.filter(case=case).update(reason=ANONYMISED)  # closings, reopenings
     case.review_triggers.update(reason=ANONYMISED)
     case.close_reason = ANONYMISED
     case.anonymised_at = timezone.now()
     case.retention_review_on = None
     case.save(update_fields=["close_reason", "anonymised_at", "retention_review_on"])
-    return {"people": len(people), "referrals": len(referral_ids), **context_records}
+    return {"people": len(people), "referrals": len(referral_ids), "status_changes": status_changes, **context_records}
 
 
 def _erase(case: Case) -> dict[str, int]:

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from masip.access import policy
 from masip.access.policy import Action, requires
@@ -16,6 +17,8 @@ from masip.cases.forms import (
     CaseAreaForm,
     CaseDetailsForm,
     CaseFilterForm,
+    CloseForm,
+    ReopenForm,
     RetentionDecisionForm,
     RetentionProposalForm,
 )
@@ -25,6 +28,7 @@ from masip.cases.timeline import case_timeline
 from masip.core.forms import add_service_errors
 from masip.core.pagination import Paginator
 from masip.partnerships.models import Role
+from masip.partnerships.revisiting import UNTIL_CONCLUDED, RevisitingPolicy
 from masip.partnerships.selectors import partner_agencies
 
 
@@ -221,3 +225,63 @@ def retention_decide(request, proposal_id: int):
     return render(request, "cases/retention_decide.html", {"proposal": proposal, "form": form})
 
 
+@requires(Action.CASE_STATUS)
+@case_page(action=AuditAction.CASE_CLOSE_FORM)
+def case_close(request, pk: int):
+    case = request.case_access.case
+    if not case.is_open:
+        messages.info(request, f"Case {case.reference} is already closed")
+        return redirect("cases:detail", case.pk)
+    model = case.partnership.operating_model_on()
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.case_close(
+                case=case,
+                acting_user=request.user,
+                reason=form.cleaned_data["reason"],
+                closed_on=form.cleaned_data["closed_on"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            text = f"Case {case.reference} closed"
+            if change.tracking_until and change.tracking_until > change.on:
+                text += f"; it is tracked until {change.tracking_until:%-d %B %Y}"
+            elif RevisitingPolicy.of(model).kind == UNTIL_CONCLUDED and change.tracking_until is None:
+                text += "; it is tracked until a charge or another outcome concludes the investigation"
+            messages.success(request, text)
+            return redirect("cases:detail", case.pk)
+    request.audit_not_personal = True  # the page shows the case reference only
+    return render(
+        request,
+        "cases/close_form.html",
+        {"case": case, "form": form, "model": model, "policy": RevisitingPolicy.of(model)},
+    )
+
+
+@requires(Action.CASE_STATUS)
+@case_page(action=AuditAction.CASE_REOPEN_FORM)
+def case_reopen(request, pk: int):
+    case = request.case_access.case
+    if case.is_open:
+        messages.info(request, f"Case {case.reference} is open")
+        return redirect("cases:detail", case.pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reopen(case=case, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Case {case.reference} reopened")
+            return redirect("cases:detail", case.pk)
+    log_consultation(  # the page shows why it was closed
+        request, action=AuditAction.CASE_REOPEN_FORM, partnership=case.partnership,
+        subjects=[case, *[p.person for p in case.parties.all()]],
+    )
+    return render(
+        request,
+        "cases/reopen_form.html",
+        {"case": case, "form": form, "tracking_text": registry.case_tracking(case).describe(timezone.localdate())},
+    )

@@ -40,7 +40,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from masip.access.models import Category
-from masip.cases.models import Case, CaseParty, CasePartyRole, CaseStatus, ReviewTrigger, TriggerKind
+from masip.cases.models import (
+    Case,
+    CaseParty,
+    CasePartyRole,
+    CaseStatus,
+    CaseStatusChange,
+    ReviewTrigger,
+    StatusChange,
+    TriggerKind,
+)
 from masip.demo import names
 from masip.demo.clock import moment
 from masip.interventions.models import (
@@ -68,7 +77,7 @@ from masip.justice.models import (
     SentenceKind,
     spo_earliest_end,
 )
-from masip.monitoring.models import CaseStatusChange, Incident, ReportedBy, SeverityLevel, StatusChange
+from masip.monitoring.models import Incident, ReportedBy, SeverityLevel
 from masip.monitoring.outcomes import referral_severity
 from masip.monitoring.tracking import tracking_end
 from masip.partnerships.models import AgencyKind, Membership, Partnership, Role

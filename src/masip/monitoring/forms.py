@@ -118,20 +118,3 @@ class ReviewRequestForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].error_messages["required"] = "Enter why the case needs a re-review"
-
-
-class CloseForm(GovukFormMixin, forms.Form):
-    closed_on = GovukDateField(label="Date closed", label_for_errors="Date closed")
-    reason = forms.CharField(label="Why is the case closing?", max_length=2000, widget=forms.Textarea)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, initial={"closed_on": timezone.localdate()}, **kwargs)
-        self.fields["reason"].error_messages["required"] = "Enter why the case is closing"
-
-
-class ReopenForm(GovukFormMixin, forms.Form):
-    reason = forms.CharField(label="Why is the case reopening?", max_length=2000, widget=forms.Textarea)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].error_messages["required"] = "Enter why the case is reopening"

@@ -1,4 +1,4 @@
-"""Incidents after referral, and the history of a case's closing and reopening.
+"""Incidents after referral. (The history of a case's closing and reopening is cases.CaseStatusChange.)
 
 Episodes, re-offending, frequency and severity are never stored: they are
 computed from these rows by `masip.monitoring.episodes` (see `outcomes.py`),
@@ -12,9 +12,7 @@ advocate's contact notes (advocacy notes), not in an incident's description.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from masip.core.models import Recorded
 from masip.monitoring.episodes import Reporter, Severity
@@ -93,25 +91,3 @@ class Incident(Recorded):
         return f"incident {self.pk}"
 
 
-class StatusChange(models.TextChoices):
-    CLOSED = "closed", "Closed"
-    REOPENED = "reopened", "Reopened"
-
-
-class CaseStatusChange(models.Model):
-    """Each closing (which starts the tracking period) and reopening of a case, with its reason."""
-
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="status_changes")
-    change = models.CharField(max_length=16, choices=StatusChange.choices)
-    on = models.DateField()
-    reason = models.TextField()
-    # For a closing: the last day of the tracking period the operating model set.
-    tracking_until = models.DateField(null=True, blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-changed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_change_display()} {self.case_id} on {self.on:%d %b %Y}"

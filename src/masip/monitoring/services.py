@@ -19,12 +19,16 @@ from masip.access import policy
 from masip.audit.actions import AuditAction
 from masip.audit.models import Operation
 from masip.audit.services import log_event
-from masip.cases.models import Case, CaseParty, CasePartyRole, CaseStatus, TriggerKind
-from masip.cases.retention import ANONYMISED, set_review_date
+from masip.cases.models import (
+    Case,
+    CaseParty,
+    CasePartyRole,
+    TriggerKind,
+)
+from masip.cases.retention import ANONYMISED
 from masip.monitoring.breaches import order_on_case
-from masip.monitoring.models import CaseStatusChange, Incident, ReportedBy, SeverityLevel, StatusChange
+from masip.monitoring.models import Incident, ReportedBy, SeverityLevel
 from masip.monitoring.rereview import review_trigger_raise
-from masip.monitoring.tracking import case_tracking
 from masip.partnerships.models import AgencyKind
 from masip.people.services import PersonDetails, person_create
 from masip.referrals.choices import Behaviour, Relationship
@@ -223,102 +227,10 @@ def review_request(*, case: Case, acting_user: Any, reason: str) -> Any:
     return review_trigger_raise(case=case, kind=kind, reason=reason, acting_user=acting_user)
 
 
-@transaction.atomic
-def case_close(
-    *, case: Case, acting_user: Any, reason: str, closed_on: date | None = None
-) -> CaseStatusChange:
-    """Close a case with a reason: the tracking period after closure starts, and the retention review date is set."""
-    _casework_only(acting_user, case)
-    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
-    today = timezone.localdate()
-    closed_on = closed_on or today
-    errors = {}
-    if case.status != CaseStatus.OPEN:
-        raise ValidationError(f"Case {case.reference} is already closed.")
-    if not reason.strip():
-        errors["reason"] = "Enter why the case is closing"
-    if closed_on > today:
-        errors["closed_on"] = "Date closed must be today or in the past"
-    elif closed_on < case.opened_on:
-        errors["closed_on"] = (
-            f"Date closed must be on or after the day the case opened ({case.opened_on:%-d %B %Y})"
-        )
-    if errors:
-        raise ValidationError(errors)
-    case.status, case.closed_on, case.close_reason = CaseStatus.CLOSED, closed_on, reason.strip()
-    case.save(update_fields=["status", "closed_on", "close_reason"])
-    set_review_date(case)
-    tracking = case_tracking(case)
-    change = CaseStatusChange.objects.create(
-        case=case,
-        change=StatusChange.CLOSED,
-        on=closed_on,
-        reason=reason.strip(),
-        tracking_until=tracking.until,
-        changed_by=acting_user,
-    )
-    log_event(
-        actor=acting_user,
-        operation=Operation.ALTERATION,
-        action=AuditAction.CASE_CLOSE,
-        partnership=case.partnership,
-        subjects=[case],
-        reason=reason,
-        changes=[(case, "status", CaseStatus.OPEN, CaseStatus.CLOSED)],
-        details={"tracking_until": tracking.until.isoformat() if tracking.until else ""},
-    )
-    return change
-
-
-@transaction.atomic
-def case_reopen(*, case: Case, acting_user: Any, reason: str) -> CaseStatusChange:
-    """Reopen a closed case with a reason; the earlier closing stays in its history."""
-    _casework_only(acting_user, case)
-    case = Case.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=case.pk)
-    if case.status != CaseStatus.CLOSED:
-        raise ValidationError(f"Case {case.reference} is open already.")
-    if case.anonymised_at is not None:
-        raise ValidationError(f"Case {case.reference} has been anonymised and cannot be reopened.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why the case is reopening"})
-    previous = case.closed_on
-    if not CaseStatusChange.objects.filter(case=case, change=StatusChange.CLOSED).exists() and previous:
-        # Closed before closings were recorded here (by triage, or in older data): keep that closing in the history.
-        CaseStatusChange.objects.create(
-            case=case,
-            change=StatusChange.CLOSED,
-            on=previous,
-            reason=case.close_reason or "(no reason recorded)",
-            tracking_until=case_tracking(case).until,
-            changed_by=acting_user,
-        )
-    case.status, case.closed_on, case.close_reason = CaseStatus.OPEN, None, ""
-    case.save(update_fields=["status", "closed_on", "close_reason"])
-    set_review_date(case)  # an open case has no retention review date
-    change = CaseStatusChange.objects.create(
-        case=case,
-        change=StatusChange.REOPENED,
-        on=timezone.localdate(),
-        reason=reason.strip(),
-        changed_by=acting_user,
-    )
-    log_event(
-        actor=acting_user,
-        operation=Operation.ALTERATION,
-        action=AuditAction.CASE_REOPEN,
-        partnership=case.partnership,
-        subjects=[case],
-        reason=reason,
-        changes=[(case, "status", CaseStatus.CLOSED, CaseStatus.OPEN)],
-    )
-    return change
-
-
 def case_anonymise_monitoring_records(case: Case) -> dict[str, int]:
-    """Blank the free text of the case's incidents and of its closings and reopenings, keeping the
+    """Blank the free text of the case's incidents, keeping the
     figures (dates, behaviours, severities, reporters) - for anonymisation at retention review
     (registered with cases.retention). The caller holds the transaction and logs."""
     return {
         "incidents": Incident.objects.filter(case=case).update(description=ANONYMISED, reporter_detail=""),
-        "status_changes": CaseStatusChange.objects.filter(case=case).update(reason=ANONYMISED),
     }

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from masip.cases.models import CaseStatusChange, StatusChange
 from masip.cases.timeline import TimelineEntry, at_start_of, register
-from masip.monitoring.models import CaseStatusChange, Incident, StatusChange
+from masip.monitoring.models import Incident
 
 
 @register

@@ -8,6 +8,4 @@ urlpatterns = [
     path("partnerships/<slug:slug>/monitoring/", views.queue, name="queue"),
     path("cases/<int:pk>/incidents/new/", views.incident_add, name="incident_add"),
     path("cases/<int:pk>/re-review/new/", views.review_request, name="review_request"),
-    path("cases/<int:pk>/close/", views.case_close, name="case_close"),
-    path("cases/<int:pk>/reopen/", views.case_reopen, name="case_reopen"),
 ]

@@ -17,11 +17,9 @@ from masip.core.forms import add_service_errors
 from masip.core.ids import parse_id
 from masip.monitoring import services
 from masip.monitoring.breaches import orders_offered
-from masip.monitoring.forms import CloseForm, IncidentForm, ReopenForm, ReviewRequestForm
+from masip.monitoring.forms import IncidentForm, ReviewRequestForm
 from masip.monitoring.queue import monitoring_queue, section_keys
-from masip.monitoring.tracking import case_tracking
 from masip.monitoring.web import log_case_page
-from masip.partnerships.revisiting import UNTIL_CONCLUDED, RevisitingPolicy
 
 
 @requires(Action.MONITORING_QUEUE)
@@ -123,63 +121,4 @@ def review_request(request, pk: int):
     advocate = request.user.agency_kind in services.ADVOCACY_KINDS
     return render(
         request, "monitoring/review_request.html", {"case": case, "form": form, "advocate": advocate}
-    )
-
-
-@requires(Action.CASE_STATUS)
-@case_page(action=AuditAction.CASE_CLOSE_FORM)
-def case_close(request, pk: int):
-    case = request.case_access.case
-    if not case.is_open:
-        messages.info(request, f"Case {case.reference} is already closed")
-        return redirect("cases:detail", case.pk)
-    model = case.partnership.operating_model_on()
-    form = CloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = services.case_close(
-                case=case,
-                acting_user=request.user,
-                reason=form.cleaned_data["reason"],
-                closed_on=form.cleaned_data["closed_on"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            text = f"Case {case.reference} closed"
-            if change.tracking_until and change.tracking_until > change.on:
-                text += f"; it is tracked until {change.tracking_until:%-d %B %Y}"
-            elif RevisitingPolicy.of(model).kind == UNTIL_CONCLUDED and change.tracking_until is None:
-                text += "; it is tracked until a charge or another outcome concludes the investigation"
-            messages.success(request, text)
-            return redirect("cases:detail", case.pk)
-    request.audit_not_personal = True  # the page shows the case reference only
-    return render(
-        request,
-        "monitoring/close_form.html",
-        {"case": case, "form": form, "model": model, "policy": RevisitingPolicy.of(model)},
-    )
-
-
-@requires(Action.CASE_STATUS)
-@case_page(action=AuditAction.CASE_REOPEN_FORM)
-def case_reopen(request, pk: int):
-    case = request.case_access.case
-    if case.is_open:
-        messages.info(request, f"Case {case.reference} is open")
-        return redirect("cases:detail", case.pk)
-    form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_reopen(case=case, acting_user=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Case {case.reference} reopened")
-            return redirect("cases:detail", case.pk)
-    log_case_page(request, case, action=AuditAction.CASE_REOPEN_FORM)  # shows why it was closed
-    return render(
-        request,
-        "monitoring/reopen_form.html",
-        {"case": case, "form": form, "tracking_text": case_tracking(case).describe(timezone.localdate())},
     )

@@ -33,7 +33,7 @@ PLANNED = {
     "actions.CaseAction.due_on": "the day an action is due",
     "meetings.Meeting.held_on": "the day a scheduled meeting is held (checked below: not yet started)",
     "plans.PlanStrategy.review_on": "the day a strategy is reviewed",
-    "monitoring.CaseStatusChange.tracking_until": "the last day a closed case is tracked",
+    "cases.CaseStatusChange.tracking_until": "the last day a closed case is tracked",
     "victims.CourtSupport.hearing_on": "the day of a hearing",
     "victims.SafetyPlan.review_on": "the day a safety plan is reviewed",
 }

@@ -14,13 +14,13 @@ from conftest import forget_reference_data
 from django.db import transaction
 from django.db.models import Count, Q
 
-from masip.cases.models import Case, CaseStatus, ReviewTrigger
+from masip.cases.models import Case, CaseStatus, CaseStatusChange, ReviewTrigger
 from masip.demo.generator import seed
 from masip.interventions.models import Intervention
 from masip.justice.models import JusticeEvent, OrderKind, OrderStatus, ProtectiveOrder
 from masip.justice.services import OrderInput, order_errors
 from masip.monitoring import episodes
-from masip.monitoring.models import CaseStatusChange, Incident
+from masip.monitoring.models import Incident
 from masip.monitoring.outcomes import case_outcome, caseload_inputs, cases_reoffending
 from masip.victims.models import AdvocateContact, SafetyPlan, VictimSupport
 

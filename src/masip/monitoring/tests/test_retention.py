@@ -6,15 +6,16 @@ from __future__ import annotations
 import pytest
 
 from masip.audit.models import AuditEvent
-from masip.cases.models import Case
+from masip.cases.models import Case, CaseStatusChange
 from masip.cases.retention import ANONYMISED, retention_decide, retention_propose
+from masip.cases.services import case_close
 from masip.interventions.models import Intervention
 from masip.interventions.reference import shipped_type
 from masip.interventions.services import InterventionInput, intervention_record
 from masip.justice.models import ProtectiveOrder
 from masip.justice.services import OrderInput, order_record
-from masip.monitoring.models import CaseStatusChange, Incident
-from masip.monitoring.services import IncidentInput, case_close, incident_record
+from masip.monitoring.models import Incident
+from masip.monitoring.services import IncidentInput, incident_record
 from masip.monitoring.tests.factories import days_ago, open_case, victim_of
 from masip.people.models import Person
 from masip.people.services import PersonDetails
@@ -118,7 +119,7 @@ def test_anonymising_removes_free_text_and_keeps_the_figures(case, staff):
     )
     retention_decide(proposal=proposal, acting_user=staff["london-police"], approve=True)
     counts = AuditEvent.objects.get(action="retention.anonymise").details
-    assert counts["casework_incidents"] == 2 and counts["casework_status_changes"] == 1
+    assert counts["casework_incidents"] == 2 and counts["status_changes"] == 1
     assert counts["casework_interventions"] == 1 and counts["casework_justice"] == 1
     assert counts["casework_victim_support"] >= 2  # the support and the advocate's contact
     assert CaseStatusChange.objects.get().reason == ANONYMISED

@@ -9,13 +9,13 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 
 from masip.audit.models import AuditEvent
-from masip.cases.models import Case, CaseStatus, ReviewTrigger, TriggerKind
+from masip.cases.models import Case, CaseStatus, CaseStatusChange, ReviewTrigger, TriggerKind
+from masip.cases.services import case_close
 from masip.interventions.reference import shipped_type
 from masip.interventions.services import InterventionInput, intervention_record
 from masip.justice.services import EventInput, OrderInput, justice_event_record, order_record
-from masip.monitoring.models import CaseStatusChange
 from masip.monitoring.queue import monitoring_queue
-from masip.monitoring.services import IncidentInput, case_close, incident_record
+from masip.monitoring.services import IncidentInput, incident_record
 from masip.monitoring.tests.factories import days_ago, open_case, victim_of
 from masip.victims.models import SafetyPlan
 from masip.victims.services import MeasureInput, safety_plan_new_version, support_update
@@ -84,7 +84,7 @@ class TestClosingAndTracking:
     def test_closing_starts_the_tracking_period_and_sets_the_review_date(self, as_user, cheshire_case):
         closed_on = days_ago(5)
         response = as_user("cheshire-police").post(
-            reverse("monitoring:case_close", args=[cheshire_case.pk]),
+            reverse("cases:close", args=[cheshire_case.pk]),
             {
                 "closed_on_0": closed_on.day,
                 "closed_on_1": closed_on.month,
@@ -124,7 +124,7 @@ class TestClosingAndTracking:
     def test_closing_refuses_bad_input(self, as_user, case, data, message):
         day = days_ago(-2) if data.get("future") else days_ago(90) if data.get("before_open") else days_ago(1)
         response = as_user("london-police").post(
-            reverse("monitoring:case_close", args=[case.pk]),
+            reverse("cases:close", args=[case.pk]),
             {
                 "closed_on_0": day.day,
                 "closed_on_1": day.month,
@@ -145,10 +145,10 @@ class TestClosingAndTracking:
             closed_on=days_ago(10),
         )
         client = as_user("london-police")
-        refused = client.post(reverse("monitoring:case_reopen", args=[case.pk]), {"reason": ""})
+        refused = client.post(reverse("cases:reopen", args=[case.pk]), {"reason": ""})
         assert "Enter why the case is reopening" in refused.content.decode()
         response = client.post(
-            reverse("monitoring:case_reopen", args=[case.pk]), {"reason": "Contact resumed."}
+            reverse("cases:reopen", args=[case.pk]), {"reason": "Contact resumed."}
         )
         assert response.status_code == 302
         case.refresh_from_db()

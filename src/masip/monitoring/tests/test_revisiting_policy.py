@@ -19,9 +19,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from masip.cases.models import Case, ReviewTrigger, TriggerKind
+from masip.cases.services import case_close
 from masip.justice.services import EventInput, justice_event_record
 from masip.monitoring.queue import monitoring_queue
-from masip.monitoring.services import IncidentInput, case_close, incident_record
+from masip.monitoring.services import IncidentInput, incident_record
 from masip.monitoring.tests.factories import days_ago, open_case, victim_of
 from masip.monitoring.tracking import case_tracking, tracked_cases_q
 from masip.partnerships.models import OperatingModel, Revisiting
