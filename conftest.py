@@ -15,6 +15,14 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests are judged by their examples, not by how fast a loaded machine runs them: a
+# shared CI runner must not fail a test on Hypothesis's 200 ms deadline or its "too slow" check
+# (a test's own @settings still sets how many examples it runs).
+hypothesis_settings.register_profile("masip", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("masip")
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM calls in tests that drive a browser
 
